@@ -1,0 +1,12 @@
+/** Where a CLI command reads its environment and writes its output; tests pass their own. */
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: Record<string, string | undefined>;
+  cwd: string;
+  /** Whether stderr is a terminal (progress is shown only there). */
+  isTTY: boolean;
+}
+
+/** Exit codes of SPEC §5. */
+export const EXIT = { ok: 0, contentError: 1, usageError: 2 } as const;

@@ -1,0 +1,66 @@
+import { BroadsheetError } from '../errors';
+import { checkCommand } from './commands/check';
+import { type CliIo, EXIT } from './io';
+import { UsageError } from './usage';
+import { VERSION } from '../version';
+
+const HELP = `broadsheet ${VERSION}: markdown posts and comments to HTML, a JSON API and feeds
+
+Usage:
+  broadsheet build [--root DIR] [--out DIR] [--config FILE] [--future] [--format text|json]
+  broadsheet check [--root DIR] [--config FILE] [--format text|json]
+  broadsheet new post "Title" [--root DIR]
+  broadsheet init [DIR]
+  broadsheet --help | --version
+
+Exit codes: 0 success (warnings allowed), 1 content errors, 2 usage or config errors.
+`;
+
+type Command = (args: string[], io: CliIo) => Promise<number>;
+
+const commands: Record<string, Command> = {
+  check: checkCommand,
+};
+
+
+/**
+ * Runs the CLI with `args` (without `node` and the script) and returns the exit code.
+ */
+export async function runCli(args: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = args;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(HELP);
+    return name === undefined ? EXIT.usageError : EXIT.ok;
+  }
+  if (name === '--version' || name === '-v') {
+    io.stdout(`${VERSION}\n`);
+    return EXIT.ok;
+  }
+  const command = commands[name];
+  if (!command) {
+    io.stderr(`broadsheet: unknown command "${name}"\n\n${HELP}`);
+    return EXIT.usageError;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout(HELP);
+    return EXIT.ok;
+  }
+  try {
+    return await command(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError || isParseArgsError(error)) {
+      io.stderr(`broadsheet ${name}: ${(error as Error).message}\n`);
+      return EXIT.usageError;
+    }
+    if (error instanceof BroadsheetError) {
+      io.stderr(`broadsheet ${name}: ${error.message}\n`);
+      return EXIT.usageError;
+    }
+    throw error;
+  }
+}
+
+function isParseArgsError(error: unknown): boolean {
+  const code = (error as { code?: string } | null)?.code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
+}

@@ -1,0 +1,38 @@
+export { loadConfig, CONFIG_FILE_NAMES, type LoadedConfig } from './config/load-config';
+export { compareDiagnostics, type Diagnostic, hasErrors, type Severity } from './diagnostics/diagnostic';
+export { formatDiagnostic, formatDiagnosticsJson, formatGithubAnnotation } from './diagnostics/format';
+export { BroadsheetError } from './errors';
+export { type LoadSiteOptions, type LoadSiteResult, loadSite } from './load/load-site';
+export {
+  createMarkdownRenderer,
+  type RendererOptions,
+  type RenderOptions,
+  type RenderResult,
+  renderMarkdown,
+  type Trust,
+} from './render/render-markdown';
+export { type BroadsheetConfig, configSchema, defineConfig, type ResolvedConfig } from './schema/config';
+export {
+  type AuthorProfile,
+  authorSchema,
+  type CommentFrontMatter,
+  type CommentSchema,
+  type CommentStatus,
+  commentSchema,
+  commentStatuses,
+  type PostFrontMatter,
+  type PostSchema,
+  postSchema,
+} from './schema/content';
+export type {
+  Author,
+  Comment,
+  CommentAuthor,
+  Heading,
+  OutputFile,
+  Post,
+  Site,
+  Tag,
+  TagRef,
+} from './site/types';
+export { VERSION } from './version';

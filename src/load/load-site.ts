@@ -1,0 +1,431 @@
+import path from 'node:path';
+import { slug as githubSlug } from 'github-slugger';
+import type { z } from 'zod';
+import { loadConfig } from '../config/load-config';
+import { compareDiagnostics, type Diagnostic, hasErrors } from '../diagnostics/diagnostic';
+import { createMarkdownRenderer } from '../render/render-markdown';
+import type { BroadsheetConfig, ResolvedConfig } from '../schema/config';
+import {
+  authorSchema,
+  COMMENT_ID_PATTERN,
+  type CommentFrontMatter,
+  type CommentSchema,
+  type PostFrontMatter,
+  type PostSchema,
+  SLUG_PATTERN,
+} from '../schema/content';
+import { datePartsToInstant, parseDateParts } from '../schema/dates';
+import type { Author, Comment, Post, Site, Tag, TagRef } from '../site/types';
+import { readContentFiles, type SourceFile } from './files';
+import { decodeText, type ParsedFile, parseFrontMatterFile, parseYamlFile } from './parse';
+import { validateData } from './validate';
+
+/** Options of {@link loadSite}. */
+export interface LoadSiteOptions<TPost extends z.ZodType = PostSchema, TComment extends z.ZodType = CommentSchema> {
+  /** The site root: the folder holding the config and `content/`. */
+  root: string;
+  /** Use this config instead of loading the root's config file; its schema extensions type the result. */
+  config?: BroadsheetConfig<TPost, TComment>;
+  /** A config file relative to the root, instead of looking for `broadsheet.config.*`. */
+  configFile?: string;
+  /** The build time that decides which future-dated posts are published. Default: now. */
+  now?: Date;
+  /** Publish posts dated after `now` (overrides the config's `future`). */
+  future?: boolean;
+}
+
+/** What {@link loadSite} returns: a site and its warnings, or every diagnostic (errors and warnings). */
+export type LoadSiteResult<TPostData = PostFrontMatter, TCommentData = CommentFrontMatter> =
+  | { ok: true; site: Site<TPostData, TCommentData>; warnings: Diagnostic[] }
+  | { ok: false; diagnostics: Diagnostic[] };
+
+/** Files of a site that parsed and validated, before cross-file checks. */
+interface PostSource {
+  parsed: ParsedFile;
+  data: Record<string, unknown> & PostFrontMatter;
+  slug: string;
+  date: Date;
+  updated?: Date;
+}
+
+interface CommentSource {
+  parsed: ParsedFile;
+  data: Record<string, unknown> & CommentFrontMatter;
+  id: string;
+  postSlug: string;
+  date: Date;
+  status: string;
+}
+
+/**
+ * Loads a site root: reads the config and the content, validates every file, runs the cross-file
+ * checks, resolves comments, threads, authors and tags, and renders posts and approved comments.
+ * Never throws for bad content: problems come back as diagnostics with file, line and column.
+ *
+ * @example
+ * ```ts
+ * import { loadSite, formatDiagnostic } from 'broadsheet';
+ *
+ * const result = await loadSite({ root: '.' });
+ * if (!result.ok) {
+ *   for (const d of result.diagnostics) console.error(formatDiagnostic(d));
+ *   process.exit(1);
+ * }
+ * for (const post of result.site.posts) console.log(post.date.toISOString(), post.title);
+ * ```
+ */
+export async function loadSite<TPost extends z.ZodType = PostSchema, TComment extends z.ZodType = CommentSchema>(
+  options: LoadSiteOptions<TPost, TComment>,
+): Promise<LoadSiteResult<z.output<TPost>, z.output<TComment>>> {
+  const root = path.resolve(options.root);
+  const now = options.now ?? new Date();
+  const configResult = await loadConfig({
+    root,
+    configFile: options.configFile,
+    config: options.config as BroadsheetConfig<z.ZodType, z.ZodType> | undefined,
+  });
+  if (!configResult.ok) return { ok: false, diagnostics: configResult.diagnostics };
+  const { config } = configResult.loaded;
+  const publishFuture = options.future ?? config.future;
+
+  const { files, diagnostics } = await readContentFiles(root, config.content);
+  const report = (parsed: ParsedFile, at: readonly PropertyKey[], code: string, message: string, key = false) => {
+    const { line, column } = parsed.positionOf(at, { key });
+    diagnostics.push({ file: parsed.file, line, column, severity: 'error', code, message });
+  };
+  const warn = (parsed: ParsedFile, at: readonly PropertyKey[], code: string, message: string) => {
+    const { line, column } = parsed.positionOf(at);
+    diagnostics.push({ file: parsed.file, line, column, severity: 'warning', code, message });
+  };
+  const toInstant = (text: string) => datePartsToInstant(parseDateParts(text)!, config.site.timezone);
+
+  // Parse and validate every file on its own.
+  const posts: PostSource[] = [];
+  const comments: CommentSource[] = [];
+  const profiles = new Map<string, Author>();
+  for (const source of files) {
+    const parsed = parseSource(source, diagnostics);
+    if (!parsed) continue;
+    if (source.kind === 'author') {
+      const { data, diagnostics: problems } = validateData(parsed, authorSchema);
+      diagnostics.push(...problems);
+      if (data) profiles.set(source.id, { id: source.id, ...data });
+      continue;
+    }
+    if (source.kind === 'post') {
+      const { data, diagnostics: problems } = validateData(parsed, configResult.loaded.postSchema);
+      diagnostics.push(...problems);
+      if (!data) continue;
+      const post = data as PostSource['data'];
+      const fileSlug = source.id.replace(/^\d{4}-\d{2}-\d{2}-/, '');
+      const slug = post.slug ?? fileSlug;
+      if (!post.slug && !SLUG_PATTERN.test(slug)) {
+        report(
+          parsed,
+          [],
+          'invalid-slug',
+          `the file name gives the slug "${slug}", which is not lower-case letters and digits joined by hyphens: rename the file or set \`slug\``,
+        );
+        continue;
+      }
+      const date = toInstant(post.date);
+      const updated = post.updated ? toInstant(post.updated) : undefined;
+      if (updated && updated < date) {
+        report(parsed, ['updated'], 'updated-before-date', `updated (${post.updated}) is before date (${post.date})`);
+      }
+      posts.push({ parsed, data: post, slug, date, updated });
+      continue;
+    }
+    if (!COMMENT_ID_PATTERN.test(source.id)) {
+      report(parsed, [], 'invalid-comment-id', `comment id "${source.id}" must be letters, digits, "-" and "_"`);
+      continue;
+    }
+    const { data, diagnostics: problems } = validateData(parsed, configResult.loaded.commentSchema);
+    diagnostics.push(...problems);
+    if (!data) continue;
+    const comment = data as CommentSource['data'];
+    comments.push({
+      parsed,
+      data: comment,
+      id: source.id,
+      postSlug: source.postSlug!,
+      date: toInstant(comment.date),
+      status: comment.status ?? 'approved',
+    });
+  }
+
+  // Cross-file checks: slugs, comments, threads, authors, tags.
+  const postsBySlug = new Map<string, PostSource>();
+  for (const post of posts) {
+    const existing = postsBySlug.get(post.slug);
+    if (existing) {
+      report(
+        post.parsed,
+        post.data.slug ? ['slug'] : [],
+        'duplicate-slug',
+        `slug "${post.slug}" is also the slug of ${existing.parsed.file}: each post needs its own slug`,
+      );
+    } else {
+      postsBySlug.set(post.slug, post);
+    }
+  }
+
+  const commentsByPost = new Map<string, Map<string, CommentSource>>();
+  for (const comment of comments) {
+    const post = postsBySlug.get(comment.postSlug);
+    if (!post) {
+      report(comment.parsed, [], 'unknown-post', `no post has the slug "${comment.postSlug}" (the comment's folder name)`);
+      continue;
+    }
+    if (comment.date < post.date) {
+      report(
+        comment.parsed,
+        ['date'],
+        'comment-before-post',
+        `the comment is dated ${comment.data.date}, before its post (${post.data.date})`,
+      );
+    }
+    let byId = commentsByPost.get(comment.postSlug);
+    if (!byId) {
+      byId = new Map();
+      commentsByPost.set(comment.postSlug, byId);
+    }
+    byId.set(comment.id, comment);
+  }
+  for (const byId of commentsByPost.values()) {
+    for (const comment of byId.values()) {
+      const parent = comment.data.parent;
+      if (parent === undefined) continue;
+      if (!byId.has(parent)) {
+        report(comment.parsed, ['parent'], 'unknown-parent', `parent "${parent}" is not a comment on the same post`);
+        continue;
+      }
+      // Follow the chain of parents; coming back to this comment is a cycle.
+      const seen = new Set<string>([comment.id]);
+      let current: string | undefined = parent;
+      while (current !== undefined) {
+        if (seen.has(current)) {
+          if (current === comment.id) {
+            report(comment.parsed, ['parent'], 'parent-cycle', `parent "${parent}" leads back to this comment: replies cannot form a cycle`);
+          }
+          break;
+        }
+        seen.add(current);
+        current = byId.get(current)?.data.parent;
+      }
+    }
+  }
+
+  const siteAuthor: Author | undefined = config.site.author ? { id: 'site', ...config.site.author } : undefined;
+  const authorsOf = (post: PostSource): Author[] => {
+    const ids = post.data.authors;
+    if (!ids) return siteAuthor ? [siteAuthor] : [];
+    const authors: Author[] = [];
+    ids.forEach((id, index) => {
+      const profile = profiles.get(id);
+      if (profile) authors.push(profile);
+      else report(post.parsed, ['authors', index], 'unknown-author', `no author profile "${id}" (content/authors/${id}.yaml)`);
+    });
+    return authors;
+  };
+
+  const tagNamesBySlug = new Map<string, { name: string; post: PostSource; index: number }>();
+  const tagsOf = (post: PostSource): TagRef[] => {
+    const refs: TagRef[] = [];
+    const seen = new Set<string>();
+    (post.data.tags ?? []).forEach((name, index) => {
+      const slug = githubSlug(name);
+      if (slug === '') {
+        report(post.parsed, ['tags', index], 'invalid-tag', `tag "${name}" has no letters or digits to make a slug from`);
+        return;
+      }
+      const first = tagNamesBySlug.get(slug);
+      if (first && first.name !== name) {
+        report(
+          post.parsed,
+          ['tags', index],
+          'tag-collision',
+          `tag "${name}" and tag "${first.name}" (${first.post.parsed.file}) both have the slug "${slug}": use one name`,
+        );
+        return;
+      }
+      if (!first) tagNamesBySlug.set(slug, { name, post, index });
+      if (seen.has(slug)) return;
+      seen.add(slug);
+      refs.push({ name, slug, url: new URL(`tags/${slug}/`, config.site.url).href });
+    });
+    return refs;
+  };
+
+  // Resolve every post (drafts too, so that their problems are found), then publish.
+  const ordered = [...postsBySlug.values()].sort(compareNewestFirst);
+  const resolved = ordered.map((post) => ({ post, authors: authorsOf(post), tags: tagsOf(post) }));
+
+  for (const comment of comments) {
+    const author = comment.data.author;
+    if (typeof author === 'object' && author.url !== undefined && !isHttpUrl(author.url)) {
+      warn(comment.parsed, ['author', 'url'], 'invalid-comment-url', `author.url "${author.url}" is not an http(s) URL: it is dropped`);
+    }
+  }
+
+  const all = [...diagnostics].sort(compareDiagnostics);
+  if (hasErrors(all)) return { ok: false, diagnostics: all };
+
+  const published = resolved.filter(({ post }) => post.data.draft !== true && (publishFuture || post.date <= now));
+  const site = await renderSite(config, published, commentsByPost, [...profiles.values()]);
+  return { ok: true, site: site as Site<z.output<TPost>, z.output<TComment>>, warnings: all };
+}
+
+function parseSource(source: SourceFile, diagnostics: Diagnostic[]): ParsedFile | undefined {
+  const decoded = decodeText(source.file, source.bytes);
+  if ('diagnostic' in decoded) {
+    diagnostics.push(decoded.diagnostic);
+    return undefined;
+  }
+  const result =
+    source.kind === 'author' ? parseYamlFile(source.file, decoded.text) : parseFrontMatterFile(source.file, decoded.text);
+  if ('diagnostics' in result) {
+    diagnostics.push(...result.diagnostics);
+    return undefined;
+  }
+  return result.parsed;
+}
+
+function compareNewestFirst(a: { date: Date; slug: string }, b: { date: Date; slug: string }): number {
+  const difference = b.date.getTime() - a.date.getTime();
+  if (difference !== 0) return difference;
+  return a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0;
+}
+
+function isHttpUrl(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const { protocol } = new URL(value);
+  return protocol === 'http:' || protocol === 'https:';
+}
+
+/** A visitor's name as plain text: tags stripped as WordPress does, white space collapsed. */
+function plainName(name: string): string {
+  return name
+    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1\s*>/gi, '')
+    .replace(/<[^>]*>?/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+async function renderSite(
+  config: ResolvedConfig,
+  published: { post: PostSource; authors: Author[]; tags: TagRef[] }[],
+  commentsByPost: Map<string, Map<string, CommentSource>>,
+  profiles: Author[],
+): Promise<Site> {
+  const renderPost = createMarkdownRenderer({
+    trust: 'post',
+    remarkPlugins: config.markdown.remarkPlugins,
+    rehypePlugins: config.markdown.rehypePlugins,
+  });
+  const renderComment = createMarkdownRenderer({ trust: 'comment' });
+  const posts: Post[] = [];
+  for (const { post, authors, tags } of published) {
+    const url = new URL(`posts/${post.slug}/`, config.site.url).href;
+    const rendered = await renderPost(post.parsed.body, { url });
+    const comments = await publishComments(post.slug, commentsByPost.get(post.slug), url, renderComment);
+    const { data } = post;
+    posts.push({
+      slug: post.slug,
+      title: data.title,
+      date: post.date,
+      updated: post.updated,
+      url,
+      file: post.parsed.file,
+      summary: data.summary ?? rendered.summary,
+      tags,
+      authors,
+      commentsOpen: data.comments !== false,
+      lang: data.lang ?? config.site.language,
+      canonical: data.canonical,
+      image: data.image,
+      html: rendered.html,
+      headings: rendered.headings,
+      wordCount: rendered.wordCount,
+      readingTime: rendered.readingTime,
+      comments,
+      data: post.data,
+    });
+  }
+  const tagsBySlug = new Map<string, Tag>();
+  for (const post of posts) {
+    for (const ref of post.tags) {
+      let tag = tagsBySlug.get(ref.slug);
+      if (!tag) {
+        tag = { ...ref, posts: [] };
+        tagsBySlug.set(ref.slug, tag);
+      }
+      tag.posts.push(post);
+    }
+  }
+  const tags = [...tagsBySlug.values()].sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
+  const comments = posts
+    .flatMap((post) => post.comments)
+    .sort((a, b) => b.date.getTime() - a.date.getTime() || compareText(a.postSlug, b.postSlug) || compareText(a.id, b.id));
+  return {
+    config,
+    url: config.site.url,
+    posts,
+    tags,
+    authors: [...profiles].sort((a, b) => compareText(a.id, b.id)),
+    comments,
+  };
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+async function publishComments(
+  postSlug: string,
+  byId: Map<string, CommentSource> | undefined,
+  postUrl: string,
+  render: ReturnType<typeof createMarkdownRenderer>,
+): Promise<Comment[]> {
+  if (!byId) return [];
+  const approved = new Map([...byId].filter(([, comment]) => comment.status === 'approved'));
+  // A reply whose parent is not published hangs from its nearest published ancestor.
+  const publishedParent = (comment: CommentSource): string | undefined => {
+    let parent = comment.data.parent;
+    while (parent !== undefined && !approved.has(parent)) parent = byId.get(parent)?.data.parent;
+    return parent;
+  };
+  const ordered = [...approved.values()].sort((a, b) => a.date.getTime() - b.date.getTime() || compareText(a.id, b.id));
+  const depths = new Map<string, number>();
+  const depthOf = (comment: CommentSource): number => {
+    const known = depths.get(comment.id);
+    if (known !== undefined) return known;
+    const parent = publishedParent(comment);
+    const depth = parent === undefined ? 0 : depthOf(approved.get(parent)!) + 1;
+    depths.set(comment.id, depth);
+    return depth;
+  };
+  const result: Comment[] = [];
+  for (const comment of ordered) {
+    const author = comment.data.author;
+    const name = plainName(typeof author === 'string' ? author : author.name) || 'Anonymous';
+    const url = typeof author === 'object' && author.url && isHttpUrl(author.url) ? author.url : undefined;
+    const { html } = await render(comment.parsed.body, { url: postUrl });
+    const { author: _author, ...rest } = comment.data;
+    // The visitor's email never leaves the loader, and a URL that is not http(s) is dropped.
+    const data = { ...rest, author: typeof author === 'string' ? author : url ? { name: author.name, url } : { name: author.name } };
+    result.push({
+      id: comment.id,
+      postSlug,
+      parent: publishedParent(comment),
+      depth: depthOf(comment),
+      author: url ? { name, url } : { name },
+      date: comment.date,
+      html,
+      url: `${postUrl}#comment-${comment.id}`,
+      file: comment.parsed.file,
+      data: data as CommentFrontMatter,
+    });
+  }
+  return result;
+}

@@ -1,0 +1,211 @@
+import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import type { Diagnostic } from '../diagnostics/diagnostic';
+
+/** A 1-based line and column in a file. */
+export interface Position {
+  line: number;
+  column: number;
+}
+
+/** A file split into its YAML data and its markdown body, with a way back from YAML paths to positions. */
+export interface ParsedFile {
+  file: string;
+  /** The YAML mapping as plain JavaScript. */
+  data: Record<string, unknown>;
+  /** Markdown after the front matter (empty for author files). */
+  body: string;
+  /** Where a value (or, with `key: true`, its key) stands; the start of the front matter when absent. */
+  positionOf(path: readonly PropertyKey[], options?: { key?: boolean }): Position;
+}
+
+const FENCE = /^---[ \t]*$/;
+const CLOSING_FENCE = /^(?:---|\.\.\.)[ \t]*$/;
+
+/**
+ * Decodes a file as UTF-8 (a byte-order mark is dropped, CRLF and CR become LF) and reports the
+ * first byte that is not UTF-8 with its line and column.
+ */
+export function decodeText(file: string, bytes: Uint8Array): { text: string } | { diagnostic: Diagnostic } {
+  const invalidAt = firstInvalidUtf8(bytes);
+  if (invalidAt !== -1) {
+    let lineStart = 0;
+    let line = 1;
+    for (let index = 0; index < invalidAt; index++) {
+      if (bytes[index] === 0x0a) {
+        line++;
+        lineStart = index + 1;
+      }
+    }
+    const column = [...new TextDecoder().decode(bytes.subarray(lineStart, invalidAt))].length + 1;
+    return {
+      diagnostic: {
+        file,
+        line,
+        column,
+        severity: 'error',
+        code: 'invalid-utf8',
+        message: `byte 0x${bytes[invalidAt]!.toString(16).padStart(2, '0')} is not valid UTF-8: save the file as UTF-8`,
+      },
+    };
+  }
+  let text = new TextDecoder('utf-8', { ignoreBOM: false }).decode(bytes);
+  text = text.replace(/\r\n?/g, '\n');
+  return { text };
+}
+
+/** Splits a markdown file into front matter and body and parses the front matter as YAML. */
+export function parseFrontMatterFile(file: string, text: string): { parsed: ParsedFile } | { diagnostics: Diagnostic[] } {
+  const at = (line: number, column: number, code: string, message: string): { diagnostics: Diagnostic[] } => ({
+    diagnostics: [{ file, line, column, severity: 'error', code, message }],
+  });
+  if (text.trim() === '') return at(1, 1, 'empty-file', 'the file is empty: a post needs front matter and a body');
+  const lines = text.split('\n');
+  if (!FENCE.test(lines[0]!)) {
+    return at(1, 1, 'missing-front-matter', 'the file must start with front matter between two "---" lines');
+  }
+  let closing = -1;
+  for (let index = 1; index < lines.length; index++) {
+    if (CLOSING_FENCE.test(lines[index]!)) {
+      closing = index;
+      break;
+    }
+  }
+  if (closing === -1) return at(1, 1, 'unclosed-front-matter', 'the front matter opened here has no closing "---" line');
+  const yamlText = lines.slice(1, closing).join('\n');
+  const body = lines.slice(closing + 1).join('\n');
+  const result = parseYaml(file, yamlText, 1, { line: 1, column: 1 });
+  if ('diagnostics' in result) return result;
+  return { parsed: { ...result.parsed, body } };
+}
+
+/** Parses a whole YAML file (an author profile). */
+export function parseYamlFile(file: string, text: string): { parsed: ParsedFile } | { diagnostics: Diagnostic[] } {
+  if (text.trim() === '') {
+    return { diagnostics: [{ file, line: 1, column: 1, severity: 'error', code: 'empty-file', message: 'the file is empty' }] };
+  }
+  return parseYaml(file, text, 0, { line: 1, column: 1 });
+}
+
+function parseYaml(
+  file: string,
+  yamlText: string,
+  lineOffset: number,
+  start: Position,
+): { parsed: Omit<ParsedFile, 'body'> & { body: string } } | { diagnostics: Diagnostic[] } {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(yamlText, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  const toPosition = (offset: number): Position => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line: line + lineOffset, column: col };
+  };
+  if (document.errors.length > 0) {
+    return {
+      diagnostics: document.errors.map((error) => {
+        const { line, column } = toPosition(error.pos[0]);
+        const duplicate = error.code === 'DUPLICATE_KEY';
+        return {
+          file,
+          line,
+          column,
+          severity: 'error' as const,
+          code: duplicate ? 'duplicate-key' : 'invalid-yaml',
+          message: duplicate ? duplicateKeyMessage(document, error.pos[0]) : firstLine(error.message),
+        };
+      }),
+    };
+  }
+  if (document.contents !== null && !isMap(document.contents)) {
+    const offset = document.contents.range?.[0] ?? 0;
+    const { line, column } = toPosition(offset);
+    return {
+      diagnostics: [
+        { file, line, column, severity: 'error', code: 'invalid-front-matter', message: 'front matter must be a mapping of keys to values' },
+      ],
+    };
+  }
+  let data: unknown;
+  try {
+    data = document.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (error) {
+    return {
+      diagnostics: [
+        { file, line: start.line, column: start.column, severity: 'error', code: 'invalid-yaml', message: firstLine(String((error as Error).message)) },
+      ],
+    };
+  }
+  const positionOf = (path: readonly PropertyKey[], options?: { key?: boolean }): Position => {
+    const node = findNode(document, path, options?.key ?? false);
+    const offset = node?.range?.[0];
+    return offset === undefined ? start : toPosition(offset);
+  };
+  return { parsed: { file, data: data as Record<string, unknown>, body: '', positionOf } };
+}
+
+function findNode(document: Document, path: readonly PropertyKey[], key: boolean): Node | undefined {
+  let node: unknown = document.contents;
+  let keyNode: unknown;
+  for (const segment of path) {
+    keyNode = undefined;
+    if (isMap(node)) {
+      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(segment));
+      if (!pair) return isMap(node) ? (node as Node) : undefined;
+      keyNode = pair.key;
+      node = pair.value ?? pair.key;
+    } else if (isSeq(node) && typeof segment === 'number') {
+      const item = node.items[segment];
+      if (!item) return node as Node;
+      node = item;
+    } else {
+      break;
+    }
+  }
+  return (key && keyNode ? keyNode : node) as Node | undefined;
+}
+
+function duplicateKeyMessage(document: Document, offset: number): string {
+  if (isMap(document.contents)) {
+    const pair = document.contents.items.find((item) => isScalar(item.key) && item.key.range?.[0] === offset);
+    if (pair && isScalar(pair.key)) return `key "${String(pair.key.value)}" appears more than once`;
+  }
+  return 'a key appears more than once in this mapping';
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]!.trim();
+}
+
+// Returns the offset of the first byte that does not belong to a well-formed UTF-8 sequence, or -1.
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  let index = 0;
+  while (index < bytes.length) {
+    const byte = bytes[index]!;
+    if (byte < 0x80) {
+      index++;
+      continue;
+    }
+    let length: number;
+    let min: number;
+    if (byte >= 0xc2 && byte <= 0xdf) {
+      length = 2;
+      min = 0x80;
+    } else if (byte >= 0xe0 && byte <= 0xef) {
+      length = 3;
+      min = 0x800;
+    } else if (byte >= 0xf0 && byte <= 0xf4) {
+      length = 4;
+      min = 0x10000;
+    } else {
+      return index;
+    }
+    if (index + length > bytes.length) return index;
+    let codePoint = byte & (0xff >> (length + 1));
+    for (let offset = 1; offset < length; offset++) {
+      const next = bytes[index + offset]!;
+      if ((next & 0xc0) !== 0x80) return index;
+      codePoint = (codePoint << 6) | (next & 0x3f);
+    }
+    if (codePoint < min || codePoint > 0x10ffff || (codePoint >= 0xd800 && codePoint <= 0xdfff)) return index;
+    index += length;
+  }
+  return -1;
+}

@@ -1,0 +1,127 @@
+import type { PluggableList } from 'unified';
+import { z } from 'zod';
+import type { CommentSchema, PostSchema } from './content';
+import { isLanguageTag, isTimeZone } from './dates';
+
+const httpUrl = z.string().refine(
+  (value) => {
+    if (!URL.canParse(value)) return false;
+    const { protocol } = new URL(value);
+    return protocol === 'http:' || protocol === 'https:';
+  },
+  { message: 'must be an absolute http(s) URL such as https://example.com/', params: { broadsheetCode: 'invalid-url' } },
+);
+
+const relativePath = z
+  .string()
+  .min(1)
+  .refine((value) => !value.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(value), {
+    message: 'must be a path relative to the site root',
+  });
+
+const isFunction = (value: unknown): value is (...args: never[]) => unknown => typeof value === 'function';
+
+const pluginList = z.array(z.unknown()).default([]);
+
+/**
+ * The configuration schema (SPEC §1). `broadsheet.config.json` is checked against it; so is the
+ * object a TS or JS config exports.
+ */
+export const configSchema = z.object({
+  site: z.object({
+    title: z.string().min(1),
+    url: httpUrl,
+    description: z.string().optional(),
+    language: z
+      .string()
+      .refine(isLanguageTag, { message: 'must be a BCP 47 language tag such as en or pt-BR' })
+      .default('en'),
+    timezone: z
+      .string()
+      .refine(isTimeZone, { message: 'must be an IANA time zone such as UTC or Europe/Paris' })
+      .default('UTC'),
+    author: z
+      .object({ name: z.string().min(1), email: z.string().optional(), url: httpUrl.optional() })
+      .optional(),
+    copyright: z.string().optional(),
+  }),
+  content: relativePath.default('content'),
+  out: relativePath.default('public'),
+  postsPerPage: z.number().int().min(1).default(10),
+  feeds: z
+    .object({
+      limit: z.number().int().min(1).default(20),
+      fullContent: z.boolean().default(true),
+    })
+    .prefault({}),
+  future: z.boolean().default(false),
+  markdown: z
+    .object({ remarkPlugins: pluginList, rehypePlugins: pluginList })
+    .prefault({}),
+  schema: z
+    .object({
+      post: z.custom<(base: PostSchema) => z.ZodType>(isFunction, 'must be a function (base) => schema').optional(),
+      comment: z
+        .custom<(base: CommentSchema) => z.ZodType>(isFunction, 'must be a function (base) => schema')
+        .optional(),
+    })
+    .optional(),
+});
+
+/** The configuration after defaults are applied. */
+export type ResolvedConfig = Omit<z.output<typeof configSchema>, 'markdown' | 'schema'> & {
+  markdown: { remarkPlugins: PluggableList; rehypePlugins: PluggableList };
+};
+
+/**
+ * What a site's `broadsheet.config.ts` exports. `TPost` and `TComment` are the schemas that
+ * `schema.post` and `schema.comment` return; the types of `loadSite`'s posts and comments follow them.
+ */
+export interface BroadsheetConfig<TPost extends z.ZodType = PostSchema, TComment extends z.ZodType = CommentSchema> {
+  site: {
+    title: string;
+    /** Absolute http(s) URL, the base of every link and feed id. May hold a path: `https://example.com/blog/`. */
+    url: string;
+    description?: string;
+    /** BCP 47 tag, default `en`. */
+    language?: string;
+    /** IANA zone in which a date-only `date` is read, default `UTC`. */
+    timezone?: string;
+    author?: { name: string; email?: string; url?: string };
+    copyright?: string;
+  };
+  /** Content folder relative to the root, default `content`. */
+  content?: string;
+  /** Output folder relative to the root, default `public`. */
+  out?: string;
+  postsPerPage?: number;
+  feeds?: { limit?: number; fullContent?: boolean };
+  future?: boolean;
+  markdown?: { remarkPlugins?: PluggableList; rehypePlugins?: PluggableList };
+  schema?: {
+    post?: (base: PostSchema) => TPost;
+    comment?: (base: CommentSchema) => TComment;
+  };
+}
+
+/**
+ * Gives types to a site's configuration. Extending a schema makes the extra fields typed in
+ * `loadSite`'s result.
+ *
+ * @example
+ * ```ts
+ * // broadsheet.config.ts
+ * import { defineConfig } from 'broadsheet';
+ * import { z } from 'zod';
+ *
+ * export default defineConfig({
+ *   site: { title: 'My blog', url: 'https://example.com/' },
+ *   schema: { post: (base) => base.extend({ mood: z.enum(['happy', 'sad']).optional() }) },
+ * });
+ * ```
+ */
+export function defineConfig<TPost extends z.ZodType = PostSchema, TComment extends z.ZodType = CommentSchema>(
+  config: BroadsheetConfig<TPost, TComment>,
+): BroadsheetConfig<TPost, TComment> {
+  return config;
+}

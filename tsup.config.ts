@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs';
+import { defineConfig } from 'tsup';
+
+const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+const define = { __BROADSHEET_VERSION__: JSON.stringify(version) };
+
+export default defineConfig([
+  {
+    entry: { index: 'src/index.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    sourcemap: false,
+    target: 'node20',
+    platform: 'node',
+    splitting: false,
+    treeshake: true,
+    define,
+  },
+  {
+    entry: { cli: 'src/cli/bin.ts' },
+    format: ['esm'],
+    target: 'node20',
+    platform: 'node',
+    banner: { js: '#!/usr/bin/env node' },
+    splitting: false,
+    define,
+  },
+]);
