@@ -1,8 +1,19 @@
+export { type BuildProgress, type BuildSiteOptions, type BuildSiteResult, buildSite } from './build/build-site';
 export { loadConfig, CONFIG_FILE_NAMES, type LoadedConfig } from './config/load-config';
 export { compareDiagnostics, type Diagnostic, hasErrors, type Severity } from './diagnostics/diagnostic';
 export { formatDiagnostic, formatDiagnosticsJson, formatGithubAnnotation } from './diagnostics/format';
 export { BroadsheetError } from './errors';
 export { type LoadSiteOptions, type LoadSiteResult, loadSite } from './load/load-site';
+export {
+  commentFeedFiles,
+  feedFiles,
+  type JsonFeed,
+  type JsonFeedAuthor,
+  type JsonFeedItem,
+  postCommentFeedFiles,
+  siteFeedFiles,
+  tagFeedFiles,
+} from './outputs/feeds/index';
 export {
   createMarkdownRenderer,
   type RendererOptions,

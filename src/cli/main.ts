@@ -1,8 +1,9 @@
 import { BroadsheetError } from '../errors';
+import { VERSION } from '../version';
+import { buildCommand } from './commands/build';
 import { checkCommand } from './commands/check';
 import { type CliIo, EXIT } from './io';
 import { UsageError } from './usage';
-import { VERSION } from '../version';
 
 const HELP = `broadsheet ${VERSION}: markdown posts and comments to HTML, a JSON API and feeds
 
@@ -19,9 +20,9 @@ Exit codes: 0 success (warnings allowed), 1 content errors, 2 usage or config er
 type Command = (args: string[], io: CliIo) => Promise<number>;
 
 const commands: Record<string, Command> = {
+  build: buildCommand,
   check: checkCommand,
 };
-
 
 /**
  * Runs the CLI with `args` (without `node` and the script) and returns the exit code.

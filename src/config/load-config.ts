@@ -1,13 +1,12 @@
 import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Diagnostic } from '../diagnostics/diagnostic';
-import { type BroadsheetConfig, configSchema, type ResolvedConfig } from '../schema/config';
-import type { CommentSchema, PostSchema } from '../schema/content';
-import { commentSchema, postSchema } from '../schema/content';
-import { type ParsedFile, parseYamlFile } from '../load/parse';
-import { validateData } from '../load/validate';
 import type { z } from 'zod';
+import { compareDiagnostics, type Diagnostic } from '../diagnostics/diagnostic';
+import { type ParsedFile, type Position, parseYamlFile } from '../load/parse';
+import { validateData } from '../load/validate';
+import { type BroadsheetConfig, configSchema, type ResolvedConfig } from '../schema/config';
+import { commentSchema, postSchema } from '../schema/content';
 
 /** The names a config file may have, in the order they are looked for. */
 export const CONFIG_FILE_NAMES = [
@@ -25,17 +24,29 @@ export interface LoadedConfig {
   commentSchema: z.ZodType;
   /** The config file relative to the root, or `undefined` when the config was passed in. */
   file: string | undefined;
+  /** Problems that do not stop the build, such as an unknown key (codes start `config-`). */
+  warnings: Diagnostic[];
 }
+
+/** What {@link loadConfig} returns. */
+export type LoadConfigResult = { ok: true; loaded: LoadedConfig } | { ok: false; diagnostics: Diagnostic[] };
 
 /**
  * Finds, loads and validates a site's configuration. A TS config loads through jiti, with no
- * build step. Problems are diagnostics with codes starting `config-`.
+ * build step. Problems are diagnostics with codes starting `config-`, pointing at the key at fault
+ * (line and column in a JSON config; in a TS or JS config, where the key is first written).
+ *
+ * @example
+ * ```ts
+ * const result = await loadConfig({ root: '.' });
+ * if (result.ok) console.log(result.loaded.config.site.url);
+ * ```
  */
 export async function loadConfig(options: {
   root: string;
   configFile?: string;
   config?: BroadsheetConfig<z.ZodType, z.ZodType>;
-}): Promise<{ ok: true; loaded: LoadedConfig } | { ok: false; diagnostics: Diagnostic[] }> {
+}): Promise<LoadConfigResult> {
   const root = path.resolve(options.root);
   if (options.config) return validateConfig(options.config, undefined, undefined);
 
@@ -43,7 +54,11 @@ export async function loadConfig(options: {
   if (options.configFile) {
     absolute = path.resolve(root, options.configFile);
     if (!(await exists(absolute))) {
-      return fail(relative(root, absolute), 'config-missing', `config file "${options.configFile}" does not exist`);
+      return fail(
+        relative(root, absolute),
+        'config-missing',
+        `config file "${options.configFile}" does not exist`,
+      );
     }
   } else {
     for (const name of CONFIG_FILE_NAMES) {
@@ -63,14 +78,14 @@ export async function loadConfig(options: {
   }
   const file = relative(root, absolute);
 
-  if (absolute.endsWith('.json')) {
-    const text = await readFile(absolute, 'utf8');
-    const parsed = parseYamlFile(file, text);
-    if ('diagnostics' in parsed) {
-      return { ok: false, diagnostics: parsed.diagnostics.map((d) => ({ ...d, code: `config-${d.code}` })) };
-    }
-    return validateConfig(parsed.parsed.data, file, parsed.parsed);
+  let text: string;
+  try {
+    text = (await readFile(absolute, 'utf8')).replace(/^\uFEFF/, '');
+  } catch (error) {
+    return fail(file, 'config-unreadable', `the config cannot be read: ${firstLine(error)}`);
   }
+
+  if (absolute.endsWith('.json')) return loadJsonConfig(file, text);
 
   let exported: unknown;
   try {
@@ -80,49 +95,131 @@ export async function loadConfig(options: {
   } catch (error) {
     return fail(file, 'config-load-failed', `the config could not be loaded: ${firstLine(error)}`);
   }
-  return validateConfig(exported, file, undefined);
+  return validateConfig(exported, file, {
+    file,
+    data: exported as Record<string, unknown>,
+    body: '',
+    positionOf: (keyPath) => sourcePositionOf(text, keyPath),
+  });
+}
+
+function loadJsonConfig(file: string, text: string): LoadConfigResult {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    const reason = firstLine(error);
+    const offset = /position (\d+)/.exec(reason)?.[1];
+    const message = `invalid JSON: ${reason.replace(/ in JSON at position \d+.*$/, '')}`;
+    const { line, column } =
+      offset === undefined ? { line: 1, column: 1 } : offsetToPosition(text, Number(offset));
+    return {
+      ok: false,
+      diagnostics: [{ file, line, column, severity: 'error', code: 'config-invalid-json', message }],
+    };
+  }
+  // JSON is YAML, and the YAML parser keeps positions: use it to point at keys.
+  const parsed = parseYamlFile(file, text);
+  const source: ParsedFile =
+    'parsed' in parsed
+      ? { ...parsed.parsed, data: value as Record<string, unknown> }
+      : startOnly(file, value);
+  return validateConfig(value, file, source);
 }
 
 function validateConfig(
   value: unknown,
   file: string | undefined,
   parsed: ParsedFile | undefined,
-): { ok: true; loaded: LoadedConfig } | { ok: false; diagnostics: Diagnostic[] } {
+): LoadConfigResult {
   const name = file ?? 'broadsheet.config.ts';
-  if (value === null || typeof value !== 'object') {
-    return fail(name, 'config-invalid', 'the config must export an object (export default defineConfig({...}))');
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return fail(
+      name,
+      'config-invalid',
+      'the config must export an object (export default defineConfig({...}))',
+    );
   }
-  const source: ParsedFile = parsed ?? {
-    file: name,
-    data: value as Record<string, unknown>,
-    body: '',
-    positionOf: () => ({ line: 1, column: 1 }),
-  };
+  const source = parsed ?? startOnly(name, value);
   const { data, diagnostics } = validateData(source, configSchema);
-  const named = diagnostics.map((d) => ({ ...d, code: `config-${d.code}` }));
+  const named = diagnostics.map((d) => ({ ...d, code: `config-${d.code}` })).sort(compareDiagnostics);
   if (!data) return { ok: false, diagnostics: named };
   const input = value as BroadsheetConfig<z.ZodType, z.ZodType>;
   let extendedPost: z.ZodType = postSchema;
   let extendedComment: z.ZodType = commentSchema;
-  try {
-    if (data.schema?.post) extendedPost = data.schema.post(postSchema as PostSchema);
-    if (data.schema?.comment) extendedComment = data.schema.comment(commentSchema as CommentSchema);
-  } catch (error) {
-    return fail(name, 'config-invalid', `schema: extending a schema threw: ${firstLine(error)}`);
+  const schemaProblem = (key: string, message: string): LoadConfigResult => {
+    const { line, column } = source.positionOf(['schema', key], { key: true });
+    return {
+      ok: false,
+      diagnostics: [{ file: name, line, column, severity: 'error', code: 'config-invalid-schema', message }],
+    };
+  };
+  for (const key of ['post', 'comment'] as const) {
+    if (!data.schema?.[key]) continue;
+    let schema: unknown;
+    try {
+      schema = key === 'post' ? data.schema!.post!(postSchema) : data.schema!.comment!(commentSchema);
+    } catch (error) {
+      return schemaProblem(key, `schema.${key} threw: ${firstLine(error)}`);
+    }
+    if (typeof (schema as { safeParse?: unknown } | null)?.safeParse !== 'function') {
+      return schemaProblem(key, `schema.${key} must return a zod schema, such as base.extend({...})`);
+    }
+    if (key === 'post') extendedPost = schema as z.ZodType;
+    else extendedComment = schema as z.ZodType;
   }
   const { schema: _schema, markdown, ...rest } = data;
   const config: ResolvedConfig = {
     ...rest,
     site: { ...rest.site, url: withTrailingSlash(rest.site.url) },
     markdown: {
-      remarkPlugins: (input.markdown?.remarkPlugins ?? markdown.remarkPlugins) as ResolvedConfig['markdown']['remarkPlugins'],
-      rehypePlugins: (input.markdown?.rehypePlugins ?? markdown.rehypePlugins) as ResolvedConfig['markdown']['rehypePlugins'],
+      remarkPlugins: (input.markdown?.remarkPlugins ??
+        markdown.remarkPlugins) as ResolvedConfig['markdown']['remarkPlugins'],
+      rehypePlugins: (input.markdown?.rehypePlugins ??
+        markdown.rehypePlugins) as ResolvedConfig['markdown']['rehypePlugins'],
     },
   };
   return {
     ok: true,
-    loaded: { config, postSchema: extendedPost, commentSchema: extendedComment, file },
+    loaded: { config, postSchema: extendedPost, commentSchema: extendedComment, file, warnings: named },
   };
+}
+
+function startOnly(file: string, value: unknown): ParsedFile {
+  return {
+    file,
+    data: value as Record<string, unknown>,
+    body: '',
+    positionOf: () => ({ line: 1, column: 1 }),
+  };
+}
+
+/**
+ * Where a key path is first written in the text of a TS or JS config: each key is looked for after
+ * the place its parent was found, as `key:` or `"key":`. A best effort (the config is code, not
+ * data); the start of the file when a key is not written out.
+ */
+function sourcePositionOf(text: string, keyPath: readonly PropertyKey[]): Position {
+  let from = 0;
+  let found: number | undefined;
+  for (const segment of keyPath) {
+    if (typeof segment !== 'string') break;
+    const escaped = segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const pattern = new RegExp(`(?<![\\w$])(?:${escaped}|'${escaped}'|"${escaped}")\\s*:`, 'g');
+    pattern.lastIndex = from;
+    const match = pattern.exec(text);
+    if (!match) break;
+    found = match.index;
+    from = match.index + match[0].length;
+  }
+  return found === undefined ? { line: 1, column: 1 } : offsetToPosition(text, found);
+}
+
+function offsetToPosition(text: string, offset: number): Position {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  const column = [...before.slice(before.lastIndexOf('\n') + 1)].length + 1;
+  return { line, column };
 }
 
 function withTrailingSlash(url: string): string {
@@ -152,4 +249,3 @@ async function exists(file: string): Promise<boolean> {
     () => false,
   );
 }
-

@@ -14,23 +14,34 @@ export function formatDiagnostic(diagnostic: Diagnostic): string {
   return `${file}:${line}:${column}: ${severity} ${code}: ${oneLine(message)}`;
 }
 
-/** Formats diagnostics as a JSON array (pretty-printed, with a trailing newline). */
+/**
+ * Formats diagnostics as a JSON array (pretty-printed, with a trailing newline).
+ *
+ * @example
+ * ```ts
+ * process.stdout.write(formatDiagnosticsJson(result.ok ? result.warnings : result.diagnostics));
+ * ```
+ */
 export function formatDiagnosticsJson(diagnostics: readonly Diagnostic[]): string {
   return `${JSON.stringify(diagnostics, null, 2)}\n`;
 }
 
 /**
  * Formats a diagnostic as a GitHub Actions workflow command, so that it shows as an annotation on
- * the file and line: `::error file=…,line=…,col=…,title=…::message`.
+ * the file and line: `::error file=content/posts/a.md,line=3,col=7::invalid-date: date "2012-13-45" …`.
+ *
+ * @example
+ * ```ts
+ * if (process.env.GITHUB_ACTIONS === 'true') console.log(formatGithubAnnotation(diagnostic));
+ * ```
  */
 export function formatGithubAnnotation(diagnostic: Diagnostic): string {
   const properties = [
     `file=${escapeProperty(diagnostic.file)}`,
     `line=${diagnostic.line}`,
     `col=${diagnostic.column}`,
-    `title=${escapeProperty(diagnostic.code)}`,
   ].join(',');
-  return `::${diagnostic.severity} ${properties}::${escapeData(diagnostic.message)}`;
+  return `::${diagnostic.severity} ${properties}::${escapeData(`${diagnostic.code}: ${diagnostic.message}`)}`;
 }
 
 function oneLine(text: string): string {

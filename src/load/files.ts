@@ -61,7 +61,11 @@ export async function readContentFiles(
     try {
       entries = await readdir(directory, { withFileTypes: true });
     } catch (error) {
-      fileProblem(directory, 'unreadable-file', `cannot read folder: ${(error as NodeJS.ErrnoException).code}`);
+      fileProblem(
+        directory,
+        'unreadable-file',
+        `cannot read folder: ${(error as NodeJS.ErrnoException).code}`,
+      );
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -76,7 +80,8 @@ export async function readContentFiles(
           isFile = target.isFile();
         } catch (error) {
           const code = (error as NodeJS.ErrnoException).code;
-          if (code === 'ELOOP') fileProblem(absolute, 'symlink-loop', 'this symbolic link points back at itself');
+          if (code === 'ELOOP')
+            fileProblem(absolute, 'symlink-loop', 'this symbolic link is part of a loop of links');
           else fileProblem(absolute, 'broken-symlink', `this symbolic link points at nothing (${code})`);
           continue;
         }
@@ -84,7 +89,8 @@ export async function readContentFiles(
       if (isDirectory) {
         if (!onDirectory(absolute, entry.name)) continue;
         const real = await realpath(absolute).catch(() => absolute);
-        if (visited.has(real)) {
+        // A folder that is, or contains, one already being walked would be walked forever.
+        if ([...visited].some((entered) => entered === real || entered.startsWith(`${real}${path.sep}`))) {
           fileProblem(absolute, 'symlink-loop', 'this folder links back to a folder that contains it');
           continue;
         }
@@ -101,7 +107,8 @@ export async function readContentFiles(
       postsDir,
       new Set([await realpath(postsDir)]),
       (absolute, name) => {
-        if (name.endsWith('.md')) found.push({ kind: 'post', absolute, file: relative(absolute), id: name.slice(0, -3) });
+        if (name.endsWith('.md'))
+          found.push({ kind: 'post', absolute, file: relative(absolute), id: name.slice(0, -3) });
       },
       (absolute, name) => {
         if (name.endsWith('.md')) {
@@ -115,7 +122,7 @@ export async function readContentFiles(
 
   const commentsDir = path.join(absoluteContent, 'comments');
   if (await isDirectory(commentsDir)) {
-    const postFolders = await readdir(commentsDir, { withFileTypes: true });
+    const postFolders = await readdir(commentsDir, { withFileTypes: true }).catch(() => []);
     postFolders.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const folder of postFolders) {
       const folderPath = path.join(commentsDir, folder.name);
@@ -134,11 +141,21 @@ export async function readContentFiles(
             fileProblem(absolute, 'misplaced-comment', 'a comment belongs in comments/<post-slug>/<id>.md');
             return;
           }
-          found.push({ kind: 'comment', absolute, file: relative(absolute), postSlug: folder.name, id: name.slice(0, -3) });
+          found.push({
+            kind: 'comment',
+            absolute,
+            file: relative(absolute),
+            postSlug: folder.name,
+            id: name.slice(0, -3),
+          });
         },
         (absolute, name) => {
           if (name.endsWith('.md')) {
-            fileProblem(absolute, 'not-a-file', 'this is a folder named like a comment: a comment must be a file');
+            fileProblem(
+              absolute,
+              'not-a-file',
+              'this is a folder named like a comment: a comment must be a file',
+            );
             return false;
           }
           return true;
@@ -149,7 +166,7 @@ export async function readContentFiles(
 
   const authorsDir = path.join(absoluteContent, 'authors');
   if (await isDirectory(authorsDir)) {
-    const entries = await readdir(authorsDir, { withFileTypes: true });
+    const entries = await readdir(authorsDir, { withFileTypes: true }).catch(() => []);
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       const match = /^(.+)\.ya?ml$/.exec(entry.name);
@@ -181,7 +198,9 @@ export async function readContentFiles(
       message,
     });
     try {
-      const info = await lstat(entry.absolute).then((link) => (link.isSymbolicLink() ? stat(entry.absolute) : link));
+      const info = await lstat(entry.absolute).then((link) =>
+        link.isSymbolicLink() ? stat(entry.absolute) : link,
+      );
       if (!info.isFile()) return problem('not-a-file', 'not a regular file');
       if (info.size > MAX_FILE_BYTES) {
         return problem(
@@ -192,7 +211,10 @@ export async function readContentFiles(
       const bytes = await readFile(entry.absolute);
       return { kind: entry.kind, file: entry.file, id: entry.id, postSlug: entry.postSlug, bytes };
     } catch (error) {
-      return problem('unreadable-file', `cannot read file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+      return problem(
+        'unreadable-file',
+        `cannot read file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      );
     }
   }
 }

@@ -21,7 +21,10 @@ import { decodeText, type ParsedFile, parseFrontMatterFile, parseYamlFile } from
 import { validateData } from './validate';
 
 /** Options of {@link loadSite}. */
-export interface LoadSiteOptions<TPost extends z.ZodType = PostSchema, TComment extends z.ZodType = CommentSchema> {
+export interface LoadSiteOptions<
+  TPost extends z.ZodType = PostSchema,
+  TComment extends z.ZodType = CommentSchema,
+> {
   /** The site root: the folder holding the config and `content/`. */
   root: string;
   /** Use this config instead of loading the root's config file; its schema extensions type the result. */
@@ -74,9 +77,10 @@ interface CommentSource {
  * for (const post of result.site.posts) console.log(post.date.toISOString(), post.title);
  * ```
  */
-export async function loadSite<TPost extends z.ZodType = PostSchema, TComment extends z.ZodType = CommentSchema>(
-  options: LoadSiteOptions<TPost, TComment>,
-): Promise<LoadSiteResult<z.output<TPost>, z.output<TComment>>> {
+export async function loadSite<
+  TPost extends z.ZodType = PostSchema,
+  TComment extends z.ZodType = CommentSchema,
+>(options: LoadSiteOptions<TPost, TComment>): Promise<LoadSiteResult<z.output<TPost>, z.output<TComment>>> {
   const root = path.resolve(options.root);
   const now = options.now ?? new Date();
   const configResult = await loadConfig({
@@ -89,7 +93,14 @@ export async function loadSite<TPost extends z.ZodType = PostSchema, TComment ex
   const publishFuture = options.future ?? config.future;
 
   const { files, diagnostics } = await readContentFiles(root, config.content);
-  const report = (parsed: ParsedFile, at: readonly PropertyKey[], code: string, message: string, key = false) => {
+  diagnostics.push(...configResult.loaded.warnings);
+  const report = (
+    parsed: ParsedFile,
+    at: readonly PropertyKey[],
+    code: string,
+    message: string,
+    key = false,
+  ) => {
     const { line, column } = parsed.positionOf(at, { key });
     diagnostics.push({ file: parsed.file, line, column, severity: 'error', code, message });
   };
@@ -103,6 +114,10 @@ export async function loadSite<TPost extends z.ZodType = PostSchema, TComment ex
   const posts: PostSource[] = [];
   const comments: CommentSource[] = [];
   const profiles = new Map<string, Author>();
+  // Slugs a post that failed validation may have had: comments under them are not reported again.
+  const slugsOfInvalidPosts = new Set<string>();
+  // Comments that failed validation, as `<post-slug>/<id>`: replies to them are not reported again.
+  const invalidComments = new Set<string>();
   for (const source of files) {
     const parsed = parseSource(source, diagnostics);
     if (!parsed) continue;
@@ -115,9 +130,13 @@ export async function loadSite<TPost extends z.ZodType = PostSchema, TComment ex
     if (source.kind === 'post') {
       const { data, diagnostics: problems } = validateData(parsed, configResult.loaded.postSchema);
       diagnostics.push(...problems);
-      if (!data) continue;
-      const post = data as PostSource['data'];
       const fileSlug = source.id.replace(/^\d{4}-\d{2}-\d{2}-/, '');
+      if (!data) {
+        slugsOfInvalidPosts.add(fileSlug);
+        if (typeof parsed.data.slug === 'string') slugsOfInvalidPosts.add(parsed.data.slug);
+        continue;
+      }
+      const post = data as PostSource['data'];
       const slug = post.slug ?? fileSlug;
       if (!post.slug && !SLUG_PATTERN.test(slug)) {
         report(
@@ -131,18 +150,31 @@ export async function loadSite<TPost extends z.ZodType = PostSchema, TComment ex
       const date = toInstant(post.date);
       const updated = post.updated ? toInstant(post.updated) : undefined;
       if (updated && updated < date) {
-        report(parsed, ['updated'], 'updated-before-date', `updated (${post.updated}) is before date (${post.date})`);
+        report(
+          parsed,
+          ['updated'],
+          'updated-before-date',
+          `updated (${post.updated}) is before date (${post.date})`,
+        );
       }
       posts.push({ parsed, data: post, slug, date, updated });
       continue;
     }
     if (!COMMENT_ID_PATTERN.test(source.id)) {
-      report(parsed, [], 'invalid-comment-id', `comment id "${source.id}" must be letters, digits, "-" and "_"`);
+      report(
+        parsed,
+        [],
+        'invalid-comment-id',
+        `comment id "${source.id}" must be letters, digits, "-" and "_"`,
+      );
       continue;
     }
     const { data, diagnostics: problems } = validateData(parsed, configResult.loaded.commentSchema);
     diagnostics.push(...problems);
-    if (!data) continue;
+    if (!data) {
+      invalidComments.add(`${source.postSlug}/${source.id}`);
+      continue;
+    }
     const comment = data as CommentSource['data'];
     comments.push({
       parsed,
@@ -155,26 +187,41 @@ export async function loadSite<TPost extends z.ZodType = PostSchema, TComment ex
   }
 
   // Cross-file checks: slugs, comments, threads, authors, tags.
+  // Posts sharing a slug give one diagnostic naming every file, at the second file.
   const postsBySlug = new Map<string, PostSource>();
+  const sharing = new Map<string, PostSource[]>();
   for (const post of posts) {
-    const existing = postsBySlug.get(post.slug);
-    if (existing) {
-      report(
-        post.parsed,
-        post.data.slug ? ['slug'] : [],
-        'duplicate-slug',
-        `slug "${post.slug}" is also the slug of ${existing.parsed.file}: each post needs its own slug`,
-      );
-    } else {
+    const group = sharing.get(post.slug);
+    if (group) group.push(post);
+    else {
+      sharing.set(post.slug, [post]);
       postsBySlug.set(post.slug, post);
     }
+  }
+  for (const [slug, group] of sharing) {
+    if (group.length < 2) continue;
+    const second = group[1]!;
+    const names = group.map((post) => post.parsed.file);
+    report(
+      second.parsed,
+      second.data.slug ? ['slug'] : [],
+      'duplicate-slug',
+      `${names.slice(0, -1).join(', ')} and ${names.at(-1)} have the same slug "${slug}": each post needs its own slug`,
+    );
   }
 
   const commentsByPost = new Map<string, Map<string, CommentSource>>();
   for (const comment of comments) {
     const post = postsBySlug.get(comment.postSlug);
     if (!post) {
-      report(comment.parsed, [], 'unknown-post', `no post has the slug "${comment.postSlug}" (the comment's folder name)`);
+      if (!slugsOfInvalidPosts.has(comment.postSlug)) {
+        report(
+          comment.parsed,
+          [],
+          'unknown-post',
+          `no post has the slug "${comment.postSlug}" (the comment's folder name)`,
+        );
+      }
       continue;
     }
     if (comment.date < post.date) {
@@ -197,7 +244,13 @@ export async function loadSite<TPost extends z.ZodType = PostSchema, TComment ex
       const parent = comment.data.parent;
       if (parent === undefined) continue;
       if (!byId.has(parent)) {
-        report(comment.parsed, ['parent'], 'unknown-parent', `parent "${parent}" is not a comment on the same post`);
+        if (invalidComments.has(`${comment.postSlug}/${parent}`)) continue;
+        report(
+          comment.parsed,
+          ['parent'],
+          'unknown-parent',
+          `parent "${parent}" is not a comment on the same post`,
+        );
         continue;
       }
       // Follow the chain of parents; coming back to this comment is a cycle.
@@ -206,7 +259,12 @@ export async function loadSite<TPost extends z.ZodType = PostSchema, TComment ex
       while (current !== undefined) {
         if (seen.has(current)) {
           if (current === comment.id) {
-            report(comment.parsed, ['parent'], 'parent-cycle', `parent "${parent}" leads back to this comment: replies cannot form a cycle`);
+            report(
+              comment.parsed,
+              ['parent'],
+              'parent-cycle',
+              `parent "${parent}" leads back to this comment: replies cannot form a cycle`,
+            );
           }
           break;
         }
@@ -216,7 +274,9 @@ export async function loadSite<TPost extends z.ZodType = PostSchema, TComment ex
     }
   }
 
-  const siteAuthor: Author | undefined = config.site.author ? { id: 'site', ...config.site.author } : undefined;
+  const siteAuthor: Author | undefined = config.site.author
+    ? { id: 'site', ...config.site.author }
+    : undefined;
   const authorsOf = (post: PostSource): Author[] => {
     const ids = post.data.authors;
     if (!ids) return siteAuthor ? [siteAuthor] : [];
@@ -224,7 +284,13 @@ export async function loadSite<TPost extends z.ZodType = PostSchema, TComment ex
     ids.forEach((id, index) => {
       const profile = profiles.get(id);
       if (profile) authors.push(profile);
-      else report(post.parsed, ['authors', index], 'unknown-author', `no author profile "${id}" (content/authors/${id}.yaml)`);
+      else
+        report(
+          post.parsed,
+          ['authors', index],
+          'unknown-author',
+          `no author profile "${id}" (content/authors/${id}.yaml)`,
+        );
     });
     return authors;
   };
@@ -236,7 +302,12 @@ export async function loadSite<TPost extends z.ZodType = PostSchema, TComment ex
     (post.data.tags ?? []).forEach((name, index) => {
       const slug = githubSlug(name);
       if (slug === '') {
-        report(post.parsed, ['tags', index], 'invalid-tag', `tag "${name}" has no letters or digits to make a slug from`);
+        report(
+          post.parsed,
+          ['tags', index],
+          'invalid-tag',
+          `tag "${name}" has no letters or digits to make a slug from`,
+        );
         return;
       }
       const first = tagNamesBySlug.get(slug);
@@ -264,14 +335,21 @@ export async function loadSite<TPost extends z.ZodType = PostSchema, TComment ex
   for (const comment of comments) {
     const author = comment.data.author;
     if (typeof author === 'object' && author.url !== undefined && !isHttpUrl(author.url)) {
-      warn(comment.parsed, ['author', 'url'], 'invalid-comment-url', `author.url "${author.url}" is not an http(s) URL: it is dropped`);
+      warn(
+        comment.parsed,
+        ['author', 'url'],
+        'invalid-comment-url',
+        `author.url "${author.url}" is not an http(s) URL: it is dropped`,
+      );
     }
   }
 
   const all = [...diagnostics].sort(compareDiagnostics);
   if (hasErrors(all)) return { ok: false, diagnostics: all };
 
-  const published = resolved.filter(({ post }) => post.data.draft !== true && (publishFuture || post.date <= now));
+  const published = resolved.filter(
+    ({ post }) => post.data.draft !== true && (publishFuture || post.date <= now),
+  );
   const site = await renderSite(config, published, commentsByPost, [...profiles.values()]);
   return { ok: true, site: site as Site<z.output<TPost>, z.output<TComment>>, warnings: all };
 }
@@ -283,7 +361,9 @@ function parseSource(source: SourceFile, diagnostics: Diagnostic[]): ParsedFile 
     return undefined;
   }
   const result =
-    source.kind === 'author' ? parseYamlFile(source.file, decoded.text) : parseFrontMatterFile(source.file, decoded.text);
+    source.kind === 'author'
+      ? parseYamlFile(source.file, decoded.text)
+      : parseFrontMatterFile(source.file, decoded.text);
   if ('diagnostics' in result) {
     diagnostics.push(...result.diagnostics);
     return undefined;
@@ -366,7 +446,10 @@ async function renderSite(
   const tags = [...tagsBySlug.values()].sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
   const comments = posts
     .flatMap((post) => post.comments)
-    .sort((a, b) => b.date.getTime() - a.date.getTime() || compareText(a.postSlug, b.postSlug) || compareText(a.id, b.id));
+    .sort(
+      (a, b) =>
+        b.date.getTime() - a.date.getTime() || compareText(a.postSlug, b.postSlug) || compareText(a.id, b.id),
+    );
   return {
     config,
     url: config.site.url,
@@ -395,7 +478,9 @@ async function publishComments(
     while (parent !== undefined && !approved.has(parent)) parent = byId.get(parent)?.data.parent;
     return parent;
   };
-  const ordered = [...approved.values()].sort((a, b) => a.date.getTime() - b.date.getTime() || compareText(a.id, b.id));
+  const ordered = [...approved.values()].sort(
+    (a, b) => a.date.getTime() - b.date.getTime() || compareText(a.id, b.id),
+  );
   const depths = new Map<string, number>();
   const depthOf = (comment: CommentSource): number => {
     const known = depths.get(comment.id);
@@ -412,8 +497,9 @@ async function publishComments(
     const url = typeof author === 'object' && author.url && isHttpUrl(author.url) ? author.url : undefined;
     const { html } = await render(comment.parsed.body, { url: postUrl });
     const { author: _author, ...rest } = comment.data;
-    // The visitor's email never leaves the loader, and a URL that is not http(s) is dropped.
-    const data = { ...rest, author: typeof author === 'string' ? author : url ? { name: author.name, url } : { name: author.name } };
+    // The visitor's email never leaves the loader, a URL that is not http(s) is dropped, and the
+    // name is the same plain text everywhere.
+    const data = { ...rest, author: typeof author === 'string' ? name : url ? { name, url } : { name } };
     result.push({
       id: comment.id,
       postSlug,

@@ -1,4 +1,14 @@
-import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import {
+  type Document,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseDocument,
+  visit,
+} from 'yaml';
 import type { Diagnostic } from '../diagnostics/diagnostic';
 
 /** A 1-based line and column in a file. */
@@ -14,7 +24,10 @@ export interface ParsedFile {
   data: Record<string, unknown>;
   /** Markdown after the front matter (empty for author files). */
   body: string;
-  /** Where a value (or, with `key: true`, its key) stands; the start of the front matter when absent. */
+  /**
+   * Where a value (or, with `key: true`, its key) stands. When the path does not exist, the key of
+   * its nearest existing ancestor; for a missing top-level key (or `[]`), the start of the front matter.
+   */
   positionOf(path: readonly PropertyKey[], options?: { key?: boolean }): Position;
 }
 
@@ -54,11 +67,20 @@ export function decodeText(file: string, bytes: Uint8Array): { text: string } | 
 }
 
 /** Splits a markdown file into front matter and body and parses the front matter as YAML. */
-export function parseFrontMatterFile(file: string, text: string): { parsed: ParsedFile } | { diagnostics: Diagnostic[] } {
-  const at = (line: number, column: number, code: string, message: string): { diagnostics: Diagnostic[] } => ({
+export function parseFrontMatterFile(
+  file: string,
+  text: string,
+): { parsed: ParsedFile } | { diagnostics: Diagnostic[] } {
+  const at = (
+    line: number,
+    column: number,
+    code: string,
+    message: string,
+  ): { diagnostics: Diagnostic[] } => ({
     diagnostics: [{ file, line, column, severity: 'error', code, message }],
   });
-  if (text.trim() === '') return at(1, 1, 'empty-file', 'the file is empty: a post needs front matter and a body');
+  if (text.trim() === '')
+    return at(1, 1, 'empty-file', 'the file is empty: a post needs front matter and a body');
   const lines = text.split('\n');
   if (!FENCE.test(lines[0]!)) {
     return at(1, 1, 'missing-front-matter', 'the file must start with front matter between two "---" lines');
@@ -70,7 +92,8 @@ export function parseFrontMatterFile(file: string, text: string): { parsed: Pars
       break;
     }
   }
-  if (closing === -1) return at(1, 1, 'unclosed-front-matter', 'the front matter opened here has no closing "---" line');
+  if (closing === -1)
+    return at(1, 1, 'unclosed-front-matter', 'the front matter opened here has no closing "---" line');
   const yamlText = lines.slice(1, closing).join('\n');
   const body = lines.slice(closing + 1).join('\n');
   const result = parseYaml(file, yamlText, 1, { line: 1, column: 1 });
@@ -79,9 +102,16 @@ export function parseFrontMatterFile(file: string, text: string): { parsed: Pars
 }
 
 /** Parses a whole YAML file (an author profile). */
-export function parseYamlFile(file: string, text: string): { parsed: ParsedFile } | { diagnostics: Diagnostic[] } {
+export function parseYamlFile(
+  file: string,
+  text: string,
+): { parsed: ParsedFile } | { diagnostics: Diagnostic[] } {
   if (text.trim() === '') {
-    return { diagnostics: [{ file, line: 1, column: 1, severity: 'error', code: 'empty-file', message: 'the file is empty' }] };
+    return {
+      diagnostics: [
+        { file, line: 1, column: 1, severity: 'error', code: 'empty-file', message: 'the file is empty' },
+      ],
+    };
   }
   return parseYaml(file, text, 0, { line: 1, column: 1 });
 }
@@ -93,7 +123,12 @@ function parseYaml(
   start: Position,
 ): { parsed: Omit<ParsedFile, 'body'> & { body: string } } | { diagnostics: Diagnostic[] } {
   const lineCounter = new LineCounter();
-  const document = parseDocument(yamlText, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  const document = parseDocument(yamlText, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+    strict: true,
+  });
   const toPosition = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);
     return { line: line + lineOffset, column: col };
@@ -119,7 +154,14 @@ function parseYaml(
     const { line, column } = toPosition(offset);
     return {
       diagnostics: [
-        { file, line, column, severity: 'error', code: 'invalid-front-matter', message: 'front matter must be a mapping of keys to values' },
+        {
+          file,
+          line,
+          column,
+          severity: 'error',
+          code: 'invalid-front-matter',
+          message: 'front matter must be a mapping of keys to values',
+        },
       ],
     };
   }
@@ -129,7 +171,14 @@ function parseYaml(
   } catch (error) {
     return {
       diagnostics: [
-        { file, line: start.line, column: start.column, severity: 'error', code: 'invalid-yaml', message: firstLine(String((error as Error).message)) },
+        {
+          file,
+          line: start.line,
+          column: start.column,
+          severity: 'error',
+          code: 'invalid-yaml',
+          message: firstLine(String((error as Error).message)),
+        },
       ],
     };
   }
@@ -143,31 +192,46 @@ function parseYaml(
 
 function findNode(document: Document, path: readonly PropertyKey[], key: boolean): Node | undefined {
   let node: unknown = document.contents;
-  let keyNode: unknown;
+  let keyNode: Node | undefined;
   for (const segment of path) {
-    keyNode = undefined;
     if (isMap(node)) {
-      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(segment));
-      if (!pair) return isMap(node) ? (node as Node) : undefined;
-      keyNode = pair.key;
+      const pair = node.items.find(
+        (item) => isScalar(item.key) && String(item.key.value) === String(segment),
+      );
+      // A missing key: point at the key of the mapping that lacks it (undefined at the top level).
+      if (!pair) return keyNode;
+      keyNode = pair.key as Node;
       node = pair.value ?? pair.key;
     } else if (isSeq(node) && typeof segment === 'number') {
       const item = node.items[segment];
-      if (!item) return node as Node;
+      if (!item) return keyNode ?? (node as Node);
+      keyNode = undefined;
       node = item;
     } else {
-      break;
+      return keyNode ?? (node as Node | undefined);
     }
   }
-  return (key && keyNode ? keyNode : node) as Node | undefined;
+  if (path.length === 0) return undefined;
+  // An empty value (`title:`) has no text of its own: point at its key.
+  const value = node as Node | undefined;
+  if (key || (isScalar(value) && value.value === null && keyNode)) return keyNode ?? value;
+  return value;
 }
 
 function duplicateKeyMessage(document: Document, offset: number): string {
-  if (isMap(document.contents)) {
-    const pair = document.contents.items.find((item) => isScalar(item.key) && item.key.range?.[0] === offset);
-    if (pair && isScalar(pair.key)) return `key "${String(pair.key.value)}" appears more than once`;
-  }
-  return 'a key appears more than once in this mapping';
+  let name: string | undefined;
+  visit(document, {
+    Pair(_, pair) {
+      if (isPair(pair) && isScalar(pair.key) && pair.key.range?.[0] === offset) {
+        name = String(pair.key.value);
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return name === undefined
+    ? 'a key appears more than once in this mapping'
+    : `key "${name}" appears more than once: keep one`;
 }
 
 function firstLine(message: string): string {

@@ -1,32 +1,23 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import type { ParsedFile } from './parse';
 
 /**
  * Validates parsed YAML against a zod schema. Each issue becomes a diagnostic at the key or value at
- * fault; keys the schema does not know become `unknown-key` warnings that suggest the closest known key.
+ * fault; keys the schema does not know (at any depth of nested objects) become `unknown-key`
+ * warnings that suggest the closest known key.
+ *
+ * @example
+ * ```ts
+ * const { data, diagnostics } = validateData(parsed, postSchema);
+ * ```
  */
 export function validateData<TSchema extends z.ZodType>(
   parsed: ParsedFile,
   schema: TSchema,
 ): { data?: z.output<TSchema>; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const knownKeys = objectKeys(schema);
-  if (knownKeys) {
-    for (const key of Object.keys(parsed.data)) {
-      if (knownKeys.includes(key)) continue;
-      const { line, column } = parsed.positionOf([key], { key: true });
-      const suggestion = closest(key, knownKeys);
-      diagnostics.push({
-        file: parsed.file,
-        line,
-        column,
-        severity: 'warning',
-        code: 'unknown-key',
-        message: `unknown key "${key}"${suggestion ? `: did you mean \`${suggestion}\`?` : ''}`,
-      });
-    }
-  }
+  reportUnknownKeys(parsed, schema, parsed.data, [], diagnostics);
   const result = schema.safeParse(parsed.data);
   if (result.success) return { data: result.data, diagnostics };
   for (const issue of result.error.issues) {
@@ -35,24 +26,125 @@ export function validateData<TSchema extends z.ZodType>(
   return { diagnostics };
 }
 
+function reportUnknownKeys(
+  parsed: ParsedFile,
+  schema: z.ZodType,
+  value: unknown,
+  path: PropertyKey[],
+  diagnostics: Diagnostic[],
+): void {
+  const object = unwrapObject(schema);
+  if (!object || value === null || typeof value !== 'object' || Array.isArray(value)) return;
+  const { shape } = object;
+  const knownKeys = Object.keys(shape);
+  for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
+    const childSchema = shape[key];
+    if (childSchema) {
+      reportUnknownKeys(parsed, childSchema, child, [...path, key], diagnostics);
+      continue;
+    }
+    const { line, column } = parsed.positionOf([...path, key], { key: true });
+    const suggestion = closest(key, knownKeys);
+    const name = [...path, key].map(String).join('.');
+    diagnostics.push({
+      file: parsed.file,
+      line,
+      column,
+      severity: 'warning',
+      code: 'unknown-key',
+      message: `unknown key "${name}"${suggestion ? `: did you mean \`${suggestion}\`?` : ' is ignored'}`,
+    });
+  }
+}
+
+// Sees through `.optional()`, `.default()`, `.prefault()` and `.nullable()` to an object schema. Duck-typed,
+// because a config loaded through jiti may extend the schemas with its own copy of zod.
+function unwrapObject(schema: z.ZodType): { shape: Record<string, z.ZodType> } | undefined {
+  let current = schema as unknown as {
+    _zod?: { def?: { type?: string; innerType?: unknown } };
+    shape?: unknown;
+  };
+  for (let depth = 0; depth < 8; depth++) {
+    const def = current?._zod?.def;
+    if (!def) return undefined;
+    if (def.type === 'object' && current.shape && typeof current.shape === 'object') {
+      return { shape: current.shape as Record<string, z.ZodType> };
+    }
+    if (!def.innerType) return undefined;
+    current = def.innerType as typeof current;
+  }
+  return undefined;
+}
+
 function issueToDiagnostic(parsed: ParsedFile, issue: z.core.$ZodIssue): Diagnostic {
   const key = issue.path.map(String).join('.') || 'front matter';
-  const missing = issue.code === 'invalid_type' && getIn(parsed.data, issue.path) === undefined;
-  const { line, column } = missing ? parsed.positionOf([]) : parsed.positionOf(issue.path);
+  const value = getIn(parsed.data, issue.path);
+  const missing = issue.code === 'invalid_type' && value === undefined;
+  const empty = issue.code === 'invalid_type' && value === null;
+  const { line, column } = parsed.positionOf(issue.path);
   const custom = (issue as { params?: { broadsheetCode?: string } }).params?.broadsheetCode;
   let code: string;
   let message: string;
   if (missing) {
     code = 'missing-field';
     message = issue.path.length > 0 ? `${key} is required` : 'front matter is required';
+  } else if (empty) {
+    code = 'missing-value';
+    message = `${key} has no value: give it one or remove the key`;
   } else if (custom) {
     code = custom;
     message = `${key} ${issue.message}`;
   } else {
-    code = issue.code === 'invalid_type' ? 'invalid-type' : 'invalid-value';
-    message = `${key}: ${issue.message}`;
+    ({ code, message } = describeIssue(key, issue));
   }
   return { file: parsed.file, line, column, severity: 'error', code, message };
+}
+
+function describeIssue(key: string, issue: z.core.$ZodIssue): { code: string; message: string } {
+  switch (issue.code) {
+    case 'invalid_type':
+      return { code: 'invalid-type', message: `${key} must be ${article(issue.expected)}` };
+    case 'too_big': {
+      const limit = Number(issue.maximum);
+      if (issue.origin === 'string') {
+        return { code: 'too-long', message: `${key} is too long: at most ${limit} characters` };
+      }
+      if (issue.origin === 'array')
+        return { code: 'too-long', message: `${key} has too many items: at most ${limit}` };
+      return { code: 'out-of-range', message: `${key} must be at most ${limit}` };
+    }
+    case 'too_small': {
+      const limit = Number(issue.minimum);
+      if (issue.origin === 'string') {
+        return limit <= 1
+          ? { code: 'missing-value', message: `${key} is empty` }
+          : { code: 'too-short', message: `${key} is too short: at least ${limit} characters` };
+      }
+      if (issue.origin === 'array')
+        return { code: 'too-short', message: `${key} needs at least ${limit} items` };
+      return { code: 'out-of-range', message: `${key} must be at least ${limit}` };
+    }
+    case 'invalid_value':
+      return {
+        code: 'invalid-value',
+        message: `${key} must be one of ${issue.values.map((option) => JSON.stringify(option)).join(', ')}`,
+      };
+    default:
+      return { code: 'invalid-value', message: `${key}: ${issue.message}` };
+  }
+}
+
+function article(expected: string): string {
+  const names: Record<string, string> = {
+    string: 'a string',
+    number: 'a number',
+    int: 'a whole number',
+    boolean: 'true or false',
+    array: 'a list',
+    object: 'a mapping of keys to values',
+    date: 'a date',
+  };
+  return names[expected] ?? expected;
 }
 
 function getIn(data: unknown, path: readonly PropertyKey[]): unknown {
@@ -64,11 +156,14 @@ function getIn(data: unknown, path: readonly PropertyKey[]): unknown {
   return value;
 }
 
-function objectKeys(schema: z.ZodType): string[] | undefined {
-  return schema instanceof z.ZodObject ? Object.keys(schema.shape) : undefined;
-}
-
-/** The candidate closest to `word` by edit distance, when it is close enough to be a likely typo. */
+/**
+ * The candidate closest to `word` by edit distance, when it is close enough to be a likely typo.
+ *
+ * @example
+ * ```ts
+ * closest('tagz', ['title', 'tags']); // 'tags'
+ * ```
+ */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;

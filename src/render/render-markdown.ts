@@ -1,13 +1,22 @@
-// Minimal first version: the rendering issue replaces this with the full two-trust-level pipeline.
-import type { Root as HastRoot } from 'hast';
-import { toString as hastToString } from 'hast-util-to-string';
-import rehypeSanitize, { defaultSchema } from 'rehype-sanitize';
+// Markdown to sanitised HTML at two trust levels. The threat model is in docs/security.md and the
+// reasons for the pipeline's shape in docs/decisions/rendering.md.
+import type { Root as HastRoot, RootContent as HastRootContent } from 'hast';
+import rehypeRaw from 'rehype-raw';
+import rehypeSanitize from 'rehype-sanitize';
 import rehypeStringify from 'rehype-stringify';
 import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
 import { type PluggableList, unified } from 'unified';
+import type { VFile } from 'vfile';
+import { BroadsheetError } from '../errors';
 import type { Heading } from '../site/types';
+import { rehypeCommentLinks, remarkCommentRestrictions } from './comment-plugins';
+import { documentInfo, removeComments } from './document-info';
+import { renderData } from './file-data';
+import { rehypeHeadingIds } from './rehype-heading-ids';
+import { rehypeEnforceUrlProtocols, rehypeResolveUrls } from './rehype-urls';
+import { commentSchema, postSchema } from './schemas';
 
 /** Who wrote the markdown: the site's authors (`post`) or visitors (`comment`). */
 export type Trust = 'post' | 'comment';
@@ -15,63 +24,149 @@ export type Trust = 'post' | 'comment';
 /** Options of {@link renderMarkdown}. */
 export interface RenderOptions {
   trust: Trust;
-  /** Absolute URL of the page the HTML appears on; every `href` and `src` is resolved against it. */
+  /**
+   * Absolute URL of the page the HTML appears on; every relative `href` and `src` is resolved
+   * against it. Fragment-only links (`#fn-1`) stay fragments. Without it, relative URLs stay relative.
+   */
   url?: string;
-  /** Trusted remark plugins, run on posts only. */
+  /** Trusted remark plugins, run on posts only, before the sanitizer (their output is sanitised). */
   remarkPlugins?: PluggableList;
-  /** Trusted rehype plugins, run on posts only (after sanitizing). */
+  /** Trusted rehype plugins, run on posts only, after the sanitizer (their output is not sanitised). */
   rehypePlugins?: PluggableList;
 }
 
 /** What rendering a markdown document gives. */
 export interface RenderResult {
+  /** Sanitised HTML (a fragment, no comments). */
   html: string;
-  /** Plain text: the text before `<!-- more -->`, else the first paragraph. */
+  /**
+   * Plain text: the text before `<!-- more -->` when the document has that marker, else its first
+   * paragraph with text; white space collapsed, footnote reference numbers left out.
+   */
   summary: string;
+  /** Every heading in document order (none in comments, whose headings become paragraphs). */
   headings: Heading[];
+  /** Words of the text a reader sees (each Han, Hiragana or Katakana character counts as a word). */
   wordCount: number;
   /** Minutes at 200 words a minute, at least 1. */
   readingTime: number;
 }
 
-/**
- * Renders markdown to sanitised HTML at a trust level.
- *
- * @example
- * ```ts
- * const { html, headings } = await renderMarkdown('# Hi\n\nThere', { trust: 'post', url: 'https://example.com/posts/hi/' });
- * ```
- */
-export async function renderMarkdown(markdown: string, options: RenderOptions): Promise<RenderResult> {
-  const processor = unified()
-    .use(remarkParse)
-    .use(remarkGfm)
-    .use(remarkRehype)
-    .use(rehypeSanitize, defaultSchema)
-    .use(rehypeStringify);
-  const tree = (await processor.run(processor.parse(markdown))) as HastRoot;
-  const html = processor.stringify(tree);
-  const text = hastToString(tree);
-  const wordCount = text.split(/\s+/).filter(Boolean).length;
-  const firstParagraph = tree.children.find((node) => node.type === 'element' && node.tagName === 'p');
-  return {
-    html,
-    summary: firstParagraph ? hastToString(firstParagraph).trim() : '',
-    headings: [],
-    wordCount,
-    readingTime: Math.max(1, Math.ceil(wordCount / 200)),
-  };
-}
-
 /** Options fixed for every document a renderer renders. */
 export type RendererOptions = Omit<RenderOptions, 'url'>;
 
+/** One document's render, by a renderer from {@link createMarkdownRenderer}. */
+export type MarkdownRenderer = (markdown: string, document?: { url?: string }) => Promise<RenderResult>;
+
+/** rehype-raw, skipped for documents without raw HTML (re-parsing the whole tree costs ~15% of a render). */
+function rehypeRawWhenPresent() {
+  const raw = rehypeRaw();
+  return (tree: HastRoot, file: VFile): HastRoot => (hasRaw(tree) ? raw(tree, file) : tree);
+}
+
+function hasRaw(node: HastRoot | HastRootContent): boolean {
+  if (node.type === 'raw') return true;
+  return 'children' in node && node.children.some(hasRaw);
+}
+
+/** The last step before stringifying: reads summary, headings and counts, then drops comments. */
+function rehypeDocumentInfo() {
+  return (tree: HastRoot, file: VFile): undefined => {
+    renderData(file).info = documentInfo(tree);
+    removeComments(tree);
+  };
+}
+
+function postProcessor(options: RendererOptions) {
+  return unified()
+    .use(remarkParse)
+    .use(remarkGfm)
+    .use(options.remarkPlugins ?? [])
+    .use(remarkRehype, { allowDangerousHtml: true, clobberPrefix: '' })
+    .use(process.env.BROADSHEET_ALWAYS_RAW ? rehypeRaw : rehypeRawWhenPresent)
+    .use(rehypeHeadingIds)
+    .use(rehypeSanitize, postSchema)
+    .use(rehypeEnforceUrlProtocols, postSchema.protocols ?? {})
+    .use(options.rehypePlugins ?? [])
+    .use(rehypeResolveUrls)
+    .use(rehypeDocumentInfo)
+    .use(rehypeStringify)
+    .freeze();
+}
+
+function commentProcessor() {
+  return unified()
+    .use(remarkParse)
+    .use(remarkGfm)
+    .use(remarkCommentRestrictions)
+    .use(remarkRehype)
+    .use(rehypeSanitize, commentSchema)
+    .use(rehypeEnforceUrlProtocols, commentSchema.protocols ?? {})
+    .use(rehypeResolveUrls)
+    .use(rehypeCommentLinks)
+    .use(rehypeDocumentInfo)
+    .use(rehypeStringify)
+    .freeze();
+}
+
+function checkOptions(options: RendererOptions): void {
+  if (options?.trust !== 'post' && options?.trust !== 'comment') {
+    throw new BroadsheetError('invalid-argument', `trust must be 'post' or 'comment', got ${String(options?.trust)}`);
+  }
+  if (options.trust === 'comment' && (options.remarkPlugins?.length || options.rehypePlugins?.length)) {
+    throw new BroadsheetError('invalid-argument', 'plugins run on posts only: a comment renderer takes none');
+  }
+}
+
+function checkUrl(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  if (typeof url !== 'string' || !URL.canParse(url)) {
+    throw new BroadsheetError('invalid-argument', `url must be an absolute URL, got ${JSON.stringify(url)}`);
+  }
+  return url;
+}
+
 /**
  * Builds the pipeline for a trust level once and returns a function that renders many documents
- * with it (what `loadSite` does for a whole site).
+ * with it (what `loadSite` does for a whole site). Throws {@link BroadsheetError} for an unknown
+ * trust level, for plugins given to a comment renderer and, per document, for a non-string
+ * document or a URL that is not absolute; any markdown text renders.
+ *
+ * @example
+ * ```ts
+ * const renderPost = createMarkdownRenderer({ trust: 'post' });
+ * const { html, summary, headings } = await renderPost('# Hi\n\nSee [the next post](../next/).', {
+ *   url: 'https://example.com/blog/posts/hi/',
+ * });
+ * // html: '<h1 id="hi">Hi</h1>\n<p>See <a href="https://example.com/blog/posts/next/">the next post</a>.</p>'
+ * ```
  */
-export function createMarkdownRenderer(
-  options: RendererOptions,
-): (markdown: string, document?: { url?: string }) => Promise<RenderResult> {
-  return (markdown, document) => renderMarkdown(markdown, { ...options, url: document?.url });
+export function createMarkdownRenderer(options: RendererOptions): MarkdownRenderer {
+  checkOptions(options);
+  const processor = options.trust === 'post' ? postProcessor(options) : commentProcessor();
+  return async (markdown, document) => {
+    if (typeof markdown !== 'string') {
+      throw new BroadsheetError('invalid-argument', `markdown must be a string, got ${typeof markdown}`);
+    }
+    const baseUrl = checkUrl(document?.url);
+    const file = await processor.process({ value: markdown, data: { broadsheet: { baseUrl } } });
+    const info = renderData(file).info;
+    if (!info) throw new BroadsheetError('internal', 'the render pipeline did not finish');
+    return { html: String(file.value), ...info };
+  };
+}
+
+/**
+ * Renders one markdown document to sanitised HTML at a trust level. Builds the pipeline each
+ * call: to render many documents, use {@link createMarkdownRenderer}.
+ *
+ * @example
+ * ```ts
+ * const { html } = await renderMarkdown('Nice post! <script>alert(1)</script>', { trust: 'comment' });
+ * // html: '<p>Nice post! &#x3C;script>alert(1)&#x3C;/script></p>'
+ * ```
+ */
+export function renderMarkdown(markdown: string, options: RenderOptions): Promise<RenderResult> {
+  const { url, ...rendererOptions } = options ?? ({} as RenderOptions);
+  return createMarkdownRenderer(rendererOptions)(markdown, { url });
 }

@@ -9,7 +9,10 @@ const httpUrl = z.string().refine(
     const { protocol } = new URL(value);
     return protocol === 'http:' || protocol === 'https:';
   },
-  { message: 'must be an absolute http(s) URL such as https://example.com/', params: { broadsheetCode: 'invalid-url' } },
+  {
+    message: 'must be an absolute http(s) URL such as https://example.com/',
+    params: { broadsheetCode: 'invalid-url' },
+  },
 );
 
 const relativePath = z
@@ -55,12 +58,12 @@ export const configSchema = z.object({
     })
     .prefault({}),
   future: z.boolean().default(false),
-  markdown: z
-    .object({ remarkPlugins: pluginList, rehypePlugins: pluginList })
-    .prefault({}),
+  markdown: z.object({ remarkPlugins: pluginList, rehypePlugins: pluginList }).prefault({}),
   schema: z
     .object({
-      post: z.custom<(base: PostSchema) => z.ZodType>(isFunction, 'must be a function (base) => schema').optional(),
+      post: z
+        .custom<(base: PostSchema) => z.ZodType>(isFunction, 'must be a function (base) => schema')
+        .optional(),
       comment: z
         .custom<(base: CommentSchema) => z.ZodType>(isFunction, 'must be a function (base) => schema')
         .optional(),
@@ -77,7 +80,10 @@ export type ResolvedConfig = Omit<z.output<typeof configSchema>, 'markdown' | 's
  * What a site's `broadsheet.config.ts` exports. `TPost` and `TComment` are the schemas that
  * `schema.post` and `schema.comment` return; the types of `loadSite`'s posts and comments follow them.
  */
-export interface BroadsheetConfig<TPost extends z.ZodType = PostSchema, TComment extends z.ZodType = CommentSchema> {
+export interface BroadsheetConfig<
+  TPost extends z.ZodType = PostSchema,
+  TComment extends z.ZodType = CommentSchema,
+> {
   site: {
     title: string;
     /** Absolute http(s) URL, the base of every link and feed id. May hold a path: `https://example.com/blog/`. */
@@ -120,8 +126,9 @@ export interface BroadsheetConfig<TPost extends z.ZodType = PostSchema, TComment
  * });
  * ```
  */
-export function defineConfig<TPost extends z.ZodType = PostSchema, TComment extends z.ZodType = CommentSchema>(
-  config: BroadsheetConfig<TPost, TComment>,
-): BroadsheetConfig<TPost, TComment> {
+export function defineConfig<
+  TPost extends z.ZodType = PostSchema,
+  TComment extends z.ZodType = CommentSchema,
+>(config: BroadsheetConfig<TPost, TComment>): BroadsheetConfig<TPost, TComment> {
   return config;
 }

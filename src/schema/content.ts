@@ -65,14 +65,17 @@ export type CommentStatus = (typeof commentStatuses)[number];
  * ```
  */
 export const commentSchema = z.object({
-  author: z.union([
-    z.string().min(1),
-    z.object({
-      name: z.string().min(1),
-      url: z.string().optional(),
-      email: z.string().optional(),
-    }),
-  ]),
+  author: z.union(
+    [
+      z.string().min(1),
+      z.object({
+        name: z.string().min(1),
+        url: z.string().optional(),
+        email: z.string().optional(),
+      }),
+    ],
+    { error: 'must be a name, or a mapping with `name` and optional `url` and `email`' },
+  ),
   date: frontMatterDateTime,
   parent: z.string().regex(COMMENT_ID_PATTERN).optional(),
   status: z.enum(commentStatuses).optional(),

@@ -5,7 +5,11 @@ import { type CliIo, EXIT } from '../io';
 import { isConfigProblem, type ReportFormat, reportDiagnostics } from '../report';
 import { parseFormat } from '../usage';
 
-/** `broadsheet check [--root DIR] [--config FILE] [--format text|json]`: validate only. */
+/**
+ * `broadsheet check [--root DIR] [--config FILE] [--format text|json]`: validates everything (future
+ * posts and drafts too) and writes nothing. Exit 0 with warnings only, 1 on content errors, 2 on
+ * config or usage errors.
+ */
 export async function checkCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -28,9 +32,12 @@ export async function checkCommand(args: string[], io: CliIo): Promise<number> {
   if (format === 'text') {
     const comments = result.site.posts.reduce((sum, post) => sum + post.comments.length, 0);
     io.stderr(
-      `checked ${result.site.posts.length} published posts and ${comments} comments: no errors, ${result.warnings.length} warnings\n`,
+      `checked ${count(result.site.posts.length, 'post')} and ${count(comments, 'comment')} to publish: no errors, ${count(result.warnings.length, 'warning')}\n`,
     );
   }
   return EXIT.ok;
 }
 
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}

@@ -1,6 +1,171 @@
-import type { OutputFile, Site } from '../../site/types';
+import { z } from 'zod';
+import { absoluteUrl, paths } from '../../site/paths';
+import type { Author, Comment, OutputFile, Post, Site, Tag, TagRef } from '../../site/types';
+import { jsonText, toJsonValue } from './json';
+import { feedLinks, httpUrl, normalizeUrl, paginate } from './links';
+import {
+  type ApiAuthor,
+  type ApiComment,
+  type ApiPost,
+  type ApiPostList,
+  type ApiPostSummary,
+  type ApiSite,
+  type ApiTag,
+  type ApiTagList,
+  type ApiTagRef,
+  type ApiTagSummary,
+  apiDocumentSchemas,
+} from './schema';
 
-/** Every document of the static JSON API (scaffold: the build issue fills this in). */
-export function apiFiles(_site: Site): OutputFile[] {
-  return [];
+/**
+ * Every document of the static JSON API (SPEC §4), with a JSON Schema for each kind of document
+ * in `api/schema/`. Pure: the same site gives byte-identical files.
+ *
+ * @example
+ * ```ts
+ * const result = await loadSite({ root: '.' });
+ * if (result.ok) {
+ *   const posts = apiFiles(result.site).find((file) => file.path === 'api/posts.json');
+ *   console.log(JSON.parse(posts!.contents).meta.pagination.total);
+ * }
+ * ```
+ */
+export function apiFiles(site: Site): OutputFile[] {
+  const files: OutputFile[] = [{ path: paths.api.site(), contents: jsonText(apiSiteDocument(site)) }];
+  for (const page of apiPostListDocuments(site)) {
+    files.push({ path: paths.api.posts(page.meta.pagination.page), contents: jsonText(page) });
+  }
+  for (const post of site.posts) {
+    files.push({ path: paths.api.post(post.slug), contents: jsonText(apiPostDocument(site, post)) });
+  }
+  files.push({ path: paths.api.tags(), contents: jsonText(apiTagListDocument(site)) });
+  for (const tag of site.tags) {
+    files.push({ path: paths.api.tag(tag.slug), contents: jsonText(apiTagDocument(site, tag)) });
+  }
+  for (const [name, schema] of Object.entries(apiDocumentSchemas)) {
+    files.push({ path: paths.api.schema(name), contents: jsonText(z.toJSONSchema(schema, { io: 'input' })) });
+  }
+  return files;
+}
+
+/** `api/site.json`: the site settings as written (not HTML-escaped), its feeds and counts. */
+export function apiSiteDocument(site: Site): ApiSite {
+  const { title, description, language, timezone, author, copyright } = site.config.site;
+  const authorUrl = httpUrl(author?.url);
+  return {
+    title,
+    url: site.url,
+    description: description ?? null,
+    language,
+    timezone,
+    // The site author's email is left out: the API publishes no email.
+    author: author ? { name: author.name, ...(authorUrl ? { url: authorUrl } : {}) } : null,
+    copyright: copyright ?? null,
+    postsPerPage: site.config.postsPerPage,
+    feeds: feedLinks(site.url, paths.feeds.site()),
+    commentFeeds: feedLinks(site.url, paths.feeds.comments()),
+    counts: {
+      posts: site.posts.length,
+      comments: site.comments.length,
+      tags: site.tags.length,
+      authors: site.authors.length,
+    },
+  };
+}
+
+/** `api/posts.json` and `api/posts/page/<n>.json`, in page order: summaries newest first. */
+export function apiPostListDocuments(site: Site): ApiPostList[] {
+  const limit = site.config.postsPerPage;
+  return paginate(site.posts, limit).map((page) => ({
+    posts: page.items.map((post) => apiPostSummary(site, post)),
+    meta: {
+      pagination: {
+        page: page.number,
+        limit,
+        pages: page.count,
+        total: site.posts.length,
+        next: page.number < page.count ? page.number + 1 : null,
+        prev: page.number > 1 ? page.number - 1 : null,
+      },
+    },
+  }));
+}
+
+/** `api/posts/<slug>.json`: one post with its HTML, headings and approved comments. */
+export function apiPostDocument(site: Site, post: Post): ApiPost {
+  return {
+    ...apiPostSummary(site, post),
+    lang: post.lang,
+    canonical: normalizeUrl(post.canonical) ?? null,
+    image: normalizeUrl(post.image, post.url) ?? null,
+    commentsOpen: post.commentsOpen,
+    html: post.html,
+    headings: post.headings.map(({ depth, text, id }) => ({ depth, text, id })),
+    wordCount: post.wordCount,
+    readingTime: post.readingTime,
+    commentFeeds: feedLinks(site.url, paths.feeds.postComments(post.slug)),
+    comments: post.comments.map(apiComment),
+    data: toJsonValue(post.data) as Record<string, unknown>,
+  };
+}
+
+/** `api/tags.json`: every tag with its post count, ordered by slug. */
+export function apiTagListDocument(site: Site): ApiTagList {
+  return { tags: site.tags.map((tag) => apiTagSummary(site, tag)) };
+}
+
+/** `api/tags/<slug>.json`: one tag, its feeds and its post summaries, newest first. */
+export function apiTagDocument(site: Site, tag: Tag): ApiTag {
+  return {
+    tag: { ...apiTagSummary(site, tag), feeds: feedLinks(site.url, paths.feeds.tag(tag.slug)) },
+    posts: tag.posts.map((post) => apiPostSummary(site, post)),
+  };
+}
+
+function apiPostSummary(site: Site, post: Post): ApiPostSummary {
+  return {
+    slug: post.slug,
+    url: post.url,
+    title: post.title,
+    date: post.date.toISOString(),
+    updated: post.updated?.toISOString() ?? null,
+    summary: post.summary,
+    tags: post.tags.map((tag) => apiTagRef(site, tag)),
+    authors: post.authors.map((author) => apiAuthor(site, author)),
+    commentCount: post.comments.length,
+  };
+}
+
+function apiTagRef(site: Site, tag: TagRef): ApiTagRef {
+  return { name: tag.name, slug: tag.slug, url: absoluteUrl(site.url, paths.tag(tag.slug)) };
+}
+
+function apiTagSummary(site: Site, tag: Tag): ApiTagSummary {
+  return { ...apiTagRef(site, tag), count: tag.posts.length };
+}
+
+/** A post author without the email. */
+function apiAuthor(site: Site, author: Author): ApiAuthor {
+  const url = normalizeUrl(author.url);
+  const avatar = normalizeUrl(author.avatar, site.url);
+  return {
+    id: author.id,
+    name: author.name,
+    ...(url ? { url } : {}),
+    ...(avatar ? { avatar } : {}),
+    ...(author.bio !== undefined ? { bio: author.bio } : {}),
+  };
+}
+
+function apiComment(comment: Comment): ApiComment {
+  const url = httpUrl(comment.author.url);
+  return {
+    id: comment.id,
+    parent: comment.parent ?? null,
+    depth: comment.depth,
+    author: { name: comment.author.name, ...(url ? { url } : {}) },
+    date: comment.date.toISOString(),
+    url: comment.url,
+    html: comment.html,
+  };
 }

@@ -1,0 +1,225 @@
+import { access, lstat, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { CONFIG_FILE_NAMES } from '../config/load-config';
+import type { Diagnostic } from '../diagnostics/diagnostic';
+import { loadSite } from '../load/load-site';
+import { siteFiles } from '../outputs/index';
+import {
+  claimSibling,
+  MARKER_FILE,
+  MARKER_TEXT,
+  recoverSiblings,
+  refuseOut,
+  releaseSibling,
+  type SiblingKind,
+  siblingPath,
+} from './out-folder';
+import { checkOutputPaths, writeTree } from './write-tree';
+
+/** Options of {@link buildSite}. */
+export interface BuildSiteOptions {
+  /** The site root: the folder holding the config and `content/`. */
+  root: string;
+  /** The output folder, relative to the root (or absolute). Default: the config's `out` (`public`). */
+  out?: string;
+  /** A config file relative to the root, instead of looking for `broadsheet.config.*`. */
+  configFile?: string;
+  /** The build time that decides which future-dated posts are published. Default: now. */
+  now?: Date;
+  /** Publish posts dated after `now` (overrides the config's `future`). */
+  future?: boolean;
+  /** Called as the build goes: loading, making the outputs, writing each file, swapping in. */
+  onProgress?: (progress: BuildProgress) => void;
+}
+
+/** Where a build is, for a progress display. */
+export type BuildProgress =
+  | { phase: 'load' }
+  | { phase: 'render'; posts: number }
+  | { phase: 'write'; written: number; total: number }
+  | { phase: 'swap' };
+
+/**
+ * What {@link buildSite} returns. On success `files` counts the output files (not counting the
+ * marker file `.broadsheet-build`), `posts` the published posts and `comments` their approved
+ * comments. On failure nothing was written and the previous output is as it was.
+ */
+export type BuildSiteResult =
+  | { ok: true; out: string; files: number; posts: number; comments: number; warnings: Diagnostic[] }
+  | { ok: false; diagnostics: Diagnostic[] };
+
+let sequence = 0;
+
+/**
+ * Builds a site: loads and validates it ({@link loadSite}), makes every output file (pages, JSON
+ * API, feeds) and writes them all or nothing. The files are written into a sibling folder of `out`
+ * (`<out>.broadsheet-tmp-<pid>-<n>`), which then replaces `out` by two renames; on a content error,
+ * a failed write or a crash, the previous `out` stays exactly as it was. A build refuses (with a
+ * `config-out-refused` diagnostic) an `out` that is or holds the site root, the content folder or
+ * the config file, or that is a non-empty folder without broadsheet's marker file.
+ *
+ * @example
+ * ```ts
+ * import { buildSite, formatDiagnostic } from 'broadsheet';
+ *
+ * const result = await buildSite({ root: '.' });
+ * if (!result.ok) {
+ *   for (const d of result.diagnostics) console.error(formatDiagnostic(d));
+ *   process.exit(1);
+ * }
+ * console.log(`built ${result.posts} posts into ${result.out} (${result.files} files)`);
+ * ```
+ */
+export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteResult> {
+  const root = path.resolve(options.root);
+  const report = options.onProgress ?? (() => {});
+  report({ phase: 'load' });
+  const loaded = await loadSite({
+    root,
+    configFile: options.configFile,
+    now: options.now,
+    future: options.future,
+  });
+  if (!loaded.ok) return { ok: false, diagnostics: loaded.diagnostics };
+  const { site, warnings } = loaded;
+
+  const out = path.resolve(root, options.out ?? site.config.out);
+  const configFile = await findConfigFile(root, options.configFile);
+  const refusal = await refuseOut({
+    out,
+    root,
+    content: path.resolve(root, site.config.content),
+    configFile,
+  });
+  if (refusal) {
+    const shown = displayPath(root, out);
+    const file = options.out !== undefined || !configFile ? shown : displayPath(root, configFile);
+    const diagnostic: Diagnostic = {
+      file,
+      line: 1,
+      column: 1,
+      severity: 'error',
+      code: 'config-out-refused',
+      message: `refusing to build into "${shown}": ${refusal}; nothing was written or deleted`,
+    };
+    return { ok: false, diagnostics: [diagnostic, ...warnings] };
+  }
+
+  report({ phase: 'render', posts: site.posts.length });
+  const files = siteFiles(site);
+  checkOutputPaths(files, MARKER_FILE);
+
+  let staging: string | undefined;
+  try {
+    await recoverSiblings(out);
+    await mkdir(path.dirname(out), { recursive: true });
+    staging = await createSibling(out, 'tmp');
+    // The marker goes first, so that a build killed from here on leaves a folder the next one removes.
+    await writeFile(path.join(staging, MARKER_FILE), MARKER_TEXT, { flag: 'wx' });
+    await writeTree(staging, files, (written) => report({ phase: 'write', written, total: files.length }));
+    report({ phase: 'swap' });
+    await swapIn(staging, out);
+    releaseSibling(staging);
+    staging = undefined;
+  } catch (error) {
+    if (staging) {
+      await rm(staging, { recursive: true, force: true }).catch(() => {});
+      releaseSibling(staging);
+    }
+    if (!isSystemError(error)) throw error;
+    const diagnostic: Diagnostic = {
+      file: displayPath(root, out),
+      line: 1,
+      column: 1,
+      severity: 'error',
+      code: 'write-failed',
+      message: `the output could not be written (${error.code}: ${error.message}); the previous output is unchanged`,
+    };
+    return { ok: false, diagnostics: [diagnostic, ...warnings] };
+  }
+
+  return {
+    ok: true,
+    out,
+    files: files.length,
+    posts: site.posts.length,
+    comments: site.posts.reduce((sum, post) => sum + post.comments.length, 0),
+    warnings,
+  };
+}
+
+/** Replaces `out` with the finished `staging` folder; if the second rename fails, puts `out` back. */
+async function swapIn(staging: string, out: string): Promise<void> {
+  const exists = await lstat(out).then(
+    () => true,
+    () => false,
+  );
+  if (!exists) {
+    await rename(staging, out);
+    return;
+  }
+  const previous = await createSibling(out, 'old', false);
+  try {
+    await rename(out, previous);
+    try {
+      await rename(staging, out);
+    } catch (error) {
+      await rename(previous, out);
+      throw error;
+    }
+    // The build has succeeded; a previous output left behind is removed by the next build.
+    await rm(previous, { recursive: true, force: true }).catch(() => {});
+  } finally {
+    releaseSibling(previous);
+  }
+}
+
+/** Picks an unused sibling name of `out`, claims it for this process and (for `tmp`) creates it. */
+async function createSibling(out: string, kind: SiblingKind, create = true): Promise<string> {
+  for (;;) {
+    sequence += 1;
+    const candidate = siblingPath(out, kind, sequence);
+    if (create) {
+      try {
+        await mkdir(candidate);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
+        throw error;
+      }
+    } else if (await exists(candidate)) {
+      continue;
+    }
+    claimSibling(candidate);
+    return candidate;
+  }
+}
+
+async function findConfigFile(root: string, configFile: string | undefined): Promise<string | undefined> {
+  if (configFile !== undefined) return path.resolve(root, configFile);
+  for (const name of CONFIG_FILE_NAMES) {
+    const candidate = path.join(root, name);
+    if (await exists(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+function exists(file: string): Promise<boolean> {
+  return access(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** A path as diagnostics show it: relative to the root with `/`, or absolute when outside it. */
+function displayPath(root: string, target: string): string {
+  const relative = path.relative(root, target);
+  if (relative === '') return '.';
+  if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) return target;
+  return relative.split(path.sep).join('/');
+}
+
+function isSystemError(error: unknown): error is NodeJS.ErrnoException & { code: string } {
+  return (
+    error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string' && 'syscall' in error
+  );
+}

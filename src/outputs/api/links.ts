@@ -1,0 +1,41 @@
+import { absoluteUrl, paths } from '../../site/paths';
+
+/** Absolute URLs of the feed set in `folder` (one of `paths.feeds.*`), in its three formats. */
+export function feedLinks(siteUrl: string, folder: string): { rss: string; atom: string; json: string } {
+  return {
+    rss: absoluteUrl(siteUrl, folder + paths.feedFiles.rss),
+    atom: absoluteUrl(siteUrl, folder + paths.feedFiles.atom),
+    json: absoluteUrl(siteUrl, folder + paths.feedFiles.json),
+  };
+}
+
+/** One page of a paginated list. */
+export interface Page<T> {
+  /** 1 for the first page. */
+  number: number;
+  /** How many pages there are: at least 1, also for an empty list. */
+  count: number;
+  items: T[];
+}
+
+/** Splits a list into pages of `perPage` items; an empty list is one empty page. */
+export function paginate<T>(items: readonly T[], perPage: number): Page<T>[] {
+  const count = Math.max(1, Math.ceil(items.length / perPage));
+  return Array.from({ length: count }, (_, index) => ({
+    number: index + 1,
+    count,
+    items: items.slice(index * perPage, (index + 1) * perPage),
+  }));
+}
+
+/** The URL as the URL parser writes it, if it is an absolute URL; else `undefined`. */
+export function normalizeUrl(value: string | undefined, base?: string): string | undefined {
+  if (value === undefined) return undefined;
+  return URL.canParse(value, base) ? new URL(value, base).href : undefined;
+}
+
+/** The URL as the URL parser writes it, if it is an absolute http(s) URL; else `undefined`. */
+export function httpUrl(value: string | undefined, base?: string): string | undefined {
+  const href = normalizeUrl(value, base);
+  return href !== undefined && /^https?:/.test(href) ? href : undefined;
+}

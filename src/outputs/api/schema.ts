@@ -1,0 +1,199 @@
+/**
+ * The documents of the static JSON API (SPEC §4), as zod schemas. This module imports zod and
+ * nothing else, so that a browser client can validate responses with it.
+ *
+ * Conventions: every URL is absolute; every date is an RFC 3339 date-time in UTC; a scalar field
+ * that has no value is `null` (it is never left out); a person (`author`) follows JSON Feed and
+ * leaves out the optional keys it has no value for.
+ */
+import { z } from 'zod';
+
+const absoluteUrl = z.url().describe('An absolute URL.');
+const httpUrl = z.url({ protocol: /^https?$/ }).describe('An absolute http(s) URL.');
+const dateTime = z.iso.datetime().describe('An RFC 3339 date-time in UTC, such as 2024-01-02T10:00:00.000Z.');
+const count = z.int().min(0);
+
+/** The three formats of a feed: RSS 2.0, Atom 1.0 and JSON Feed 1.1, as absolute URLs. */
+export const apiFeedLinksSchema = z
+  .object({ rss: httpUrl, atom: httpUrl, json: httpUrl })
+  .meta({ title: 'Feed links', description: 'Absolute URLs of one feed in its three formats.' });
+
+/** A tag as a post refers to it. */
+export const apiTagRefSchema = z
+  .object({ name: z.string(), slug: z.string(), url: httpUrl.describe("The tag page's URL.") })
+  .meta({ title: 'Tag reference' });
+
+/** A person credited on a post. Never carries an email. */
+export const apiAuthorSchema = z
+  .object({
+    id: z.string().describe('The profile id (its file name), or `site` for the site author.'),
+    name: z.string(),
+    url: absoluteUrl.optional(),
+    avatar: absoluteUrl.optional(),
+    bio: z.string().optional(),
+  })
+  .meta({ title: 'Author' });
+
+/** A post as lists show it: no HTML. */
+export const apiPostSummarySchema = z
+  .object({
+    slug: z.string(),
+    url: httpUrl.describe("The post page's URL."),
+    title: z.string(),
+    date: dateTime,
+    updated: dateTime.nullable(),
+    summary: z.string().describe('Plain text.'),
+    tags: z.array(apiTagRefSchema),
+    authors: z.array(apiAuthorSchema),
+    commentCount: count.describe('Approved comments.'),
+  })
+  .meta({ title: 'Post summary' });
+
+/** A heading of a post, for a table of contents. */
+export const apiHeadingSchema = z
+  .object({ depth: z.int().min(1).max(6), text: z.string(), id: z.string() })
+  .meta({ title: 'Heading' });
+
+/** A visitor as a published comment shows them: a name and maybe a web site. Never an email. */
+export const apiCommentAuthorSchema = z
+  .object({ name: z.string(), url: httpUrl.optional() })
+  .meta({ title: 'Comment author' });
+
+/** An approved comment. */
+export const apiCommentSchema = z
+  .object({
+    id: z.string(),
+    parent: z
+      .string()
+      .nullable()
+      .describe('The id of the comment it replies to; null for a top-level comment.'),
+    depth: count.describe('0 for a top-level comment, 1 for a reply, and so on.'),
+    author: apiCommentAuthorSchema,
+    date: dateTime,
+    url: httpUrl.describe("The comment's URL: the post's URL with #comment-<id>."),
+    html: z.string().describe('Sanitised HTML; links are absolute.'),
+  })
+  .meta({ title: 'Comment' });
+
+/** `api/site.json`: the site settings as written, its feeds and counts. */
+export const apiSiteSchema = z
+  .object({
+    title: z.string(),
+    url: httpUrl.describe("The site's URL, ending with /."),
+    description: z.string().nullable(),
+    language: z.string().describe('BCP 47 language tag.'),
+    timezone: z.string().describe('IANA time zone.'),
+    author: z.object({ name: z.string(), url: httpUrl.optional() }).nullable(),
+    copyright: z.string().nullable(),
+    postsPerPage: z.int().min(1),
+    feeds: apiFeedLinksSchema.describe("The site's feeds: the newest posts."),
+    commentFeeds: apiFeedLinksSchema.describe("The site's comment feeds: the newest approved comments."),
+    counts: z.object({ posts: count, comments: count, tags: count, authors: count }),
+  })
+  .meta({ title: 'Site', description: 'api/site.json' });
+
+/** Where a page of a list sits among the others (Ghost's shape). */
+export const apiPaginationSchema = z
+  .object({
+    page: z.int().min(1),
+    limit: z.int().min(1).describe('Posts a page: the config `postsPerPage`.'),
+    pages: z.int().min(1),
+    total: count,
+    next: z.int().min(2).nullable().describe('The next (older) page number, or null on the last page.'),
+    prev: z.int().min(1).nullable().describe('The previous (newer) page number, or null on the first page.'),
+  })
+  .meta({ title: 'Pagination' });
+
+/** `api/posts.json` and `api/posts/page/<n>.json`: a page of post summaries, newest first. */
+export const apiPostListSchema = z
+  .object({
+    posts: z.array(apiPostSummarySchema),
+    meta: z.object({ pagination: apiPaginationSchema }),
+  })
+  .meta({ title: 'Post list', description: 'api/posts.json and api/posts/page/<n>.json' });
+
+/** `api/posts/<slug>.json`: one post with its HTML and its approved comments. */
+export const apiPostSchema = apiPostSummarySchema
+  .extend({
+    lang: z.string().describe('BCP 47 language tag.'),
+    canonical: absoluteUrl.nullable(),
+    image: absoluteUrl.nullable(),
+    commentsOpen: z.boolean(),
+    html: z.string().describe('Sanitised HTML; links are absolute.'),
+    headings: z.array(apiHeadingSchema),
+    wordCount: count,
+    readingTime: z.int().min(1).describe('Minutes.'),
+    commentFeeds: apiFeedLinksSchema.describe("The post's comment feeds."),
+    comments: z.array(apiCommentSchema).describe('Approved comments, oldest first.'),
+    data: z
+      .record(z.string(), z.unknown())
+      .describe("The post's validated front matter, with fields that schema extensions add."),
+  })
+  .meta({ title: 'Post', description: 'api/posts/<slug>.json' });
+
+/** A tag with the number of its published posts. */
+export const apiTagSummarySchema = apiTagRefSchema
+  .extend({ count: z.int().min(1).describe('Published posts with this tag.') })
+  .meta({ title: 'Tag summary' });
+
+/** `api/tags.json`: every tag, ordered by slug. */
+export const apiTagListSchema = z
+  .object({ tags: z.array(apiTagSummarySchema) })
+  .meta({ title: 'Tag list', description: 'api/tags.json' });
+
+/** `api/tags/<slug>.json`: one tag, its feeds and its post summaries, newest first. */
+export const apiTagSchema = z
+  .object({
+    tag: apiTagSummarySchema.extend({ feeds: apiFeedLinksSchema.describe("The tag's feeds.") }),
+    posts: z.array(apiPostSummarySchema),
+  })
+  .meta({ title: 'Tag', description: 'api/tags/<slug>.json' });
+
+/**
+ * Every document schema, by the name of its JSON Schema file (`api/schema/<name>.json`).
+ *
+ * @example
+ * ```ts
+ * const response = await fetch('https://example.com/api/posts.json');
+ * const list = apiDocumentSchemas.posts.parse(await response.json());
+ * ```
+ */
+export const apiDocumentSchemas = {
+  site: apiSiteSchema,
+  posts: apiPostListSchema,
+  post: apiPostSchema,
+  tags: apiTagListSchema,
+  tag: apiTagSchema,
+} as const;
+
+/** The name of an API document kind, as its JSON Schema file is named. */
+export type ApiDocumentName = keyof typeof apiDocumentSchemas;
+
+/** Absolute URLs of one feed in RSS, Atom and JSON Feed. */
+export type ApiFeedLinks = z.output<typeof apiFeedLinksSchema>;
+/** A tag as a post refers to it. */
+export type ApiTagRef = z.output<typeof apiTagRefSchema>;
+/** A person credited on a post. */
+export type ApiAuthor = z.output<typeof apiAuthorSchema>;
+/** A post in a list: no HTML. */
+export type ApiPostSummary = z.output<typeof apiPostSummarySchema>;
+/** A heading of a post. */
+export type ApiHeading = z.output<typeof apiHeadingSchema>;
+/** A visitor as a comment shows them. */
+export type ApiCommentAuthor = z.output<typeof apiCommentAuthorSchema>;
+/** An approved comment. */
+export type ApiComment = z.output<typeof apiCommentSchema>;
+/** `api/site.json`. */
+export type ApiSite = z.output<typeof apiSiteSchema>;
+/** `meta.pagination` of a post list. */
+export type ApiPagination = z.output<typeof apiPaginationSchema>;
+/** `api/posts.json` and `api/posts/page/<n>.json`. */
+export type ApiPostList = z.output<typeof apiPostListSchema>;
+/** `api/posts/<slug>.json`. */
+export type ApiPost = z.output<typeof apiPostSchema>;
+/** A tag with its post count. */
+export type ApiTagSummary = z.output<typeof apiTagSummarySchema>;
+/** `api/tags.json`. */
+export type ApiTagList = z.output<typeof apiTagListSchema>;
+/** `api/tags/<slug>.json`. */
+export type ApiTag = z.output<typeof apiTagSchema>;

@@ -1,0 +1,153 @@
+/**
+ * A small XML 1.0 writer for the RSS and Atom feeds: a tree of elements and text, serialised with
+ * one escaping function. No CDATA sections anywhere, so no `]]>` can ever end one early.
+ */
+
+/**
+ * Every character XML 1.0 cannot carry, even as a character reference: C0 controls other than tab,
+ * line feed and carriage return, lone surrogates, U+FFFE and U+FFFF (XML 1.0 §2.2, production `Char`).
+ * With the `u` flag a lone surrogate is one code point and falls outside every allowed range.
+ */
+const NOT_XML_CHARACTER = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+/** Characters that change meaning inside XML character data (`>` too, so that `]]>` never appears). */
+const TEXT_SPECIAL = /[&<>\r]/g;
+/** Inside a double-quoted attribute value, white space is also normalised by parsers, so it is escaped. */
+const ATTRIBUTE_SPECIAL = /[&<>"\t\n\r]/g;
+
+const REFERENCES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  '\t': '&#9;',
+  '\n': '&#10;',
+  // A raw carriage return is turned into a line feed by every XML parser (XML 1.0 §2.11).
+  '\r': '&#13;',
+};
+
+/**
+ * Drops the characters XML 1.0 cannot carry and leaves every other character as it is.
+ *
+ * @example
+ * ```ts
+ * xmlCharacters('a\u0000b\uFFFFc'); // 'abc'
+ * ```
+ */
+export function xmlCharacters(text: string): string {
+  return text.replace(NOT_XML_CHARACTER, '');
+}
+
+/**
+ * Escapes text for an XML document: drops what XML 1.0 cannot carry, then writes `&`, `<`, `>`
+ * (and in attribute values `"`, tab and line feed) as references, and a carriage return as `&#13;`,
+ * so that a conforming parser reads back exactly `xmlCharacters(text)`.
+ *
+ * @example
+ * ```ts
+ * escapeXml('a ]]> & <b>', 'text'); // 'a ]]&gt; &amp; &lt;b&gt;'
+ * escapeXml('say "hi"', 'attribute'); // 'say &quot;hi&quot;'
+ * ```
+ */
+export function escapeXml(text: string, context: 'text' | 'attribute'): string {
+  const pattern = context === 'text' ? TEXT_SPECIAL : ATTRIBUTE_SPECIAL;
+  return xmlCharacters(text).replace(pattern, (character) => REFERENCES[character]!);
+}
+
+/** An XML element: a qualified name, attributes in order, and children (elements or text). */
+export interface XmlElement {
+  name: string;
+  attributes: [name: string, value: string][];
+  children: XmlNode[];
+}
+
+/** A child of an element: another element, or text. */
+export type XmlNode = XmlElement | string;
+
+/** An attribute value, or `undefined` to leave the attribute out. */
+export type XmlAttributeValue = string | number | undefined;
+
+/**
+ * Builds an element. Attributes whose value is `undefined` are left out; children that are
+ * `undefined`, `null` or `false` are left out, and arrays are flattened, so optional parts read inline.
+ *
+ * @example
+ * ```ts
+ * xml('link', { rel: 'self', href: 'https://example.com/atom.xml' });
+ * xml('title', {}, 'Tom & Jerry');
+ * ```
+ */
+export function xml(
+  name: string,
+  attributes: Record<string, XmlAttributeValue> = {},
+  ...children: XmlChild[]
+): XmlElement {
+  const kept: [string, string][] = [];
+  for (const [key, value] of Object.entries(attributes)) {
+    if (value !== undefined) kept.push([key, String(value)]);
+  }
+  return { name, attributes: kept, children: flatten(children) };
+}
+
+/** What {@link xml} accepts as children. */
+export type XmlChild = XmlNode | undefined | null | false | XmlChild[];
+
+function flatten(children: XmlChild[]): XmlNode[] {
+  const nodes: XmlNode[] = [];
+  for (const child of children) {
+    if (child === undefined || child === null || child === false) continue;
+    if (Array.isArray(child)) nodes.push(...flatten(child));
+    else nodes.push(child);
+  }
+  return nodes;
+}
+
+/**
+ * Serialises a document: the XML declaration, then the root element. Elements holding only elements
+ * are indented by two spaces a level; an element holding text is written on one line, and its text
+ * is written exactly (no white space is added inside it).
+ *
+ * @example
+ * ```ts
+ * serializeXml(xml('feed', { xmlns: 'http://www.w3.org/2005/Atom' }, xml('title', {}, 'a < b')));
+ * // '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">\n  <title>a &lt; b</title>\n</feed>\n'
+ * ```
+ */
+export function serializeXml(root: XmlElement): string {
+  const out: string[] = ['<?xml version="1.0" encoding="utf-8"?>\n'];
+  writeElement(root, '', out);
+  return out.join('');
+}
+
+function writeElement(element: XmlElement, indent: string, out: string[]): void {
+  out.push(indent);
+  const { children } = element;
+  if (children.length > 0 && children.every((child) => typeof child !== 'string')) {
+    out.push(startTag(element), '\n');
+    for (const child of children) writeElement(child as XmlElement, `${indent}  `, out);
+    out.push(indent, '</', element.name, '>\n');
+    return;
+  }
+  writeInline(element, out);
+  out.push('\n');
+}
+
+/** Writes an element on one line, its text exactly as it is. */
+function writeInline(element: XmlElement, out: string[]): void {
+  if (element.children.length === 0) {
+    out.push(startTag(element, '/>'));
+    return;
+  }
+  out.push(startTag(element));
+  for (const child of element.children) {
+    if (typeof child === 'string') out.push(escapeXml(child, 'text'));
+    else writeInline(child, out);
+  }
+  out.push('</', element.name, '>');
+}
+
+function startTag(element: XmlElement, end = '>'): string {
+  let tag = `<${element.name}`;
+  for (const [name, value] of element.attributes) tag += ` ${name}="${escapeXml(value, 'attribute')}"`;
+  return tag + end;
+}

@@ -1,0 +1,101 @@
+/**
+ * The one escaping function of the HTML pages, and the `html` template tag that applies it to
+ * every interpolated string, so that no template can forget it.
+ */
+
+/**
+ * Characters an HTML document cannot carry without a parse error: controls other than tab, line
+ * feed, form feed and carriage return, and noncharacters. They are dropped, as XML outputs drop
+ * the characters XML cannot carry.
+ */
+const UNCARRIABLE =
+  /[\u0000-\u0008\u000B\u000E-\u001F\u007F-\u009F\uFDD0-\uFDEF\uFFFE\uFFFF]|[\uD83F\uD87F\uD8BF\uD8FF\uD93F\uD97F\uD9BF\uD9FF\uDA3F\uDA7F\uDABF\uDAFF\uDB3F\uDB7F\uDBBF\uDBFF][\uDFFE\uDFFF]/g;
+/** A surrogate that is not half of a pair. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const ESCAPED: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+/**
+ * Text as an HTML page carries it: a lone surrogate becomes U+FFFD (as UTF-8 encoding would make
+ * it), a carriage return (with the line feed after it) becomes a line feed (as the HTML parser
+ * would read it), and controls and noncharacters are dropped. Nothing else changes.
+ *
+ * @example
+ * ```ts
+ * htmlSafeText('a\u0000b\r\nc'); // 'ab\nc'
+ * ```
+ */
+export function htmlSafeText(text: string): string {
+  return text.replace(LONE_SURROGATE, '\uFFFD').replace(/\r\n?/g, '\n').replace(UNCARRIABLE, '');
+}
+
+/**
+ * Escapes text for an HTML text node or a double- or single-quoted attribute value: `&`, `<`,
+ * `>`, `"` and `'` become character references, after {@link htmlSafeText}.
+ *
+ * @example
+ * ```ts
+ * escapeHtml('<a href="x">Tom & Jerry\'s</a>'); // '&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;'
+ * ```
+ */
+export function escapeHtml(text: string): string {
+  return htmlSafeText(text).replace(/[&<>"']/g, (character) => ESCAPED[character]!);
+}
+
+/** A piece of markup that is already safe to put in a page: made by {@link html} or {@link trustedHtml}. */
+export class HtmlFragment {
+  /** The markup. */
+  readonly markup: string;
+  constructor(markup: string) {
+    this.markup = markup;
+  }
+  toString(): string {
+    return this.markup;
+  }
+}
+
+/** What a template may interpolate: text is escaped, fragments go in as they are, nothing renders nothing. */
+export type HtmlValue = string | number | HtmlFragment | null | undefined | false | readonly HtmlValue[];
+
+function render(value: HtmlValue): string {
+  if (value === null || value === undefined || value === false) return '';
+  if (value instanceof HtmlFragment) return value.markup;
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'string') return escapeHtml(value);
+  return value.map(render).join('');
+}
+
+/**
+ * The template tag of the pages: every interpolated string is escaped with {@link escapeHtml};
+ * fragments (and arrays of them) are inserted as they are. Attribute values must be quoted.
+ *
+ * @example
+ * ```ts
+ * html`<a href="${post.url}">${post.title}</a>`.markup;
+ * ```
+ */
+export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): HtmlFragment {
+  let markup = strings[0] ?? '';
+  values.forEach((value, index) => {
+    markup += render(value) + (strings[index + 1] ?? '');
+  });
+  return new HtmlFragment(markup);
+}
+
+/**
+ * Marks HTML that the renderer has already sanitised (a post's or a comment's body) as safe to
+ * insert. Only {@link htmlSafeText} is applied to it: characters a page cannot carry are dropped.
+ */
+export function trustedHtml(markup: string): HtmlFragment {
+  return new HtmlFragment(htmlSafeText(markup));
+}
+
+/** Fragments joined by a separator (itself escaped when it is text). */
+export function joinHtml(parts: readonly HtmlValue[], separator: HtmlValue): HtmlFragment {
+  return new HtmlFragment(parts.map(render).join(render(separator)));
+}

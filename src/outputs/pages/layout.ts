@@ -1,0 +1,130 @@
+import { absoluteUrl, paths } from '../../site/paths';
+import type { Site } from '../../site/types';
+import { feedLinks } from '../api/links';
+import { HtmlFragment, html, joinHtml } from './html';
+
+/** Absolute URLs of one feed in its three formats. */
+export type FeedLinks = ReturnType<typeof feedLinks>;
+
+/** A feed set a page announces with `<link rel="alternate">`, and names in "Subscribe to:" links. */
+export interface FeedSet {
+  /** What the feeds hold, for the link titles: `Posts`, `Post Comments`, a tag's name. */
+  label: string;
+  links: FeedLinks;
+}
+
+/** What {@link layout} needs to make a whole page. */
+export interface PageShell {
+  site: Site;
+  /** The page's path relative to the site root (`posts/a/`); its canonical URL unless `canonical` is set. */
+  path: string;
+  canonical?: string;
+  /** The whole `<title>`. */
+  title: string;
+  lang: string;
+  description?: string;
+  /** Feeds announced on this page besides the site's own. */
+  feeds?: FeedSet[];
+  /** The home page shows the site title as its `<h1>`; other pages have their own. */
+  siteTitleIsHeading?: boolean;
+  main: HtmlFragment;
+}
+
+const FEED_TYPES = [
+  { key: 'atom', type: 'application/atom+xml', name: 'Atom' },
+  { key: 'rss', type: 'application/rss+xml', name: 'RSS' },
+  { key: 'json', type: 'application/feed+json', name: 'JSON Feed' },
+] as const;
+
+/**
+ * The stylesheet of every page: a readable column on a desktop, the full width less a margin on a
+ * phone, system fonts, light and dark, replies indented under their parents.
+ */
+export const STYLESHEET = `
+:root{color-scheme:light dark;--muted:#5f6368;--rule:#d5d5d5;--code:#f3f3f3}
+@media (prefers-color-scheme:dark){:root{--muted:#a9adb1;--rule:#474747;--code:#202020}}
+body{max-width:40rem;margin:0 auto;padding:1rem 1.25rem 3rem;font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;font-size:1.0625rem;line-height:1.65;overflow-wrap:break-word;-webkit-text-size-adjust:100%;text-size-adjust:100%}
+h1,h2,h3,h4{line-height:1.25}
+img,video{max-width:100%;height:auto}
+pre{overflow-x:auto;padding:.75rem 1rem;background:var(--code);border-radius:4px;line-height:1.45}
+code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.9em}
+table{display:block;overflow-x:auto;border-collapse:collapse}
+th,td{border:1px solid var(--rule);padding:.25rem .5rem}
+blockquote{margin:1rem 0;padding-left:1rem;border-left:3px solid var(--rule);color:var(--muted)}
+.site-header{margin-bottom:2rem;border-bottom:1px solid var(--rule)}
+.site-title{margin:0;font-size:1.25rem;font-weight:700}
+.site-title a{color:inherit;text-decoration:none}
+.site-description,.meta,.site-footer{color:var(--muted);font-size:.9375rem}
+.site-description{margin:.25rem 0}
+.summary{margin:0 0 2rem}
+.summary h2{margin:0 0 .25rem}
+.summary p{margin:.25rem 0}
+.comments{margin-top:3rem;border-top:1px solid var(--rule)}
+.comment-list{list-style:none;margin:0;padding:0}
+.comment{margin:1.25rem 0}
+.comment .comment-list{padding-left:clamp(.75rem,4vw,1.5rem);border-left:2px solid var(--rule)}
+.comment .meta{margin:0}
+.comment-body>:first-child{margin-top:.25rem}
+.comment-body>:last-child{margin-bottom:0}
+.pagination{display:flex;justify-content:space-between;gap:1rem;margin:2rem 0}
+.site-footer{margin-top:3rem;border-top:1px solid var(--rule)}
+`.trim();
+
+/** `<link rel="alternate">` autodiscovery for a feed set. */
+function alternateLinks(site: Site, feeds: FeedSet): HtmlFragment[] {
+  return FEED_TYPES.map(
+    ({ key, type, name }) =>
+      html`<link rel="alternate" type="${type}" title="${site.config.site.title}: ${feeds.label} (${name})" href="${feeds.links[key]}">\n`,
+  );
+}
+
+/** "Subscribe to: Posts (Atom), Posts (RSS), Posts (JSON Feed)", as Blogger words it. */
+export function subscribeLinks(feeds: FeedSet): HtmlFragment {
+  const links = FEED_TYPES.map(
+    ({ key, name }) => html`<a href="${feeds.links[key]}">${feeds.label} (${name})</a>`,
+  );
+  return html`<p class="subscribe">Subscribe to: ${joinHtml(links, ', ')}</p>`;
+}
+
+/** The feeds every page announces. */
+export function siteFeeds(site: Site): { posts: FeedSet; comments: FeedSet } {
+  return {
+    posts: { label: 'Posts', links: feedLinks(site.url, paths.feeds.site()) },
+    comments: { label: 'Comments', links: feedLinks(site.url, paths.feeds.comments()) },
+  };
+}
+
+/** A whole HTML page: head, site header, the page's `<main>`, site footer. */
+export function layout(page: PageShell): string {
+  const { site } = page;
+  const settings = site.config.site;
+  const feeds = siteFeeds(site);
+  const siteTitle = html`<a href="${site.url}">${settings.title}</a>`;
+  const document = html`<!doctype html>
+<html lang="${page.lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${page.title}</title>
+${page.description ? html`<meta name="description" content="${page.description}">\n` : ''}<link rel="canonical" href="${page.canonical ?? absoluteUrl(site.url, page.path)}">
+${alternateLinks(site, feeds.posts)}${(page.feeds ?? []).map((set) => alternateLinks(site, set))}<style>
+${new HtmlFragment(STYLESHEET)}
+</style>
+</head>
+<body>
+<header class="site-header">
+${page.siteTitleIsHeading ? html`<h1 class="site-title">${siteTitle}</h1>` : html`<p class="site-title">${siteTitle}</p>`}
+${settings.description ? html`<p class="site-description">${settings.description}</p>\n` : ''}<nav aria-label="Site"><p><a href="${site.url}">Home</a> · <a href="${absoluteUrl(site.url, paths.tagIndex())}">Tags</a></p></nav>
+</header>
+<main>
+${new HtmlFragment(page.main.markup.replace(/\n+$/, ''))}
+</main>
+<footer class="site-footer">
+${subscribeLinks(feeds.posts)}
+${subscribeLinks(feeds.comments)}
+${settings.copyright ? html`<p>${settings.copyright}</p>\n` : ''}</footer>
+</body>
+</html>
+`;
+  return document.markup;
+}

@@ -1,0 +1,91 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { access, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { buildSite } from '../../src/index';
+import { writeBigSite } from './big-site';
+import {
+  folderEntries,
+  GOLDEN_NOW,
+  goldenRoot,
+  hashTree,
+  listFiles,
+  repoRoot,
+  temporaryFolder,
+} from './helpers';
+
+const cliPath = path.join(repoRoot, 'dist/cli.js');
+
+/** Waits for a child to end; resolves with its exit code, or the signal that ended it. */
+function ended(child: ChildProcess): Promise<number | NodeJS.Signals> {
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code ?? -1)));
+}
+
+/** Polls `folder` until an entry starting with `prefix` shows up or `done` settles; returns whether it did. */
+async function waitForEntry(folder: string, prefix: string, done: { settled: boolean }): Promise<boolean> {
+  while (!done.settled) {
+    const entries = await readdir(folder);
+    if (entries.some((entry) => entry.startsWith(prefix))) return true;
+    await sleep(2);
+  }
+  return false;
+}
+
+describe('broadsheet build killed midway (SIGKILL)', () => {
+  it('leaves the previous output intact, and the next build succeeds and cleans up', async () => {
+    await access(cliPath).catch(() => {
+      throw new Error(`${cliPath} is missing: run \`npm run build:lib\` first (npm test does)`);
+    });
+    const folder = await temporaryFolder();
+    const root = path.join(folder, 'site');
+    await writeBigSite(root, 2000);
+    // The previous output: a finished build (of the small golden site, which is quick to make).
+    const out = path.join(folder, 'public');
+    expect((await buildSite({ root: goldenRoot, out, now: GOLDEN_NOW })).ok).toBe(true);
+    let previous = await hashTree(out);
+
+    // Kill while loading, as soon as the files are being written, and later during the write.
+    const attempts = [{ afterStartMs: 400 }, { afterStagingMs: 0 }, { afterStagingMs: 300 }];
+    let killedWhileWriting = 0;
+    for (const attempt of attempts) {
+      const child = spawn(process.execPath, [cliPath, 'build', '--root', root, '--out', out], {
+        stdio: 'ignore',
+      });
+      const exit = ended(child);
+      const done = { settled: false };
+      void exit.then(() => {
+        done.settled = true;
+      });
+      if ('afterStartMs' in attempt) {
+        await sleep(attempt.afterStartMs);
+      } else if (await waitForEntry(folder, 'public.broadsheet-tmp-', done)) {
+        await sleep(attempt.afterStagingMs);
+      }
+      const stagingExists = (await readdir(folder)).some((entry) =>
+        entry.startsWith('public.broadsheet-tmp-'),
+      );
+      child.kill('SIGKILL');
+      const result = await exit;
+      if (result !== 'SIGKILL') {
+        // The build finished before the kill: its output is now the previous one.
+        expect(result).toBe(0);
+        previous = await hashTree(out);
+        continue;
+      }
+      if (stagingExists) killedWhileWriting += 1;
+      expect(await hashTree(out), `killed ${JSON.stringify(attempt)}`).toEqual(previous);
+    }
+    // At least one kill landed while the build was writing its files.
+    expect(killedWhileWriting).toBeGreaterThan(0);
+
+    const child = spawn(process.execPath, [cliPath, 'build', '--root', root, '--out', out], {
+      stdio: 'ignore',
+    });
+    expect(await ended(child)).toBe(0);
+    expect(await folderEntries(folder)).toEqual(['public', 'site']);
+    const files = await listFiles(out);
+    expect(files).toContain('.broadsheet-build');
+    expect(files.some((file) => file.includes('generated-post-1999'))).toBe(true);
+  }, 600_000);
+});

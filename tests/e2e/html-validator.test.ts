@@ -1,0 +1,62 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildSite } from '../../src/index';
+import { GOLDEN_NOW, goldenRoot, listFiles, repoRoot } from '../build/helpers';
+
+const vnuJar = path.join(repoRoot, 'node_modules/vnu-jar/build/dist/vnu.jar');
+
+interface VnuMessage {
+  type: string;
+  subType?: string;
+  url?: string;
+  lastLine?: number;
+  message: string;
+  extract?: string;
+}
+
+const folders: string[] = [];
+afterAll(async () => {
+  await Promise.all(folders.map((folder) => rm(folder, { recursive: true, force: true })));
+});
+
+describe('the Nu HTML Checker (vnu-jar)', () => {
+  it('finds 0 errors in every HTML page of the golden fixture build', async () => {
+    const folder = await mkdtemp(path.join(os.tmpdir(), 'broadsheet-e2e-vnu-'));
+    folders.push(folder);
+    const out = path.join(folder, 'public');
+    const result = await buildSite({ root: goldenRoot, out, now: GOLDEN_NOW });
+    expect(result.ok).toBe(true);
+    const pages = (await listFiles(out)).filter((file) => file.endsWith('.html'));
+    // Home (2 pages of 2 posts), 3 posts, the tag index and 3 tags.
+    expect(pages.length).toBe(9);
+
+    const args = [
+      '-jar',
+      vnuJar,
+      '--errors-only',
+      '--format',
+      'json',
+      ...pages.map((page) => path.join(out, page)),
+    ];
+    // vnu exits 1 when it finds errors; its JSON report is on stderr either way.
+    const report = await promisify(execFile)('java', args, { maxBuffer: 64 * 1024 * 1024 }).then(
+      ({ stderr }) => stderr,
+      (error: { stderr?: string; message: string }) => {
+        if (!error.stderr) throw error;
+        return error.stderr;
+      },
+    );
+    const { messages } = JSON.parse(report) as { messages: VnuMessage[] };
+    const errors = messages
+      .filter((message) => message.type === 'error' || message.subType === 'fatal')
+      .map(
+        (message) =>
+          `${path.relative(out, new URL(message.url ?? 'file:///').pathname)}:${message.lastLine}: ${message.message}`,
+      );
+    expect(errors).toEqual([]);
+  });
+});
