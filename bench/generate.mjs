@@ -134,7 +134,8 @@ export async function generateSite(root, posts = DEFAULT_POSTS) {
 /** The number of posts asked for: an argument, else BENCH_N, else {@link DEFAULT_POSTS}. */
 export function postCount(argument) {
   const value = Number(argument ?? process.env.BENCH_N ?? DEFAULT_POSTS);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`the number of posts must be a positive integer, not ${argument}`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`the number of posts must be a positive integer, not ${argument}`);
   return value;
 }
 
@@ -145,5 +146,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     process.exit(2);
   }
   const summary = await generateSite(path.resolve(root), postCount(n));
-  console.log(`${summary.posts} posts, ${summary.comments} comments, ${summary.bytes} bytes of posts in ${root}`);
+  console.log(
+    `${summary.posts} posts, ${summary.comments} comments, ${summary.bytes} bytes of posts in ${root}`,
+  );
 }

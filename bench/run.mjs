@@ -25,18 +25,24 @@ async function runChild() {
   const result = await section.run({ root, library, site: JSON.parse(siteJson) });
   // maxRSS is in kilobytes.
   const peakRssBytes = process.resourceUsage().maxRSS * 1024;
-  process.stdout.write(`${JSON.stringify({ ...result, name, description: section.description, peakRssBytes })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ ...result, name, description: section.description, peakRssBytes })}\n`,
+  );
 }
 
 async function runParent() {
   if (!existsSync(libraryPath)) throw new Error('dist/index.js is missing: run `npm run build:lib` first');
   const posts = postCount();
+  // Other processes compete for the cores: the document says how busy the machine was.
+  const loadAverage = os.loadavg()[0];
   const root = await mkdtemp(path.join(os.tmpdir(), 'broadsheet-bench-'));
   try {
     const started = performance.now();
     const site = await generateSite(root, posts);
     const generateSeconds = (performance.now() - started) / 1000;
-    console.log(`generated ${site.posts} posts and ${site.comments} comments in ${generateSeconds.toFixed(1)} s`);
+    console.log(
+      `generated ${site.posts} posts and ${site.comments} comments in ${generateSeconds.toFixed(1)} s`,
+    );
     const results = [];
     for (const name of SECTIONS) {
       const { stdout } = await promisify(execFile)(
@@ -48,7 +54,7 @@ async function runParent() {
       results.push(result);
       console.log(`${name}: ${rate(result)} ${result.unit}/s, peak RSS ${megabytes(result.peakRssBytes)}`);
     }
-    const document = await renderDocument(site, results);
+    const document = await renderDocument(site, results, loadAverage);
     await writeFile(path.join(repositoryRoot, 'docs/benchmarks.md'), document);
     console.log('wrote docs/benchmarks.md');
   } finally {
@@ -64,7 +70,7 @@ function megabytes(bytes) {
   return `${Math.round(bytes / 1024 / 1024)} MB`;
 }
 
-async function renderDocument(site, results) {
+async function renderDocument(site, results, loadAverage) {
   const { version } = JSON.parse(await readFile(path.join(repositoryRoot, 'package.json'), 'utf8'));
   const cpus = os.cpus();
   const kilobytesOfPosts = Math.round(site.bytes / site.posts / 102.4) / 10;
@@ -85,6 +91,7 @@ async function renderDocument(site, results) {
     `- Cores: ${cpus.length}`,
     `- Memory: ${Math.round(os.totalmem() / 1024 ** 3)} GB`,
     `- Node.js: ${process.version} (${process.platform} ${process.arch})`,
+    `- Load average (1 min) when the run started: ${loadAverage.toFixed(2)}`,
     `- broadsheet: ${version}`,
     '',
     '## Command',

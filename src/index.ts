@@ -4,6 +4,39 @@ export { compareDiagnostics, type Diagnostic, hasErrors, type Severity } from '.
 export { formatDiagnostic, formatDiagnosticsJson, formatGithubAnnotation } from './diagnostics/format';
 export { BroadsheetError } from './errors';
 export { type LoadSiteOptions, type LoadSiteResult, loadSite } from './load/load-site';
+export { apiFiles } from './outputs/api/index';
+export {
+  type ApiAuthor,
+  type ApiComment,
+  type ApiCommentAuthor,
+  type ApiDocumentName,
+  type ApiFeedLinks,
+  type ApiHeading,
+  type ApiPagination,
+  type ApiPost,
+  type ApiPostList,
+  type ApiPostSummary,
+  type ApiSite,
+  type ApiTag,
+  type ApiTagList,
+  type ApiTagRef,
+  type ApiTagSummary,
+  apiAuthorSchema,
+  apiCommentAuthorSchema,
+  apiCommentSchema,
+  apiDocumentSchemas,
+  apiFeedLinksSchema,
+  apiHeadingSchema,
+  apiPaginationSchema,
+  apiPostListSchema,
+  apiPostSchema,
+  apiPostSummarySchema,
+  apiSiteSchema,
+  apiTagListSchema,
+  apiTagRefSchema,
+  apiTagSchema,
+  apiTagSummarySchema,
+} from './outputs/api/schema';
 export {
   commentFeedFiles,
   feedFiles,
@@ -14,6 +47,7 @@ export {
   siteFeedFiles,
   tagFeedFiles,
 } from './outputs/feeds/index';
+export { pageFiles } from './outputs/pages/index';
 export {
   createMarkdownRenderer,
   type RendererOptions,

@@ -8,7 +8,8 @@ export default {
     const started = performance.now();
     const result = await library.loadSite({ root, now: new Date('2100-01-01T00:00:00Z') });
     const seconds = (performance.now() - started) / 1000;
-    if (!result.ok) throw new Error(`the generated site does not load: ${JSON.stringify(result.diagnostics.slice(0, 3))}`);
+    if (!result.ok)
+      throw new Error(`the generated site does not load: ${JSON.stringify(result.diagnostics.slice(0, 3))}`);
     const files = site.posts + site.comments + 1;
     return { items: files, unit: 'files', seconds };
   },

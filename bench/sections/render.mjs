@@ -9,7 +9,10 @@ export default {
     const bodies = Array.from({ length: site.posts }, (_, index) => postBody(index));
     const started = performance.now();
     for (const [index, body] of bodies.entries()) {
-      await library.renderMarkdown(body, { trust: 'post', url: `https://bench.example/posts/post-${index}/` });
+      await library.renderMarkdown(body, {
+        trust: 'post',
+        url: `https://bench.example/posts/post-${index}/`,
+      });
     }
     const seconds = (performance.now() - started) / 1000;
     return { items: bodies.length, unit: 'posts', seconds };

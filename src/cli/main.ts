@@ -2,6 +2,8 @@ import { BroadsheetError } from '../errors';
 import { VERSION } from '../version';
 import { buildCommand } from './commands/build';
 import { checkCommand } from './commands/check';
+import { initCommand } from './commands/init';
+import { newCommand } from './commands/new';
 import { type CliIo, EXIT } from './io';
 import { UsageError } from './usage';
 
@@ -14,6 +16,10 @@ Usage:
   broadsheet init [DIR]
   broadsheet --help | --version
 
+build writes every output (pages, JSON API, feeds) into --out, by default the config's \`out\`
+(public/), all or nothing: the previous output stays as it was unless the whole build succeeds.
+--future publishes posts dated after now. --root and --out are relative to the current folder.
+
 Exit codes: 0 success (warnings allowed), 1 content errors, 2 usage or config errors.
 `;
 
@@ -22,6 +28,8 @@ type Command = (args: string[], io: CliIo) => Promise<number>;
 const commands: Record<string, Command> = {
   build: buildCommand,
   check: checkCommand,
+  init: initCommand,
+  new: (args, io) => newCommand(args, io),
 };
 
 /**

@@ -145,6 +145,7 @@ export async function loadSite<
           'invalid-slug',
           `the file name gives the slug "${slug}", which is not lower-case letters and digits joined by hyphens: rename the file or set \`slug\``,
         );
+        slugsOfInvalidPosts.add(slug);
         continue;
       }
       const date = toInstant(post.date);

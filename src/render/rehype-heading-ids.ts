@@ -1,43 +1,60 @@
 import type { Element, Root, RootContent } from 'hast';
+import { toString as hastToString } from 'hast-util-to-string';
 import rehypeSlug from 'rehype-slug';
+import { slug } from 'github-slugger';
 
 /** Used when a heading's text gives an empty slug (for example `# !!!`), so every heading has an anchor. */
 const EMPTY_SLUG_FALLBACK = 'heading';
 
-function elementsOf(tree: Root): Element[] {
+/** Every element in document order, and which of them belong to markdown's footnotes. */
+function elementsOf(tree: Root): { elements: Element[]; footnoteParts: Set<Element> } {
   const elements: Element[] = [];
-  const walk = (nodes: readonly RootContent[]): void => {
+  const footnoteParts = new Set<Element>();
+  const walk = (nodes: readonly RootContent[], inFootnotes: boolean): void => {
     for (const node of nodes) {
       if (node.type !== 'element') continue;
       elements.push(node);
-      walk(node.children);
+      const footnotes =
+        inFootnotes || (node.tagName === 'section' && node.properties.dataFootnotes !== undefined);
+      if (footnotes || node.properties.dataFootnoteRef !== undefined) footnoteParts.add(node);
+      walk(node.children, footnotes);
     }
   };
-  walk(tree.children);
-  return elements;
+  walk(tree.children, false);
+  return { elements, footnoteParts };
+}
+
+function uniqueId(base: string, taken: Set<string>): string {
+  let id = base;
+  for (let n = 1; taken.has(id); n++) id = `${base}-${n}`;
+  taken.add(id);
+  return id;
 }
 
 /**
  * Gives every heading without an `id` one from its text with rehype-slug (GitHub's slugs), then makes
- * those ids unique within the document: an id already used by an element the author or markdown
- * named (a raw-HTML `id`, a footnote's `fn-1`) or by an earlier heading gets `-1`, `-2`, … appended,
- * so footnote links and the author's own anchors keep pointing where they did.
+ * every id in the document unique, in this order of precedence: the ids of markdown's footnotes
+ * (`fn-1`, `fnref-1`, `footnote-label`), so footnote links always work; then ids the author wrote in
+ * raw HTML, where the first keeps its id and a later duplicate gets `-1`, `-2`, … appended (a browser
+ * follows `#x` to the first anyway); then heading slugs, which avoid every id already taken.
  */
 export function rehypeHeadingIds() {
-  const slug = rehypeSlug();
+  const addSlugs = rehypeSlug();
   return (tree: Root): undefined => {
-    const elements = elementsOf(tree);
-    const named = new Set(elements.filter((node) => node.properties.id !== undefined));
-    slug(tree);
+    const { elements, footnoteParts } = elementsOf(tree);
+    const named = elements.filter((node) => node.properties.id !== undefined);
+    addSlugs(tree);
     const taken = new Set<string>();
-    for (const node of named) taken.add(String(node.properties.id));
+    const byPrecedence = [
+      ...named.filter((node) => footnoteParts.has(node)),
+      ...named.filter((node) => !footnoteParts.has(node)),
+    ];
+    for (const node of byPrecedence) node.properties.id = uniqueId(String(node.properties.id), taken);
+    const namedSet = new Set(named);
     for (const node of elements) {
-      if (named.has(node) || node.properties.id === undefined) continue;
-      const base = String(node.properties.id) || EMPTY_SLUG_FALLBACK;
-      let id = base;
-      for (let n = 1; taken.has(id); n++) id = `${base}-${n}`;
-      taken.add(id);
-      node.properties.id = id;
+      if (namedSet.has(node) || node.properties.id === undefined) continue;
+      const base = slug(hastToString(node)) === '' ? EMPTY_SLUG_FALLBACK : String(node.properties.id);
+      node.properties.id = uniqueId(base, taken);
     }
   };
 }

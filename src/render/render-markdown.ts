@@ -1,6 +1,6 @@
 // Markdown to sanitised HTML at two trust levels. The threat model is in docs/security.md and the
 // reasons for the pipeline's shape in docs/decisions/rendering.md.
-import type { Root as HastRoot, RootContent as HastRootContent } from 'hast';
+import type { Root as HastRoot } from 'hast';
 import rehypeRaw from 'rehype-raw';
 import rehypeSanitize from 'rehype-sanitize';
 import rehypeStringify from 'rehype-stringify';
@@ -58,17 +58,6 @@ export type RendererOptions = Omit<RenderOptions, 'url'>;
 /** One document's render, by a renderer from {@link createMarkdownRenderer}. */
 export type MarkdownRenderer = (markdown: string, document?: { url?: string }) => Promise<RenderResult>;
 
-/** rehype-raw, skipped for documents without raw HTML (re-parsing the whole tree costs ~15% of a render). */
-function rehypeRawWhenPresent() {
-  const raw = rehypeRaw();
-  return (tree: HastRoot, file: VFile): HastRoot => (hasRaw(tree) ? raw(tree, file) : tree);
-}
-
-function hasRaw(node: HastRoot | HastRootContent): boolean {
-  if (node.type === 'raw') return true;
-  return 'children' in node && node.children.some(hasRaw);
-}
-
 /** The last step before stringifying: reads summary, headings and counts, then drops comments. */
 function rehypeDocumentInfo() {
   return (tree: HastRoot, file: VFile): undefined => {
@@ -83,7 +72,7 @@ function postProcessor(options: RendererOptions) {
     .use(remarkGfm)
     .use(options.remarkPlugins ?? [])
     .use(remarkRehype, { allowDangerousHtml: true, clobberPrefix: '' })
-    .use(process.env.BROADSHEET_ALWAYS_RAW ? rehypeRaw : rehypeRawWhenPresent)
+    .use(rehypeRaw)
     .use(rehypeHeadingIds)
     .use(rehypeSanitize, postSchema)
     .use(rehypeEnforceUrlProtocols, postSchema.protocols ?? {})

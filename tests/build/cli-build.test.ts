@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { type Diagnostic, formatGithubAnnotation } from '../../src/index';
 import {
   cli,
   copyGoldenSite,
@@ -60,6 +61,20 @@ describe('broadsheet build', () => {
     expect(report).toMatchObject({ ok: true, posts: 3, comments: 6 });
     expect(report.files).toBe((await listFiles(path.join(root, 'public'))).length - 1);
     expect((report.diagnostics as { code: string }[]).map((d) => d.code)).toEqual(['invalid-comment-url']);
+  });
+
+  it('keeps stdout pure JSON under GitHub Actions, with the annotations on stderr', async () => {
+    const root = await copyGoldenSite();
+    const { code, stdout, stderr } = await cli(['build', '--format', 'json'], {
+      cwd: root,
+      env: { GITHUB_ACTIONS: 'true' },
+    });
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as { ok: boolean; diagnostics: Diagnostic[] };
+    expect(report.ok).toBe(true);
+    expect(report.diagnostics).toHaveLength(1);
+    expect(stderr).toBe(`${formatGithubAnnotation(report.diagnostics[0]!)}\n`);
+    expect(stderr).toMatch(/^::warning file=content\/comments\/hello-world\/c6\.md,line=4,col=8/);
   });
 
   it('shows progress on a terminal as one rewritten line, then the summary', async () => {

@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
@@ -15,11 +15,11 @@ import {
   type ApiTag,
   type ApiTagList,
   apiDocumentSchemas,
-  apiPostListSchema,
+  type apiPostListSchema,
   apiPostSchema,
-  apiSiteSchema,
-  apiTagListSchema,
-  apiTagSchema,
+  type apiSiteSchema,
+  type apiTagListSchema,
+  type apiTagSchema,
 } from '../../src/outputs/api/schema';
 import type { OutputFile, Site } from '../../src/site/types';
 import { loadSmallSite } from './fixture';
@@ -86,9 +86,21 @@ describe('the JSON API of the small site', () => {
       { page: 2, limit: 2, pages: 3, total: 5, next: 3, prev: 1 },
       { page: 3, limit: 2, pages: 3, total: 5, next: null, prev: 2 },
     ]);
-    expect(pages.flatMap((page) => page.posts.map((post) => post.slug))).toEqual(site.posts.map((post) => post.slug));
+    expect(pages.flatMap((page) => page.posts.map((post) => post.slug))).toEqual(
+      site.posts.map((post) => post.slug),
+    );
     for (const summary of pages.flatMap((page) => page.posts)) {
-      expect(Object.keys(summary)).toEqual(['slug', 'url', 'title', 'date', 'updated', 'summary', 'tags', 'authors', 'commentCount']);
+      expect(Object.keys(summary)).toEqual([
+        'slug',
+        'url',
+        'title',
+        'date',
+        'updated',
+        'summary',
+        'tags',
+        'authors',
+        'commentCount',
+      ]);
     }
   });
 
@@ -97,7 +109,9 @@ describe('the JSON API of the small site', () => {
     expect(post.html).toContain('<a href="https://example.org/more">');
     expect(post.readingTime).toBe(1);
     expect(post.commentCount).toBe(5);
-    expect(post.comments.map((comment) => [comment.id, comment.parent, comment.depth, comment.author])).toEqual([
+    expect(
+      post.comments.map((comment) => [comment.id, comment.parent, comment.depth, comment.author]),
+    ).toEqual([
       ['first', null, 0, { name: 'Alan Turing' }],
       ['second', 'first', 1, { name: 'Barbara', url: 'https://barbara.example/' }],
       ['third', 'second', 2, { name: 'Claude' }],
@@ -108,7 +122,11 @@ describe('the JSON API of the small site', () => {
     const quiet = documentAt('api/posts/quiet.json') as ApiPost;
     expect([quiet.lang, quiet.commentsOpen, quiet.comments]).toEqual(['fr', true, []]);
     const leapDay = documentAt('api/posts/leap-day.json') as ApiPost;
-    expect([leapDay.commentsOpen, leapDay.updated, leapDay.comments.length]).toEqual([false, '2024-03-02T08:00:00.000Z', 1]);
+    expect([leapDay.commentsOpen, leapDay.updated, leapDay.comments.length]).toEqual([
+      false,
+      '2024-03-02T08:00:00.000Z',
+      1,
+    ]);
   });
 
   it('gives the site settings as written, not HTML-escaped, with absolute feed URLs and counts', () => {
@@ -160,17 +178,47 @@ describe('any text', () => {
     const built = await buildSite({
       title: nasty,
       description: nasty,
-      posts: [{ title: nasty, summary: nasty, body: 'text', tags: [`${nasty}tag`], comments: [{ name: nasty, body: 'hi' }] }],
+      posts: [
+        {
+          title: nasty,
+          summary: nasty,
+          body: 'text',
+          tags: [`${nasty}tag`],
+          comments: [{ name: nasty, body: 'hi' }],
+        },
+      ],
     });
     for (const file of apiFiles(built)) {
       // Well-formed UTF-16: every surrogate is half of a pair, so the file encodes to UTF-8 losslessly.
-      expect(file.contents, file.path).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
+      expect(file.contents, file.path).not.toMatch(
+        /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/,
+      );
       expect(() => JSON.parse(Buffer.from(file.contents, 'utf8').toString('utf8')), file.path).not.toThrow();
     }
-    const post = JSON.parse(apiFiles(built).find((file) => file.path === 'api/posts/post-1.json')!.contents) as ApiPost;
-    expect([post.title, post.summary, post.comments[0]!.author.name, post.tags[0]!.name]).toEqual([nasty, nasty, nasty, `${nasty}tag`]);
-    const siteDocument = JSON.parse(apiFiles(built).find((file) => file.path === 'api/site.json')!.contents) as ApiSite;
+    const post = JSON.parse(
+      apiFiles(built).find((file) => file.path === 'api/posts/post-1.json')!.contents,
+    ) as ApiPost;
+    expect([post.title, post.summary, post.comments[0]!.author.name, post.tags[0]!.name]).toEqual([
+      nasty,
+      nasty,
+      nasty,
+      `${nasty}tag`,
+    ]);
+    const siteDocument = JSON.parse(
+      apiFiles(built).find((file) => file.path === 'api/site.json')!.contents,
+    ) as ApiSite;
     expect(siteDocument.title).toBe(nasty);
+  });
+});
+
+describe('the schema module', () => {
+  it('imports zod and nothing else, so a browser client can use it', async () => {
+    const source = await readFile(new URL('../../src/outputs/api/schema.ts', import.meta.url), 'utf8');
+    const imports = [...source.matchAll(/^\s*(?:import|export)\b[^;]*?\bfrom\s+['"]([^'"]+)['"]/gm)].map(
+      (match) => match[1],
+    );
+    expect(imports).toEqual(['zod']);
+    expect(source).not.toMatch(/\brequire\(|\bimport\(/);
   });
 });
 
@@ -210,13 +258,17 @@ describe('front matter that a schema extension adds', () => {
             base.extend({
               mood: z.enum(['happy', 'sad']),
               reviewed: z.string().transform((value) => new Date(value)),
-              stars: z.union([z.number(), z.string()]).transform((value) => BigInt(String(value).split('.')[0]!)),
+              stars: z
+                .union([z.number(), z.string()])
+                .transform((value) => BigInt(String(value).split('.')[0]!)),
             }),
         },
       },
     });
     if (!result.ok) throw new Error(JSON.stringify(result.diagnostics));
-    const post = JSON.parse(apiFiles(result.site as Site).find((file) => file.path === 'api/posts/moody.json')!.contents) as ApiPost;
+    const post = JSON.parse(
+      apiFiles(result.site as Site).find((file) => file.path === 'api/posts/moody.json')!.contents,
+    ) as ApiPost;
     expect(post.data).toMatchObject({ title: 'Moody', mood: 'happy', reviewed: '2024-05-03T10:00:00.000Z' });
     expect(typeof post.data.stars).toBe('string');
     expect(apiPostSchema.safeParse(post).success).toBe(true);

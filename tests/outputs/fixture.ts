@@ -13,7 +13,8 @@ export const SMALL_SITE_NOW = new Date('2024-06-01T00:00:00Z');
 /** Loads the small site, failing the test on any error. */
 export async function loadSmallSite(): Promise<Site> {
   const result = await loadSite({ root: SMALL_SITE_ROOT, now: SMALL_SITE_NOW });
-  if (!result.ok) throw new Error(`the fixture site does not load: ${JSON.stringify(result.diagnostics, null, 2)}`);
+  if (!result.ok)
+    throw new Error(`the fixture site does not load: ${JSON.stringify(result.diagnostics, null, 2)}`);
   return result.site;
 }
 
@@ -48,11 +49,14 @@ export async function expectFilesToMatchFolder(files: readonly OutputFile[], fol
     return;
   }
   const expectedPaths = await listFiles(folder);
-  expect(files.map((file) => file.path).sort(), 'the set of output files (UPDATE=1 rewrites the expected folder)').toEqual(
-    expectedPaths,
-  );
+  expect(
+    files.map((file) => file.path).sort(),
+    'the set of output files (UPDATE=1 rewrites the expected folder)',
+  ).toEqual(expectedPaths);
   for (const file of files) {
     const expected = await readFile(path.join(folder, ...file.path.split('/')), 'utf8');
-    expect(file.contents, `${file.path} differs from the expected file (UPDATE=1 rewrites it)`).toBe(expected);
+    expect(file.contents, `${file.path} differs from the expected file (UPDATE=1 rewrites it)`).toBe(
+      expected,
+    );
   }
 }

@@ -26,11 +26,23 @@ describe('the small site', () => {
     const files = [...apiFiles(site), ...pageFiles(site)];
     for (const file of files) {
       expect(file.path).not.toMatch(/unfinished|from-the-future|drafts|future/);
-      for (const unpublished of ['Unfinished thoughts', 'From the future', 'Waiting for moderation', 'Buy now', 'Cheap Pills']) {
+      for (const unpublished of [
+        'Unfinished thoughts',
+        'From the future',
+        'Waiting for moderation',
+        'Buy now',
+        'Cheap Pills',
+      ]) {
         expect(file.contents, file.path).not.toContain(unpublished);
       }
     }
-    expect(site.posts.map((post) => post.slug)).toEqual(['middle', 'quiet', 'leap-day', 'tables-and-code', 'hello-world']);
+    expect(site.posts.map((post) => post.slug)).toEqual([
+      'middle',
+      'quiet',
+      'leap-day',
+      'tables-and-code',
+      'hello-world',
+    ]);
     expect(SMALL_SITE_NOW.getTime()).toBeLessThan(Date.parse('2030-01-01'));
   });
 

@@ -7,7 +7,9 @@ import { visit } from 'unist-util-visit';
 export function parsePage(markup: string): { tree: Root; errors: string[] } {
   const errors: string[] = [];
   const tree = fromHtml(markup, {
-    onerror: (error) => errors.push(`${error.ruleId ?? 'parse-error'} at ${error.place ? JSON.stringify(error.place) : '?'}`),
+    onerror: (error) => {
+      errors.push(`${error.ruleId ?? 'parse-error'} at ${error.place ? JSON.stringify(error.place) : '?'}`);
+    },
   });
   return { tree, errors };
 }
@@ -32,7 +34,8 @@ export function findOne(tree: Root | Element, test: (element: Element) => boolea
 export function byTag(tagName: string, className?: string): (element: Element) => boolean {
   return (element) =>
     element.tagName === tagName &&
-    (className === undefined || (Array.isArray(element.properties.className) && element.properties.className.includes(className)));
+    (className === undefined ||
+      (Array.isArray(element.properties.className) && element.properties.className.includes(className)));
 }
 
 /** The text of an element, as `textContent` gives it. */
@@ -41,7 +44,21 @@ export function text(node: Root | Element): string {
 }
 
 /** The URL-valued attributes of HTML, as hast names them. */
-const URL_PROPERTIES = ['href', 'src', 'action', 'formAction', 'cite', 'poster', 'data', 'background', 'longDesc', 'manifest', 'ping', 'srcSet', 'itemId'];
+const URL_PROPERTIES = [
+  'href',
+  'src',
+  'action',
+  'formAction',
+  'cite',
+  'poster',
+  'data',
+  'background',
+  'longDesc',
+  'manifest',
+  'ping',
+  'srcSet',
+  'itemId',
+];
 
 /** What could run script in a page: script elements, event handler attributes, javascript: URLs. */
 export function scriptHazards(tree: Root): string[] {
@@ -53,7 +70,9 @@ export function scriptHazards(tree: Root): string[] {
       if (!URL_PROPERTIES.includes(name)) continue;
       for (const item of Array.isArray(value) ? value : [value]) {
         // Browsers drop tabs, newlines and leading controls or spaces before they read the scheme.
-        const url = String(item).replace(/[\t\n\r]/g, '').replace(/^[\u0000-\u0020]+/, '');
+        const url = String(item)
+          .replace(/[\t\n\r]/g, '')
+          .replace(/^[\u0000-\u0020]+/, '');
         if (/^(javascript|vbscript|data):/i.test(url)) hazards.push(`${element.tagName}[${name}=${url}]`);
       }
     }

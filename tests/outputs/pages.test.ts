@@ -14,7 +14,11 @@ const page = (path: string) => {
 };
 const attribute = (element: Element, name: string) => element.properties[name];
 const linksWithRel = (tree: ReturnType<typeof page>, rel: string) =>
-  findAll(tree, (element) => element.tagName === 'link' && (element.properties.rel as string[] | undefined)?.join(' ') === rel);
+  findAll(
+    tree,
+    (element) =>
+      element.tagName === 'link' && (element.properties.rel as string[] | undefined)?.join(' ') === rel,
+  );
 
 beforeAll(async () => {
   site = await loadSmallSite();
@@ -35,10 +39,15 @@ describe('every page of the small site', () => {
       const html = findOne(tree, byTag('html'));
       expect(attribute(html, 'lang'), file.path).toMatch(/^(en|fr)$/);
       const head = findOne(tree, byTag('head'));
-      expect(findAll(head, (element) => element.tagName === 'meta' && element.properties.charSet === 'utf-8')).toHaveLength(1);
-      expect(attribute(findOne(head, (element) => element.properties.name === 'viewport'), 'content')).toBe(
-        'width=device-width, initial-scale=1',
-      );
+      expect(
+        findAll(head, (element) => element.tagName === 'meta' && element.properties.charSet === 'utf-8'),
+      ).toHaveLength(1);
+      expect(
+        attribute(
+          findOne(head, (element) => element.properties.name === 'viewport'),
+          'content',
+        ),
+      ).toBe('width=device-width, initial-scale=1');
       expect(text(findOne(head, byTag('title'))).length, file.path).toBeGreaterThan(0);
       const canonical = linksWithRel(tree, 'canonical');
       expect(canonical, file.path).toHaveLength(1);
@@ -51,7 +60,10 @@ describe('every page of the small site', () => {
   it('announces the site feeds with the right media types, and runs no script', () => {
     for (const file of pages) {
       const tree = parsePage(file.contents).tree;
-      const alternates = linksWithRel(tree, 'alternate').map((link) => [attribute(link, 'type'), attribute(link, 'href')]);
+      const alternates = linksWithRel(tree, 'alternate').map((link) => [
+        attribute(link, 'type'),
+        attribute(link, 'href'),
+      ]);
       expect(alternates.slice(0, 3), file.path).toEqual([
         ['application/atom+xml', 'https://example.com/gazette/atom.xml'],
         ['application/rss+xml', 'https://example.com/gazette/rss.xml'],
@@ -74,7 +86,11 @@ describe('the home page', () => {
       ['Hello, world'],
     ]);
     const relLinks = (path: string) =>
-      findAll(page(path), (element) => element.tagName === 'a' && element.properties.rel !== undefined && element.properties.rel !== null)
+      findAll(
+        page(path),
+        (element) =>
+          element.tagName === 'a' && element.properties.rel !== undefined && element.properties.rel !== null,
+      )
         .filter((link) => ['prev', 'next'].includes(String(link.properties.rel)))
         .map((link) => `${link.properties.rel} ${link.properties.href}`);
     expect(relLinks('index.html')).toEqual(['next https://example.com/gazette/page/2/']);
@@ -105,8 +121,13 @@ describe('a post page', () => {
       ['2024-03-02T08:00:00.000Z', '2024-03-02'],
     ]);
     expect(text(findOne(tree, byTag('div', 'post-body')))).toContain('Posted late in the evening');
-    const tagLinks = findAll(tree, (element) => element.tagName === 'a' && String(element.properties.rel) === 'tag');
-    expect(tagLinks.map((link) => [text(link), link.properties.href])).toEqual([['Meta', 'https://example.com/gazette/tags/meta/']]);
+    const tagLinks = findAll(
+      tree,
+      (element) => element.tagName === 'a' && String(element.properties.rel) === 'tag',
+    );
+    expect(tagLinks.map((link) => [text(link), link.properties.href])).toEqual([
+      ['Meta', 'https://example.com/gazette/tags/meta/'],
+    ]);
   });
 
   it("takes the post's language", () => {
@@ -121,10 +142,14 @@ describe('a post page', () => {
       list.children
         .filter((child): child is Element => child.type === 'element' && child.tagName === 'li')
         .map((item) => {
-          const replies = item.children.find((child): child is Element => child.type === 'element' && child.tagName === 'ol');
+          const replies = item.children.find(
+            (child): child is Element => child.type === 'element' && child.tagName === 'ol',
+          );
           return replies ? [item.properties.id, outline(replies)] : item.properties.id;
         });
-    const topList = section.children.find((child): child is Element => child.type === 'element' && child.tagName === 'ol');
+    const topList = section.children.find(
+      (child): child is Element => child.type === 'element' && child.tagName === 'ol',
+    );
     expect(outline(topList!)).toEqual([
       ['comment-first', [['comment-second', ['comment-third']]]],
       'comment-fourth',
@@ -138,7 +163,9 @@ describe('a post page', () => {
     const tree = page('posts/hello-world/index.html');
     const authors = findAll(tree, byTag('b', 'comment-author')).map((author) => {
       const link = findAll(author, byTag('a'))[0];
-      return link ? [text(author), link.properties.href, (link.properties.rel as string[]).join(' ')] : [text(author)];
+      return link
+        ? [text(author), link.properties.href, (link.properties.rel as string[]).join(' ')]
+        : [text(author)];
     });
     expect(authors).toEqual([
       ['Alan Turing'],
@@ -150,9 +177,15 @@ describe('a post page', () => {
   });
 
   it('gives each comment its time and its html', () => {
-    const comment = findOne(page('posts/hello-world/index.html'), (element) => element.properties.id === 'comment-second');
+    const comment = findOne(
+      page('posts/hello-world/index.html'),
+      (element) => element.properties.id === 'comment-second',
+    );
     const time = findAll(comment, byTag('time'))[0]!;
-    expect([attribute(time, 'dateTime'), text(time)]).toEqual(['2024-01-11T10:30:00.000Z', '2024-01-11 05:30 UTC-05:00']);
+    expect([attribute(time, 'dateTime'), text(time)]).toEqual([
+      '2024-01-11T10:30:00.000Z',
+      '2024-01-11 05:30 UTC-05:00',
+    ]);
     const body = findAll(comment, byTag('div', 'comment-body'))[0]!;
     expect(findAll(body, byTag('strong')).map(text)).toEqual(['Alan']);
   });
@@ -165,14 +198,18 @@ describe('a post page', () => {
 
   it('says "Comments are closed" when comments: false, and still shows the approved ones', () => {
     const section = findOne(page('posts/leap-day/index.html'), byTag('section', 'comments'));
-    expect(findAll(section, byTag('li')).map((item) => item.properties.id)).toEqual(['comment-before-closing']);
+    expect(findAll(section, byTag('li')).map((item) => item.properties.id)).toEqual([
+      'comment-before-closing',
+    ]);
     expect(findAll(section, byTag('p')).map(text)).toContain('Comments are closed.');
     expect(text(section)).not.toContain('No comments');
   });
 
   it('links its comment feeds: "Subscribe to: Post Comments (Atom)" and autodiscovery', () => {
     const tree = page('posts/hello-world/index.html');
-    const subscribe = findAll(tree, byTag('p', 'subscribe')).find((paragraph) => text(paragraph).includes('Post Comments'))!;
+    const subscribe = findAll(tree, byTag('p', 'subscribe')).find((paragraph) =>
+      text(paragraph).includes('Post Comments'),
+    )!;
     expect(text(subscribe)).toBe(
       'Subscribe to: Post Comments (Atom), Post Comments (RSS), Post Comments (JSON Feed)',
     );
@@ -203,10 +240,9 @@ describe('the tag pages', () => {
   it("show a tag's posts, newest first, and its feeds", () => {
     const tree = page('tags/meta/index.html');
     expect(text(findOne(tree, byTag('h1')))).toBe('Posts tagged “Meta”');
-    expect(findAll(tree, byTag('article', 'summary')).map((article) => text(findOne(article, byTag('h2'))))).toEqual([
-      'A late post on leap day',
-      'Hello, world',
-    ]);
+    expect(
+      findAll(tree, byTag('article', 'summary')).map((article) => text(findOne(article, byTag('h2')))),
+    ).toEqual(['A late post on leap day', 'Hello, world']);
     expect(
       linksWithRel(tree, 'alternate')
         .slice(3)
@@ -228,5 +264,11 @@ describe('a site with no posts', () => {
     for (const file of files) expect(parsePage(file.contents).errors).toEqual([]);
     expect(files[0]!.contents).toContain('<p>No posts yet.</p>');
     expect(files[1]!.contents).toContain('<p>No tags yet.</p>');
+  });
+
+  it('titles a page with the site URL when the site title has nothing a page can show', async () => {
+    const { buildSite } = await import('./site-builder');
+    const home = pageFiles(await buildSite({ title: '\u0001\u0002 ', posts: [] }))[0]!;
+    expect(text(findOne(parsePage(home.contents).tree, byTag('title')))).toBe('https://example.com/blog/');
   });
 });

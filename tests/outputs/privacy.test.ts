@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { siteFiles } from '../../src/outputs/index';
 import { apiFiles } from '../../src/outputs/api/index';
+import { siteFiles } from '../../src/outputs/index';
 import { pageFiles } from '../../src/outputs/pages/index';
 import { loadSmallSite, SMALL_SITE_ROOT } from './fixture';
 
@@ -26,7 +26,8 @@ function leakForms(email: string): string[] {
   for (const variant of [email, email.trim().toLowerCase()]) {
     forms.add(variant.toLowerCase());
     forms.add(encodeURIComponent(variant).toLowerCase());
-    for (const algorithm of ['md5', 'sha1', 'sha256']) forms.add(createHash(algorithm).update(variant).digest('hex'));
+    for (const algorithm of ['md5', 'sha1', 'sha256'])
+      forms.add(createHash(algorithm).update(variant).digest('hex'));
   }
   return [...forms];
 }
@@ -35,7 +36,12 @@ describe("a commenter's email", () => {
   it('is in the fixture, approved, pending and with a mixed-case address', async () => {
     const emails = await commenterEmails();
     expect(emails).toEqual(
-      expect.arrayContaining(['alan.secret@example.org', 'Barbara.Liskov@Example.COM', 'dana@example.net', 'pending@example.org']),
+      expect.arrayContaining([
+        'alan.secret@example.org',
+        'Barbara.Liskov@Example.COM',
+        'dana@example.net',
+        'pending@example.org',
+      ]),
     );
   });
 
@@ -48,7 +54,10 @@ describe("a commenter's email", () => {
     );
     for (const email of await commenterEmails()) {
       for (const form of leakForms(email)) {
-        for (const file of files) expect(file.contents.toLowerCase().includes(form), `${file.path} holds ${email} as ${form}`).toBe(false);
+        for (const file of files)
+          expect(file.contents.toLowerCase().includes(form), `${file.path} holds ${email} as ${form}`).toBe(
+            false,
+          );
       }
     }
   });

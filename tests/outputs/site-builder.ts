@@ -63,14 +63,20 @@ export async function buildSite(spec: SiteSpec): Promise<Site> {
     const comments: Comment[] = [];
     for (const [commentIndex, commentSpec] of (postSpec.comments ?? []).entries()) {
       const id = `c${commentIndex + 1}`;
-      const parent = commentSpec.parent !== undefined && commentSpec.parent < commentIndex ? comments[commentSpec.parent] : undefined;
+      const parent =
+        commentSpec.parent !== undefined && commentSpec.parent < commentIndex
+          ? comments[commentSpec.parent]
+          : undefined;
       const { html } = await renderMarkdown(commentSpec.body, { trust: 'comment', url });
       comments.push({
         id,
         postSlug: slug,
         parent: parent?.id,
         depth: parent ? parent.depth + 1 : 0,
-        author: commentSpec.url === undefined ? { name: commentSpec.name } : { name: commentSpec.name, url: commentSpec.url },
+        author:
+          commentSpec.url === undefined
+            ? { name: commentSpec.name }
+            : { name: commentSpec.name, url: commentSpec.url },
         date: new Date(date.getTime() + (commentIndex + 1) * 60_000),
         html,
         url: `${url}#comment-${id}`,

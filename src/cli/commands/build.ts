@@ -65,7 +65,7 @@ export async function buildCommand(args: string[], io: CliIo): Promise<number> {
   if (format === 'text') {
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
     io.stderr(
-      `built ${result.posts} posts, ${result.comments} comments, ${result.files} files in ${seconds}s\n`,
+      `built ${count(result.posts, 'post')}, ${count(result.comments, 'comment')}, ${count(result.files, 'file')} in ${seconds}s\n`,
     );
   }
   return EXIT.ok;
@@ -104,4 +104,8 @@ function describe(progress: BuildProgress): string {
     case 'swap':
       return 'replacing the previous output…';
   }
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -1,7 +1,7 @@
 import { absoluteUrl, paths } from '../../site/paths';
 import type { Site } from '../../site/types';
 import { feedLinks } from '../api/links';
-import { HtmlFragment, html, joinHtml } from './html';
+import { HtmlFragment, html, htmlSafeText, joinHtml } from './html';
 
 /** Absolute URLs of one feed in its three formats. */
 export type FeedLinks = ReturnType<typeof feedLinks>;
@@ -57,13 +57,16 @@ blockquote{margin:1rem 0;padding-left:1rem;border-left:3px solid var(--rule);col
 .site-description,.meta,.site-footer{color:var(--muted);font-size:.9375rem}
 .site-description{margin:.25rem 0}
 .summary{margin:0 0 2rem}
-.summary h2{margin:0 0 .25rem}
+.summary h2{margin:0 0 .25rem;font-size:1.375rem}
+.summary h2 a{text-decoration:none}
+.summary h2 a:hover{text-decoration:underline}
 .summary p{margin:.25rem 0}
 .comments{margin-top:3rem;border-top:1px solid var(--rule)}
 .comment-list{list-style:none;margin:0;padding:0}
 .comment{margin:1.25rem 0}
 .comment .comment-list{padding-left:clamp(.75rem,4vw,1.5rem);border-left:2px solid var(--rule)}
 .comment .meta{margin:0}
+.comment-author{color:CanvasText}
 .comment-body>:first-child{margin-top:.25rem}
 .comment-body>:last-child{margin-bottom:0}
 .pagination{display:flex;justify-content:space-between;gap:1rem;margin:2rem 0}
@@ -100,12 +103,14 @@ export function layout(page: PageShell): string {
   const settings = site.config.site;
   const feeds = siteFeeds(site);
   const siteTitle = html`<a href="${site.url}">${settings.title}</a>`;
+  // A title of nothing but characters a page cannot carry would be empty, which HTML forbids.
+  const title = htmlSafeText(page.title).trim() === '' ? site.url : page.title;
   const document = html`<!doctype html>
 <html lang="${page.lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${page.title}</title>
+<title>${title}</title>
 ${page.description ? html`<meta name="description" content="${page.description}">\n` : ''}<link rel="canonical" href="${page.canonical ?? absoluteUrl(site.url, page.path)}">
 ${alternateLinks(site, feeds.posts)}${(page.feeds ?? []).map((set) => alternateLinks(site, set))}<style>
 ${new HtmlFragment(STYLESHEET)}

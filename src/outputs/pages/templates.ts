@@ -137,8 +137,8 @@ export function postPage(site: Site, post: Post): string {
 ${trustedHtml(post.html)}
 </div>
 ${tags.length > 0 ? html`<footer>\n<p class="meta">Tags: ${joinHtml(tags, ', ')}</p>\n</footer>\n` : ''}</article>
-<section class="comments" id="comments" aria-labelledby="comments-heading">
-<h2 id="comments-heading">Comments</h2>
+<section class="comments" id="comments">
+<h2>Comments</h2>
 ${post.comments.length > 0 ? commentThread(site, post.comments) : html`<p>No comments</p>\n`}${
   post.commentsOpen ? '' : html`<p>Comments are closed.</p>\n`
 }${subscribeLinks(commentFeeds)}
