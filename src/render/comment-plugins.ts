@@ -1,7 +1,17 @@
 // The restrictions on visitors' comments that are about markdown constructs, applied to the syntax
 // trees (never to HTML strings): raw HTML, headings, images and footnotes.
 import type { Element, ElementContent, Root as HastRoot, RootContent as HastRootContent } from 'hast';
-import type { Definition, Link, Nodes, Paragraph, Parent, PhrasingContent, Root, RootContent, Text } from 'mdast';
+import type {
+  Definition,
+  Link,
+  Nodes,
+  Paragraph,
+  Parent,
+  PhrasingContent,
+  Root,
+  RootContent,
+  Text,
+} from 'mdast';
 
 /** Parents whose children are blocks: raw HTML there becomes a paragraph of text, elsewhere just text. */
 const BLOCK_PARENTS = new Set(['root', 'blockquote', 'listItem', 'footnoteDefinition']);
@@ -22,8 +32,18 @@ function isHttpOrRelative(url: string): boolean {
   }
 }
 
-/** An image turned into a link to its URL (text: the alt text, else the URL), or just its alt text. */
-function imageReplacement(url: string, title: string | null | undefined, alt: string, from: Nodes): PhrasingContent {
+/**
+ * An image turned into a link to its URL (text: the alt text, else the URL), or just its alt text
+ * when the URL is not http(s) or the image is already inside a link (links cannot nest).
+ */
+function imageReplacement(
+  url: string,
+  title: string | null | undefined,
+  alt: string,
+  from: Nodes,
+  inLink: boolean,
+): PhrasingContent {
+  if (inLink) return text(alt || url, from);
   if (!isHttpOrRelative(url)) return text(alt, from);
   const link: Link = { type: 'link', url, title, children: [text(alt || url, from)] };
   if (from.position) link.position = from.position;
@@ -46,6 +66,7 @@ function replacement(
   node: RootContent,
   parent: Parent,
   definitions: Map<string, Definition>,
+  inLink: boolean,
 ): RootContent | RootContent[] | undefined {
   switch (node.type) {
     case 'html': {
@@ -61,11 +82,13 @@ function replacement(
       return paragraph;
     }
     case 'image':
-      return imageReplacement(node.url, node.title, node.alt ?? '', node);
+      return imageReplacement(node.url, node.title, node.alt ?? '', node, inLink);
     case 'imageReference': {
       const definition = definitions.get(node.identifier);
       const alt = node.alt ?? '';
-      return definition ? imageReplacement(definition.url, definition.title, alt, node) : text(alt, node);
+      return definition
+        ? imageReplacement(definition.url, definition.title, alt, node, inLink)
+        : text(alt, node);
     }
     case 'footnoteReference':
       return text(`[^${node.label ?? node.identifier}]`, node);
@@ -80,19 +103,21 @@ function replacement(
   }
 }
 
-function restrict(parent: Parent, definitions: Map<string, Definition>): void {
+function restrict(parent: Parent, definitions: Map<string, Definition>, inLink: boolean): void {
   const children: RootContent[] = [];
   const pending: RootContent[] = [...parent.children];
   for (let index = 0; index < pending.length; index++) {
     const node = pending[index] as RootContent;
-    const replaced = replacement(node, parent, definitions);
+    const replaced = replacement(node, parent, definitions, inLink);
     if (Array.isArray(replaced)) {
       // A footnote definition's content may itself hold raw HTML, images, …: look at it again.
       pending.splice(index + 1, 0, ...replaced);
       continue;
     }
     const kept = replaced ?? node;
-    if ('children' in kept) restrict(kept, definitions);
+    if ('children' in kept) {
+      restrict(kept, definitions, inLink || kept.type === 'link' || kept.type === 'linkReference');
+    }
     children.push(kept);
   }
   parent.children = children;
@@ -107,7 +132,7 @@ export function remarkCommentRestrictions() {
   return (tree: Root): undefined => {
     const definitions = new Map<string, Definition>();
     collectDefinitions(tree, definitions);
-    restrict(tree, definitions);
+    restrict(tree, definitions, false);
   };
 }
 

@@ -95,7 +95,10 @@ function isMoreMarker(node: Node): boolean {
  * Collects the reader-visible text of `nodes`, with a space at block boundaries, until `stop`
  * returns true for a node. Returns the text and whether it stopped.
  */
-function collectText(nodes: readonly Node[], stop?: (node: Node) => boolean): { text: string; stopped: boolean } {
+function collectText(
+  nodes: readonly Node[],
+  stop?: (node: Node) => boolean,
+): { text: string; stopped: boolean } {
   const parts: string[] = [];
   let stopped = false;
   const walk = (list: readonly Node[]): void => {
@@ -169,7 +172,11 @@ function headingsOf(tree: Root): Heading[] {
         continue;
       }
       const id = node.properties.id;
-      headings.push({ depth, text: normalizeSpace(collectText([node]).text), id: typeof id === 'string' ? id : '' });
+      headings.push({
+        depth,
+        text: normalizeSpace(collectText([node]).text),
+        id: typeof id === 'string' ? id : '',
+      });
     }
   };
   walk(tree.children);
@@ -185,6 +192,13 @@ export function documentInfo(tree: Root): DocumentInfo {
     wordCount,
     readingTime: Math.max(1, Math.ceil(wordCount / WORDS_PER_MINUTE)),
   };
+}
+
+/** Removes white space text before the first and after the last node of the document. */
+export function trimDocument(tree: Root): void {
+  const isBlank = (node: Node | undefined): boolean => node?.type === 'text' && node.value.trim() === '';
+  while (isBlank(tree.children[0])) tree.children.shift();
+  while (isBlank(tree.children.at(-1))) tree.children.pop();
 }
 
 /** Removes every comment node (the sanitizer keeps them in posts only for `<!-- more -->`). */

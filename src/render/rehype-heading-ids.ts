@@ -1,7 +1,7 @@
+import { slug } from 'github-slugger';
 import type { Element, Root, RootContent } from 'hast';
 import { toString as hastToString } from 'hast-util-to-string';
 import rehypeSlug from 'rehype-slug';
-import { slug } from 'github-slugger';
 
 /** Used when a heading's text gives an empty slug (for example `# !!!`), so every heading has an anchor. */
 const EMPTY_SLUG_FALLBACK = 'heading';

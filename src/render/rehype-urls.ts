@@ -37,7 +37,9 @@ function parse(value: string, base: string): URL | undefined {
  * scheme is not one `protocols` allows for it. Defence in depth: the sanitizer's own check works
  * on the raw string.
  */
-export function rehypeEnforceUrlProtocols(protocols: Readonly<Record<string, readonly string[] | null | undefined>>) {
+export function rehypeEnforceUrlProtocols(
+  protocols: Readonly<Record<string, readonly string[] | null | undefined>>,
+) {
   return (tree: Root, file: VFile): undefined => {
     const base = renderData(file).baseUrl ?? PLACEHOLDER_BASE;
     forEachElement(tree, (node) => {

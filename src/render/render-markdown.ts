@@ -12,7 +12,7 @@ import type { VFile } from 'vfile';
 import { BroadsheetError } from '../errors';
 import type { Heading } from '../site/types';
 import { rehypeCommentLinks, remarkCommentRestrictions } from './comment-plugins';
-import { documentInfo, removeComments } from './document-info';
+import { documentInfo, removeComments, trimDocument } from './document-info';
 import { renderData } from './file-data';
 import { rehypeHeadingIds } from './rehype-heading-ids';
 import { rehypeEnforceUrlProtocols, rehypeResolveUrls } from './rehype-urls';
@@ -58,11 +58,12 @@ export type RendererOptions = Omit<RenderOptions, 'url'>;
 /** One document's render, by a renderer from {@link createMarkdownRenderer}. */
 export type MarkdownRenderer = (markdown: string, document?: { url?: string }) => Promise<RenderResult>;
 
-/** The last step before stringifying: reads summary, headings and counts, then drops comments. */
+/** The last step before stringifying: reads summary, headings and counts, then drops comments and outer white space. */
 function rehypeDocumentInfo() {
   return (tree: HastRoot, file: VFile): undefined => {
     renderData(file).info = documentInfo(tree);
     removeComments(tree);
+    trimDocument(tree);
   };
 }
 
@@ -100,7 +101,10 @@ function commentProcessor() {
 
 function checkOptions(options: RendererOptions): void {
   if (options?.trust !== 'post' && options?.trust !== 'comment') {
-    throw new BroadsheetError('invalid-argument', `trust must be 'post' or 'comment', got ${String(options?.trust)}`);
+    throw new BroadsheetError(
+      'invalid-argument',
+      `trust must be 'post' or 'comment', got ${String(options?.trust)}`,
+    );
   }
   if (options.trust === 'comment' && (options.remarkPlugins?.length || options.rehypePlugins?.length)) {
     throw new BroadsheetError('invalid-argument', 'plugins run on posts only: a comment renderer takes none');

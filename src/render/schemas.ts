@@ -31,7 +31,9 @@ export const postSchema: Schema = {
       .filter(([tagName]) => tagName !== 'source')
       .map(([tagName, allowed]) => [
         tagName,
-        tagName === '*' ? allowed.filter((name) => typeof name !== 'string' || !FORM_ATTRIBUTES.has(name)) : allowed,
+        tagName === '*'
+          ? allowed.filter((name) => typeof name !== 'string' || !FORM_ATTRIBUTES.has(name))
+          : allowed,
       ]),
   ),
 };

@@ -99,7 +99,9 @@ const syntax = fc.constantFrom(
 );
 const corpusFragment = fc
   .tuple(fc.constantFrom(...payloads), fc.nat(), fc.nat())
-  .map(([payload, a, b]) => payload.slice(Math.min(a, b) % (payload.length + 1), Math.max(a, b) % (payload.length + 1)));
+  .map(([payload, a, b]) =>
+    payload.slice(Math.min(a, b) % (payload.length + 1), Math.max(a, b) % (payload.length + 1)),
+  );
 
 /** Nested links and images: `[a [b](c) d](e)`, `![x](y "t")`, with arbitrary parts. */
 const { bracketed } = fc.letrec<{ bracketed: string }>((tie) => ({
@@ -107,7 +109,13 @@ const { bracketed } = fc.letrec<{ bracketed: string }>((tie) => ({
     { depthSize: 'small', withCrossShrink: true },
     fc.string({ maxLength: 6 }),
     fc
-      .tuple(fc.constantFrom('[', '!['), tie('bracketed'), fc.constantFrom('](', ']('), tie('bracketed'), fc.constantFrom(')', ' "t")', ''))
+      .tuple(
+        fc.constantFrom('[', '!['),
+        tie('bracketed'),
+        fc.constantFrom('](', ']('),
+        tie('bracketed'),
+        fc.constantFrom(')', ' "t")', ''),
+      )
       .map((parts) => parts.join('')),
   ),
 }));

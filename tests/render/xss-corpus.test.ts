@@ -9,7 +9,9 @@ interface Payload {
 }
 
 // A copy of the shared corpus (../shared/corpora/xss-payloads.json), so the test runs anywhere.
-const payloads = JSON.parse(readFileSync(new URL('./xss-payloads.json', import.meta.url), 'utf8')) as Payload[];
+const payloads = JSON.parse(
+  readFileSync(new URL('./xss-payloads.json', import.meta.url), 'utf8'),
+) as Payload[];
 const PAGE = 'https://example.com/blog/posts/x/';
 
 /** Each way a payload is put into a document. */
@@ -49,7 +51,8 @@ describe('the XSS corpus', () => {
             for (const url of [PAGE, undefined]) {
               const { html } = await render(markdown, { url });
               const violations = findViolations(html);
-              if (violations.length > 0) failures.push(`${title} (url: ${url}): ${violations.join('; ')}\n${html}`);
+              if (violations.length > 0)
+                failures.push(`${title} (url: ${url}): ${violations.join('; ')}\n${html}`);
             }
           }
           expect(failures).toEqual([]);
