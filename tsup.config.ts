@@ -17,6 +17,15 @@ export default defineConfig([
     define,
   },
   {
+    entry: { client: 'src/client/index.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    target: 'es2022',
+    platform: 'browser',
+    splitting: false,
+    treeshake: true,
+  },
+  {
     entry: { cli: 'src/cli/bin.ts' },
     format: ['esm'],
     target: 'node20',

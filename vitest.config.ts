@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
-    exclude: ['tests/e2e/**', 'node_modules/**', 'examples/**'],
+    exclude: ['tests/e2e/**', 'tests/package/**', 'node_modules/**', 'examples/**'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

@@ -1,5 +1,15 @@
-export { type BuildProgress, type BuildSiteOptions, type BuildSiteResult, buildSite } from './build/build-site';
-export { loadConfig, CONFIG_FILE_NAMES, type LoadedConfig } from './config/load-config';
+export {
+  type BuildProgress,
+  type BuildSiteOptions,
+  type BuildSiteResult,
+  buildSite,
+} from './build/build-site';
+export {
+  CONFIG_FILE_NAMES,
+  type LoadConfigResult,
+  type LoadedConfig,
+  loadConfig,
+} from './config/load-config';
 export { compareDiagnostics, type Diagnostic, hasErrors, type Severity } from './diagnostics/diagnostic';
 export { formatDiagnostic, formatDiagnosticsJson, formatGithubAnnotation } from './diagnostics/format';
 export { BroadsheetError } from './errors';
@@ -47,9 +57,11 @@ export {
   siteFeedFiles,
   tagFeedFiles,
 } from './outputs/feeds/index';
+export { siteFiles } from './outputs/index';
 export { pageFiles } from './outputs/pages/index';
 export {
   createMarkdownRenderer,
+  type MarkdownRenderer,
   type RendererOptions,
   type RenderOptions,
   type RenderResult,

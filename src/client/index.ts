@@ -62,23 +62,35 @@ export function createClient(options: ClientOptions): BroadsheetClient {
   const base = options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`;
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
 
-  async function get<TSchema extends z.ZodType>(relativePath: string, schema: TSchema): Promise<ClientResult<z.output<TSchema>>> {
+  async function get<TSchema extends z.ZodType>(
+    relativePath: string,
+    schema: TSchema,
+  ): Promise<ClientResult<z.output<TSchema>>> {
     const url = new URL(relativePath, base).href;
     let response: Response;
     try {
       response = await doFetch(url, { headers: { accept: 'application/json' } });
     } catch (error) {
-      return { ok: false, error: { kind: 'network', url, message: error instanceof Error ? error.message : String(error) } };
+      return {
+        ok: false,
+        error: { kind: 'network', url, message: error instanceof Error ? error.message : String(error) },
+      };
     }
     if (response.status === 404) return { ok: false, error: { kind: 'not-found', url } };
     if (!response.ok) {
-      return { ok: false, error: { kind: 'bad-response', url, status: response.status, message: `HTTP ${response.status}` } };
+      return {
+        ok: false,
+        error: { kind: 'bad-response', url, status: response.status, message: `HTTP ${response.status}` },
+      };
     }
     let body: unknown;
     try {
       body = await response.json();
     } catch {
-      return { ok: false, error: { kind: 'bad-response', url, status: response.status, message: 'the body is not JSON' } };
+      return {
+        ok: false,
+        error: { kind: 'bad-response', url, status: response.status, message: 'the body is not JSON' },
+      };
     }
     const parsed = schema.safeParse(body);
     if (!parsed.success) {
@@ -86,7 +98,12 @@ export function createClient(options: ClientOptions): BroadsheetClient {
       const where = issue?.path.length ? issue.path.join('.') : 'document';
       return {
         ok: false,
-        error: { kind: 'bad-response', url, status: response.status, message: `${where}: ${issue?.message ?? 'invalid'}` },
+        error: {
+          kind: 'bad-response',
+          url,
+          status: response.status,
+          message: `${where}: ${issue?.message ?? 'invalid'}`,
+        },
       };
     }
     return { ok: true, data: parsed.data };
@@ -99,7 +116,10 @@ export function createClient(options: ClientOptions): BroadsheetClient {
     posts: {
       list: ({ page = 1 } = {}) => {
         if (!Number.isInteger(page) || page < 1) {
-          return Promise.resolve({ ok: false, error: { kind: 'not-found', url: new URL(paths.api.posts(1), base).href } });
+          return Promise.resolve({
+            ok: false,
+            error: { kind: 'not-found', url: new URL(paths.api.posts(1), base).href },
+          });
         }
         return get(paths.api.posts(page), apiPostListSchema);
       },

@@ -15,6 +15,7 @@ import {
   SLUG_PATTERN,
 } from '../schema/content';
 import { datePartsToInstant, parseDateParts } from '../schema/dates';
+import { isHttpUrl } from '../schema/urls';
 import type { Author, Comment, Post, Site, Tag, TagRef } from '../site/types';
 import { readContentFiles, type SourceFile } from './files';
 import { decodeText, type ParsedFile, parseFrontMatterFile, parseYamlFile } from './parse';
@@ -376,12 +377,6 @@ function compareNewestFirst(a: { date: Date; slug: string }, b: { date: Date; sl
   const difference = b.date.getTime() - a.date.getTime();
   if (difference !== 0) return difference;
   return a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0;
-}
-
-function isHttpUrl(value: string): boolean {
-  if (!URL.canParse(value)) return false;
-  const { protocol } = new URL(value);
-  return protocol === 'http:' || protocol === 'https:';
 }
 
 /** A visitor's name as plain text: tags stripped as WordPress does, white space collapsed. */

@@ -24,7 +24,15 @@ function elementsOf(tree: Root): { elements: Element[]; footnoteParts: Set<Eleme
   return { elements, footnoteParts };
 }
 
-function uniqueId(base: string, taken: Set<string>): string {
+/**
+ * Ids the post page itself uses: `comment-<id>` is every comment's anchor (`Comment.url`) and
+ * `comments` the comments section. A post's id there gets the `user-content-` prefix instead.
+ */
+const PAGE_ID = /^comment(?:s$|-)/;
+const PAGE_ID_PREFIX = 'user-content-';
+
+function uniqueId(wanted: string, taken: Set<string>): string {
+  const base = PAGE_ID.test(wanted) ? PAGE_ID_PREFIX + wanted : wanted;
   let id = base;
   for (let n = 1; taken.has(id); n++) id = `${base}-${n}`;
   taken.add(id);
@@ -36,7 +44,8 @@ function uniqueId(base: string, taken: Set<string>): string {
  * every id in the document unique, in this order of precedence: the ids of markdown's footnotes
  * (`fn-1`, `fnref-1`, `footnote-label`), so footnote links always work; then ids the author wrote in
  * raw HTML, where the first keeps its id and a later duplicate gets `-1`, `-2`, … appended (a browser
- * follows `#x` to the first anyway); then heading slugs, which avoid every id already taken.
+ * follows `#x` to the first anyway); then heading slugs, which avoid every id already taken. An id
+ * the page uses for comments (`comments`, `comment-…`) is prefixed with `user-content-`.
  */
 export function rehypeHeadingIds() {
   const addSlugs = rehypeSlug();

@@ -99,6 +99,33 @@ function commentProcessor() {
     .freeze();
 }
 
+/**
+ * Markdown nested thousands of levels deep (`>>>>…`, `<div><div>…`) overflows the call stack in the
+ * recursive tree utilities of unified (hast-util-from-parse5 at ~2000 levels, among others). Such a
+ * document is shown as plain text instead: one paragraph per blank-line-separated block.
+ */
+function isStackOverflow(error: unknown): boolean {
+  return error instanceof RangeError && /call stack/i.test(error.message);
+}
+
+function plainTextTree(markdown: string): HastRoot {
+  const blocks = markdown
+    .split(/(?:\r\n?|\n)[\t ]*(?:\r\n?|\n)/)
+    .map((block) => block.trim())
+    .filter(Boolean);
+  const tree: HastRoot = { type: 'root', children: [] };
+  for (const [index, block] of blocks.entries()) {
+    if (index > 0) tree.children.push({ type: 'text', value: '\n' });
+    tree.children.push({
+      type: 'element',
+      tagName: 'p',
+      properties: {},
+      children: [{ type: 'text', value: block }],
+    });
+  }
+  return tree;
+}
+
 function checkOptions(options: RendererOptions): void {
   if (options?.trust !== 'post' && options?.trust !== 'comment') {
     throw new BroadsheetError(
@@ -142,10 +169,16 @@ export function createMarkdownRenderer(options: RendererOptions): MarkdownRender
       throw new BroadsheetError('invalid-argument', `markdown must be a string, got ${typeof markdown}`);
     }
     const baseUrl = checkUrl(document?.url);
-    const file = await processor.process({ value: markdown, data: { broadsheet: { baseUrl } } });
-    const info = renderData(file).info;
-    if (!info) throw new BroadsheetError('internal', 'the render pipeline did not finish');
-    return { html: String(file.value), ...info };
+    try {
+      const file = await processor.process({ value: markdown, data: { broadsheet: { baseUrl } } });
+      const info = renderData(file).info;
+      if (!info) throw new BroadsheetError('internal', 'the render pipeline did not finish');
+      return { html: String(file.value), ...info };
+    } catch (error) {
+      if (!isStackOverflow(error)) throw error;
+      const tree = plainTextTree(markdown);
+      return { html: processor.stringify(tree), ...documentInfo(tree) };
+    }
   };
 }
 

@@ -2,18 +2,7 @@ import type { PluggableList } from 'unified';
 import { z } from 'zod';
 import type { CommentSchema, PostSchema } from './content';
 import { isLanguageTag, isTimeZone } from './dates';
-
-const httpUrl = z.string().refine(
-  (value) => {
-    if (!URL.canParse(value)) return false;
-    const { protocol } = new URL(value);
-    return protocol === 'http:' || protocol === 'https:';
-  },
-  {
-    message: 'must be an absolute http(s) URL such as https://example.com/',
-    params: { broadsheetCode: 'invalid-url' },
-  },
-);
+import { httpUrl } from './urls';
 
 const relativePath = z
   .string()

@@ -1,16 +1,12 @@
 import { z } from 'zod';
 import { frontMatterDate, frontMatterDateTime, isLanguageTag } from './dates';
+import { httpUrl, isHttpUrl } from './urls';
 
 /** The pattern a slug follows: lower-case words of letters and digits joined by single hyphens. */
 export const SLUG_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
 /** The pattern a comment id (its file name without `.md`) follows. */
 export const COMMENT_ID_PATTERN = /^[A-Za-z0-9_-]+$/;
-
-const absoluteUrl = z.string().refine((value) => URL.canParse(value), {
-  message: 'must be an absolute URL such as https://example.com/',
-  params: { broadsheetCode: 'invalid-url' },
-});
 
 const languageTag = z.string().refine(isLanguageTag, {
   message: 'must be a BCP 47 language tag such as en or pt-BR',
@@ -42,8 +38,15 @@ export const postSchema = z.object({
   draft: z.boolean().optional(),
   comments: z.boolean().optional(),
   lang: languageTag.optional(),
-  canonical: absoluteUrl.optional(),
-  image: z.string().min(1).optional(),
+  canonical: httpUrl.optional(),
+  image: z
+    .string()
+    .min(1)
+    .refine((value) => isHttpUrl(value) || !/^[a-z][a-z0-9+.-]*:/i.test(value), {
+      message: 'must be an http(s) URL or a path such as images/cover.jpg',
+      params: { broadsheetCode: 'invalid-url' },
+    })
+    .optional(),
 });
 
 /** The schema of a post's front matter, as `schema.post` receives it. */
@@ -97,7 +100,7 @@ export type CommentFrontMatter = z.output<typeof commentSchema>;
 export const authorSchema = z.object({
   name: z.string().trim().min(1),
   email: z.string().optional(),
-  url: absoluteUrl.optional(),
+  url: httpUrl.optional(),
   avatar: z.string().optional(),
   bio: z.string().optional(),
 });

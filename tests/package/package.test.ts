@@ -1,6 +1,6 @@
 // Packs broadsheet as npm would publish it, installs the tarball into empty projects and uses it the
 // ways users do: import, require, strict TypeScript, a browser bundle of the client, and the CLI.
-import { execFileSync, type ExecFileSyncOptions } from 'node:child_process';
+import { type ExecFileSyncOptions, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -30,7 +30,11 @@ let work: string;
 let consumer: string;
 
 function run(command: string, args: string[], options: ExecFileSyncOptions = {}): string {
-  return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...options }) as string;
+  return execFileSync(command, args, {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...options,
+  }) as string;
 }
 
 beforeAll(() => {
@@ -52,9 +56,17 @@ afterAll(() => {
 describe('the packed package', () => {
   it('exposes the library names to import', () => {
     const names = JSON.parse(
-      run('node', ['--input-type=module', '-e', "import * as b from 'broadsheet'; console.log(JSON.stringify(Object.keys(b)))"], {
-        cwd: consumer,
-      }),
+      run(
+        'node',
+        [
+          '--input-type=module',
+          '-e',
+          "import * as b from 'broadsheet'; console.log(JSON.stringify(Object.keys(b)))",
+        ],
+        {
+          cwd: consumer,
+        },
+      ),
     ) as string[];
     expect(names).toEqual(expect.arrayContaining(LIBRARY_NAMES));
     expect(names).not.toContain('default');
@@ -62,7 +74,9 @@ describe('the packed package', () => {
 
   it('exposes the same names to require', () => {
     const names = JSON.parse(
-      run('node', ['-e', "console.log(JSON.stringify(Object.keys(require('broadsheet'))))"], { cwd: consumer }),
+      run('node', ['-e', "console.log(JSON.stringify(Object.keys(require('broadsheet'))))"], {
+        cwd: consumer,
+      }),
     ) as string[];
     expect(names).toEqual(expect.arrayContaining(LIBRARY_NAMES));
   });
@@ -70,10 +84,16 @@ describe('the packed package', () => {
   it('exposes createClient from broadsheet/client to import and require', () => {
     const esm = run(
       'node',
-      ['--input-type=module', '-e', "import { createClient } from 'broadsheet/client'; console.log(typeof createClient)"],
+      [
+        '--input-type=module',
+        '-e',
+        "import { createClient } from 'broadsheet/client'; console.log(typeof createClient)",
+      ],
       { cwd: consumer },
     );
-    const cjs = run('node', ['-e', "console.log(typeof require('broadsheet/client').createClient)"], { cwd: consumer });
+    const cjs = run('node', ['-e', "console.log(typeof require('broadsheet/client').createClient)"], {
+      cwd: consumer,
+    });
     expect([esm.trim(), cjs.trim()]).toEqual(['function', 'function']);
   });
 
@@ -87,7 +107,14 @@ describe('the packed package', () => {
     writeFileSync(
       path.join(folder, 'tsconfig.json'),
       JSON.stringify({
-        compilerOptions: { ...options, target: 'es2022', strict: true, noEmit: true, skipLibCheck: false, types: [] },
+        compilerOptions: {
+          ...options,
+          target: 'es2022',
+          strict: true,
+          noEmit: true,
+          skipLibCheck: false,
+          types: [],
+        },
         files: ['use.ts'],
       }),
     );
@@ -125,9 +152,14 @@ export const wrong = (post: Post) => post.nope;
 
   it('bundles broadsheet/client for browsers', () => {
     const entry = path.join(consumer, 'browser-entry.js');
-    writeFileSync(entry, "import { createClient } from 'broadsheet/client';\nglobalThis.client = createClient({ baseUrl: '/' });\n");
+    writeFileSync(
+      entry,
+      "import { createClient } from 'broadsheet/client';\nglobalThis.client = createClient({ baseUrl: '/' });\n",
+    );
     const out = path.join(consumer, 'bundle.js');
-    run(bin('esbuild'), [entry, '--bundle', '--platform=browser', '--format=esm', `--outfile=${out}`], { cwd: consumer });
+    run(bin('esbuild'), [entry, '--bundle', '--platform=browser', '--format=esm', `--outfile=${out}`], {
+      cwd: consumer,
+    });
     const bundle = readFileSync(out, 'utf8');
     expect(bundle).toContain('createClient');
     expect(bundle).not.toMatch(/from\s*["']node:/);

@@ -6,6 +6,7 @@ import {
   BroadsheetError,
   createMarkdownRenderer,
   type Heading,
+  type MarkdownRenderer,
   type RenderResult,
   renderMarkdown,
 } from '../../src/index';
@@ -25,6 +26,20 @@ describe('createMarkdownRenderer', () => {
     expect(second.html).toContain('<a href="#fn-b" id="fnref-b"');
     expect(first.html).toContain('<a href="https://example.com/blog/posts/y/">rel</a>');
     expect(second.html).toContain('<a href="../y/">rel</a>');
+  });
+
+  it('sets the pipeline up once, not once per document', async () => {
+    let setUps = 0;
+    let runs = 0;
+    const countingPlugin = () => {
+      setUps++;
+      return () => {
+        runs++;
+      };
+    };
+    const render = createMarkdownRenderer({ trust: 'post', remarkPlugins: [countingPlugin] });
+    for (const markdown of ['a', 'b', 'c']) await render(markdown);
+    expect({ setUps, runs }).toEqual({ setUps: 1, runs: 3 });
   });
 
   it('renders documents concurrently with one renderer as it does one at a time', async () => {
@@ -54,7 +69,8 @@ describe('createMarkdownRenderer', () => {
   });
 
   it('has the types users see', () => {
-    expectTypeOf(createMarkdownRenderer).returns.toEqualTypeOf<
+    expectTypeOf(createMarkdownRenderer).returns.toEqualTypeOf<MarkdownRenderer>();
+    expectTypeOf<MarkdownRenderer>().toEqualTypeOf<
       (markdown: string, document?: { url?: string }) => Promise<RenderResult>
     >();
     expectTypeOf<RenderResult>().toEqualTypeOf<{
@@ -85,6 +101,14 @@ describe('plugins', () => {
     expect(html).toBe('<p class="from-plugin">Hello</p>\n<p class="from-plugin">remark</p>');
   });
 
+  it('writes raw nodes from rehype plugins as escaped text', async () => {
+    const addRaw = () => (tree: Root) => {
+      tree.children.push({ type: 'raw', value: '<script>alert(1)</script>' });
+    };
+    const { html } = await renderMarkdown('x', { trust: 'post', rehypePlugins: [addRaw] });
+    expect(html).toBe('<p>x</p>&#x3C;script>alert(1)&#x3C;/script>');
+  });
+
   it('resolves relative URLs that rehype plugins add', async () => {
     const addLink = () => (tree: Root) => {
       const link: Element = { type: 'element', tagName: 'a', properties: { href: 'tags/' }, children: [] };
@@ -102,6 +126,15 @@ describe('posts', () => {
     });
     expect(html).toBe(
       '<p><a id="top" name="user-content-cookie" href="#top">top</a></p>\n<h1 id="top-1">Top</h1>',
+    );
+  });
+
+  it('leaves the ids the post page uses for comments (comments, comment-<id>) to the page', async () => {
+    const { html } = await renderMarkdown('## Comments\n\n## Comment 7\n\n<b id="comment-7">x</b>', {
+      trust: 'post',
+    });
+    expect(html).toBe(
+      '<h2 id="user-content-comments">Comments</h2>\n<h2 id="user-content-comment-7-1">Comment 7</h2>\n<p><b id="user-content-comment-7">x</b></p>',
     );
   });
 

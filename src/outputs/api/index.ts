@@ -96,8 +96,8 @@ export function apiPostDocument(site: Site, post: Post): ApiPost {
   return {
     ...apiPostSummary(site, post),
     lang: post.lang,
-    canonical: normalizeUrl(post.canonical) ?? null,
-    image: normalizeUrl(post.image, post.url) ?? null,
+    canonical: httpUrl(post.canonical) ?? null,
+    image: httpUrl(post.image, post.url) ?? null,
     commentsOpen: post.commentsOpen,
     html: post.html,
     headings: post.headings.map(({ depth, text, id }) => ({ depth, text, id })),
