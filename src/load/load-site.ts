@@ -3,7 +3,7 @@ import { slug as githubSlug } from 'github-slugger';
 import type { z } from 'zod';
 import { loadConfig } from '../config/load-config';
 import { compareDiagnostics, type Diagnostic, hasErrors } from '../diagnostics/diagnostic';
-import { createMarkdownRenderer } from '../render/render-markdown';
+import { type RenderJob, renderDocuments } from '../cache/render-stage';
 import type { BroadsheetConfig, ResolvedConfig } from '../schema/config';
 import {
   authorSchema,
@@ -36,6 +36,18 @@ export interface LoadSiteOptions<
   now?: Date;
   /** Publish posts dated after `now` (overrides the config's `future`). */
   future?: boolean;
+  /**
+   * Keep rendered posts and comments in `<root>/.broadsheet-cache/`, keyed by a hash of their
+   * markdown, URL, the config, the plugin lists and broadsheet's version (default `true`).
+   */
+  cache?: boolean;
+  /**
+   * Worker threads that render: `0` renders in the main thread, `N` uses N threads whatever the
+   * amount of work. Default: threads when there are enough documents to render (and a config file
+   * the threads can load; a `config` object renders in the main thread), or the
+   * `BROADSHEET_WORKERS` environment variable when set.
+   */
+  workers?: number;
 }
 
 /** What {@link loadSite} returns: a site and its warnings, or every diagnostic (errors and warnings). */
@@ -352,8 +364,21 @@ export async function loadSite<
   const published = resolved.filter(
     ({ post }) => post.data.draft !== true && (publishFuture || post.date <= now),
   );
-  const site = await renderSite(config, published, commentsByPost, [...profiles.values()]);
-  return { ok: true, site: site as Site<z.output<TPost>, z.output<TComment>>, warnings: all };
+  const { site, warnings: cacheWarnings } = await renderSite(
+    config,
+    published,
+    commentsByPost,
+    [...profiles.values()],
+    {
+      root,
+      config,
+      configFile: options.config ? undefined : configResult.loaded.file,
+      cache: options.cache,
+      workers: options.workers,
+    },
+  );
+  const warnings = cacheWarnings.length > 0 ? [...all, ...cacheWarnings].sort(compareDiagnostics) : all;
+  return { ok: true, site: site as Site<z.output<TPost>, z.output<TComment>>, warnings };
 }
 
 function parseSource(source: SourceFile, diagnostics: Diagnostic[]): ParsedFile | undefined {
@@ -393,18 +418,25 @@ async function renderSite(
   published: { post: PostSource; authors: Author[]; tags: TagRef[] }[],
   commentsByPost: Map<string, Map<string, CommentSource>>,
   profiles: Author[],
-): Promise<Site> {
-  const renderPost = createMarkdownRenderer({
-    trust: 'post',
-    remarkPlugins: config.markdown.remarkPlugins,
-    rehypePlugins: config.markdown.rehypePlugins,
-  });
-  const renderComment = createMarkdownRenderer({ trust: 'comment' });
-  const posts: Post[] = [];
-  for (const { post, authors, tags } of published) {
+  stage: Parameters<typeof renderDocuments>[1],
+): Promise<{ site: Site; warnings: Diagnostic[] }> {
+  // Every document to render, posts each followed by their approved comments, rendered in one go
+  // (from the cache, on worker threads or here), then put together in the same order.
+  const jobs: RenderJob[] = [];
+  const threads = published.map(({ post }) => {
     const url = new URL(`posts/${post.slug}/`, config.site.url).href;
-    const rendered = await renderPost(post.parsed.body, { url });
-    const comments = await publishComments(post.slug, commentsByPost.get(post.slug), url, renderComment);
+    jobs.push({ trust: 'post', url, markdown: post.parsed.body });
+    const thread = approvedThread(commentsByPost.get(post.slug));
+    for (const { comment } of thread) jobs.push({ trust: 'comment', url, markdown: comment.parsed.body });
+    return { url, thread };
+  });
+  const { results, warnings } = await renderDocuments(jobs, stage);
+  let next = 0;
+  const posts: Post[] = [];
+  for (const [index, { post, authors, tags }] of published.entries()) {
+    const { url, thread } = threads[index]!;
+    const rendered = results[next++]!;
+    const comments = publishComments(post.slug, thread, url, () => results[next++]!.html);
     const { data } = post;
     posts.push({
       slug: post.slug,
@@ -446,7 +478,7 @@ async function renderSite(
       (a, b) =>
         b.date.getTime() - a.date.getTime() || compareText(a.postSlug, b.postSlug) || compareText(a.id, b.id),
     );
-  return {
+  const site: Site = {
     config,
     url: config.site.url,
     posts,
@@ -454,18 +486,17 @@ async function renderSite(
     authors: [...profiles].sort((a, b) => compareText(a.id, b.id)),
     comments,
   };
+  return { site, warnings };
 }
 
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-async function publishComments(
-  postSlug: string,
+/** A post's approved comments, oldest first, each with its published parent and depth. */
+function approvedThread(
   byId: Map<string, CommentSource> | undefined,
-  postUrl: string,
-  render: ReturnType<typeof createMarkdownRenderer>,
-): Promise<Comment[]> {
+): { comment: CommentSource; parent: string | undefined; depth: number }[] {
   if (!byId) return [];
   const approved = new Map([...byId].filter(([, comment]) => comment.status === 'approved'));
   // A reply whose parent is not published hangs from its nearest published ancestor.
@@ -486,12 +517,22 @@ async function publishComments(
     depths.set(comment.id, depth);
     return depth;
   };
+  return ordered.map((comment) => ({ comment, parent: publishedParent(comment), depth: depthOf(comment) }));
+}
+
+/** A post's published comments from its approved thread; `nextHtml` gives each one's rendered HTML in order. */
+function publishComments(
+  postSlug: string,
+  thread: ReturnType<typeof approvedThread>,
+  postUrl: string,
+  nextHtml: () => string,
+): Comment[] {
   const result: Comment[] = [];
-  for (const comment of ordered) {
+  for (const { comment, parent, depth } of thread) {
     const author = comment.data.author;
     const name = plainName(typeof author === 'string' ? author : author.name) || 'Anonymous';
     const url = typeof author === 'object' && author.url && isHttpUrl(author.url) ? author.url : undefined;
-    const { html } = await render(comment.parsed.body, { url: postUrl });
+    const html = nextHtml();
     const { author: _author, ...rest } = comment.data;
     // The visitor's email never leaves the loader, a URL that is not http(s) is dropped, and the
     // name is the same plain text everywhere.
@@ -499,8 +540,8 @@ async function publishComments(
     result.push({
       id: comment.id,
       postSlug,
-      parent: publishedParent(comment),
-      depth: depthOf(comment),
+      parent,
+      depth,
       author: url ? { name, url } : { name },
       date: comment.date,
       html,

@@ -9,7 +9,8 @@ const payloads = (
 ).map(({ payload }) => payload);
 
 const PAGE = 'https://example.com/blog/posts/x/';
-const NUM_RUNS = 250;
+// FC_RUNS=5000 for a longer local search.
+const NUM_RUNS = Number(process.env.FC_RUNS ?? 250);
 
 const controlCharacter = fc
   .oneof(fc.integer({ min: 0, max: 0x1f }), fc.integer({ min: 0x7f, max: 0x9f }))

@@ -10,7 +10,7 @@ import {
   type RenderResult,
   renderMarkdown,
 } from '../../src/index';
-import { elementsOf, parseHtml } from './safety';
+import { elementsOf, findViolations, parseHtml } from './safety';
 
 const PAGE = 'https://example.com/blog/posts/x/';
 
@@ -216,6 +216,22 @@ describe('comments', () => {
     expect(html).toBe(
       '<p>H</p>\n<p><a href="https://i.example/a.png" rel="nofollow ugc noopener">i</a>[^1]</p>\n<p>[^1]: n</p>',
     );
+  });
+});
+
+describe('hostile input', () => {
+  it('shows markdown nested too deeply for the tree utilities as plain text, and does not throw', async () => {
+    const quotes = `${'>'.repeat(5000)} <img src=x onerror=alert(1)>\n\nnext`;
+    const divs = `${'<div>'.repeat(5000)}<script>alert(1)</script>`;
+    for (const trust of ['post', 'comment'] as const) {
+      const quoted = await renderMarkdown(quotes, { trust });
+      expect(quoted.html).toBe(`<p>${'>'.repeat(5000)} &#x3C;img src=x onerror=alert(1)></p>\n<p>next</p>`);
+      expect(quoted).toMatchObject({
+        summary: `${'>'.repeat(5000)} <img src=x onerror=alert(1)>`,
+        headings: [],
+      });
+      expect(findViolations((await renderMarkdown(divs, { trust })).html)).toEqual([]);
+    }
   });
 });
 

@@ -1,0 +1,36 @@
+import { access } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { contentHash } from './identity';
+
+/**
+ * The cache folder of a site root, one per root (so that removing one site's stale entries never
+ * touches another's): `<base>/broadsheet/<hash of the root's path>`, where the base is, in order,
+ * the `BROADSHEET_CACHE_DIR` environment variable, the `node_modules/.cache` of the nearest
+ * `node_modules` at or above the root (as Babel, ESLint and webpack loaders do, and what CI caches
+ * keep), else `$XDG_CACHE_HOME` or `~/.cache`. Never inside the root itself beside the content.
+ *
+ * @example
+ * ```ts
+ * await cacheFolder('/home/me/blog'); // '/home/me/blog/node_modules/.cache/broadsheet/3f2a…'
+ * ```
+ */
+export async function cacheFolder(root: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const absolute = path.resolve(root);
+  const name = contentHash(absolute).slice(0, 16);
+  if (env.BROADSHEET_CACHE_DIR) return path.join(path.resolve(env.BROADSHEET_CACHE_DIR), name);
+  for (let folder = absolute; ; folder = path.dirname(folder)) {
+    const modules = path.join(folder, 'node_modules');
+    if (await isFolder(modules)) return path.join(modules, '.cache', 'broadsheet', name);
+    if (path.dirname(folder) === folder) break;
+  }
+  const base = env.XDG_CACHE_HOME ? path.resolve(env.XDG_CACHE_HOME) : path.join(os.homedir(), '.cache');
+  return path.join(base, 'broadsheet', name);
+}
+
+function isFolder(folder: string): Promise<boolean> {
+  return access(folder).then(
+    () => true,
+    () => false,
+  );
+}

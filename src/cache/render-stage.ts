@@ -1,0 +1,122 @@
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { renderInWorkers } from '../build/workers/render-pool';
+import type { RenderJob } from '../build/workers/protocol';
+import type { Diagnostic } from '../diagnostics/diagnostic';
+import { createMarkdownRenderer, type RenderResult } from '../render/render-markdown';
+import type { ResolvedConfig } from '../schema/config';
+import { VERSION } from '../version';
+import { contentHash, stableIdentity } from './identity';
+import { cacheFolder } from './location';
+import { RenderCache } from './render-cache';
+
+export type { RenderJob } from '../build/workers/protocol';
+
+/**
+ * Below this many documents to render, the main thread renders them: starting a worker (loading
+ * the bundle and the config) costs about as much as rendering this many documents. Measured by
+ * `npm run bench` (section `threshold`); see docs/decisions/performance.md.
+ */
+export const WORKER_THRESHOLD = 150;
+
+/** Options of {@link renderDocuments}. */
+export interface RenderStageOptions {
+  root: string;
+  config: ResolvedConfig;
+  /** The config file relative to the root; `undefined` when the config was passed in (no workers then). */
+  configFile: string | undefined;
+  /** Use the persistent cache (default true). */
+  cache?: boolean;
+  /**
+   * Worker threads: 0 renders in the main thread, N uses N threads whatever the amount of work,
+   * `undefined` decides by the amount of work (and the `BROADSHEET_WORKERS` environment variable).
+   */
+  workers?: number;
+}
+
+/** Renders and their `cache-corrupt` warnings. */
+export interface RenderStageResult {
+  results: RenderResult[];
+  warnings: Diagnostic[];
+}
+
+/**
+ * Renders every document of a site: from the persistent cache when the same document was rendered
+ * with the same broadsheet version, config and plugins; the rest on worker threads when there is
+ * enough of it, else in the main thread with one renderer per trust level.
+ */
+export async function renderDocuments(
+  jobs: readonly RenderJob[],
+  options: RenderStageOptions,
+): Promise<RenderStageResult> {
+  const pluginIdentity = contentHash(stableIdentity(options.config.markdown));
+  const cache = options.cache === false ? undefined : await openCache(options, pluginIdentity);
+  const keys = cache ? jobs.map((job) => cache.key(job.trust, job.url, job.markdown)) : [];
+  const results: (RenderResult | undefined)[] = cache ? await cache.getMany(keys) : new Array(jobs.length);
+  const missing: number[] = [];
+  for (let index = 0; index < jobs.length; index++) if (!results[index]) missing.push(index);
+
+  const store = (index: number, result: RenderResult) => {
+    results[index] = result;
+    if (cache) void cache.set(keys[index]!, result);
+  };
+  const size = workerCount(missing.length, options);
+  let done = false;
+  if (size > 0 && options.configFile !== undefined) {
+    const rendered = await renderInWorkers(
+      missing.map((index) => jobs[index]!),
+      {
+        root: options.root,
+        configFile: options.configFile,
+        size,
+        identity: pluginIdentity,
+        onResult: (offset, result) => store(missing[offset]!, result),
+      },
+    );
+    done = rendered !== undefined;
+  }
+  if (!done && missing.length > 0) {
+    const renderers = {
+      post: createMarkdownRenderer({
+        trust: 'post',
+        remarkPlugins: options.config.markdown.remarkPlugins,
+        rehypePlugins: options.config.markdown.rehypePlugins,
+      }),
+      comment: createMarkdownRenderer({ trust: 'comment' }),
+    };
+    for (const index of missing) {
+      if (results[index]) continue;
+      const job = jobs[index]!;
+      store(index, await renderers[job.trust](job.markdown, { url: job.url }));
+    }
+  }
+  if (cache) await cache.close();
+  return { results: results as RenderResult[], warnings: cache?.warnings ?? [] };
+}
+
+async function openCache(options: RenderStageOptions, pluginIdentity: string): Promise<RenderCache> {
+  // The config file's text too: a plugin's closure over a constant of the config is not in its source.
+  const configText =
+    options.configFile === undefined
+      ? ''
+      : await readFile(path.resolve(options.root, options.configFile), 'utf8').catch(() => '');
+  const namespace = contentHash(VERSION, stableIdentity(options.config), pluginIdentity, configText);
+  return RenderCache.open({ root: options.root, folder: await cacheFolder(options.root), namespace });
+}
+
+/** How many worker threads render `documents` documents. */
+function workerCount(documents: number, options: RenderStageOptions): number {
+  if (documents === 0) return 0;
+  const forced = options.workers ?? parseWorkers(process.env.BROADSHEET_WORKERS);
+  if (forced !== undefined) return forced;
+  if (documents < WORKER_THRESHOLD) return 0;
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return Math.max(1, Math.min(cores, 8));
+}
+
+function parseWorkers(value: string | undefined): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const count = Number(value);
+  return Number.isInteger(count) && count >= 0 ? count : undefined;
+}
