@@ -26,6 +26,16 @@ export default defineConfig([
     treeshake: true,
   },
   {
+    // The render worker (node:worker_threads). Every entry above and below finds it beside itself in
+    // dist/, from the ESM and the CommonJS build alike; it is ESM ("type": "module").
+    entry: { 'render-worker': 'src/build/workers/render-worker.ts' },
+    format: ['esm'],
+    target: 'node20',
+    platform: 'node',
+    splitting: false,
+    define,
+  },
+  {
     entry: { cli: 'src/cli/bin.ts' },
     format: ['esm'],
     target: 'node20',

@@ -1,22 +1,45 @@
 // `npm run bench`: generates a site of BENCH_N posts (default 4000) into a temporary folder, runs each
-// section of SECTIONS in a fresh child process (so that peak RSS is that section's alone), and
-// rewrites docs/benchmarks.md. Later sections (feeds, build cold/warm) are one more module in
-// bench/sections/ and one more name in SECTIONS.
+// section of SECTIONS in a fresh child process (so that peak RSS is that section's alone), then times
+// `broadsheet build` cold and warm, Eleventy 3 and Hugo (when installed) on the same posts, and
+// rewrites the main part of docs/benchmarks.md.
+//
+// `npm run bench -- --scale`: BENCH_N defaults to 100000; times one cold and one warm `broadsheet build`
+// under `node --max-old-space-size=2048` with memory by phase, and rewrites the scale part of
+// docs/benchmarks.md (the main part is kept). Takes many minutes.
+//
+// BENCH_RUNS (default 3) sets how many runs each median is of.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import {
+  hugoVersion,
+  makeEleventyProject,
+  makeHugoProject,
+  measureBroadsheet,
+  measureEleventy,
+  measureHugo,
+  timed,
+} from './compare.mjs';
 import { generateSite, postCount } from './generate.mjs';
 
 /** The measured sections, in order; each is `bench/sections/<name>.mjs`. */
-export const SECTIONS = ['load', 'render'];
+export const SECTIONS = ['load', 'render', 'threshold'];
+
+/** Hugo's cold time on 4000 posts as issue 7 measured it, for when Hugo is not installed. */
+const ISSUE_HUGO_SECONDS = 9.5;
+
+const SCALE_START = '<!-- scale: written by `npm run bench -- --scale` -->';
+const SCALE_END = '<!-- /scale -->';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const repositoryRoot = path.dirname(benchDir);
 const libraryPath = path.join(repositoryRoot, 'dist/index.js');
+const documentPath = path.join(repositoryRoot, 'docs/benchmarks.md');
+const runs = Number(process.env.BENCH_RUNS ?? 3);
 
 async function runChild() {
   const [, , , name, root, siteJson] = process.argv;
@@ -32,10 +55,12 @@ async function runChild() {
 
 async function runParent() {
   if (!existsSync(libraryPath)) throw new Error('dist/index.js is missing: run `npm run build:lib` first');
-  const posts = postCount();
+  const scale = process.argv.includes('--scale');
+  const posts = scale && !process.env.BENCH_N ? 100_000 : postCount();
   // Other processes compete for the cores: the document says how busy the machine was.
   const loadAverage = os.loadavg()[0];
-  const root = await mkdtemp(path.join(os.tmpdir(), 'broadsheet-bench-'));
+  const folder = await mkdtemp(path.join(os.tmpdir(), 'broadsheet-bench-'));
+  const root = path.join(folder, 'site');
   try {
     const started = performance.now();
     const site = await generateSite(root, posts);
@@ -43,23 +68,85 @@ async function runParent() {
     console.log(
       `generated ${site.posts} posts and ${site.comments} comments in ${generateSeconds.toFixed(1)} s`,
     );
-    const results = [];
-    for (const name of SECTIONS) {
-      const { stdout } = await promisify(execFile)(
-        process.execPath,
-        [fileURLToPath(import.meta.url), '--section', name, root, JSON.stringify(site)],
-        { maxBuffer: 16 * 1024 * 1024 },
-      );
-      const result = JSON.parse(stdout.trim().split('\n').at(-1));
-      results.push(result);
-      console.log(`${name}: ${rate(result)} ${result.unit}/s, peak RSS ${megabytes(result.peakRssBytes)}`);
+    const machine = await describeMachine(loadAverage);
+    const previous = await readFile(documentPath, 'utf8').catch(() => '');
+    let document;
+    if (scale) {
+      const part = await runScale(root, folder, site, machine);
+      document = `${mainPart(previous).trimEnd()}\n\n${part}`;
+    } else {
+      const part = await runMain(root, folder, site, machine);
+      document = `${part}${scalePart(previous) ? `\n${scalePart(previous)}\n` : ''}`;
     }
-    const document = await renderDocument(site, results, loadAverage);
-    await writeFile(path.join(repositoryRoot, 'docs/benchmarks.md'), document);
+    await writeFile(documentPath, document);
     console.log('wrote docs/benchmarks.md');
   } finally {
-    await rm(root, { recursive: true, force: true });
+    await rm(folder, { recursive: true, force: true });
   }
+}
+
+function mainPart(text) {
+  const start = text.indexOf(SCALE_START);
+  return start === -1 ? text : text.slice(0, start);
+}
+
+function scalePart(text) {
+  const start = text.indexOf(SCALE_START);
+  const end = text.indexOf(SCALE_END);
+  return start === -1 || end === -1 ? '' : text.slice(start, end + SCALE_END.length);
+}
+
+async function runMain(root, folder, site, machine) {
+  const results = [];
+  for (const name of SECTIONS) {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [fileURLToPath(import.meta.url), '--section', name, root, JSON.stringify(site)],
+      { maxBuffer: 16 * 1024 * 1024 },
+    );
+    const result = JSON.parse(stdout.trim().split('\n').at(-1));
+    results.push(result);
+    console.log(`${name}: ${rate(result)} ${result.unit}/s, peak RSS ${megabytes(result.peakRssBytes)}`);
+  }
+
+  console.log('broadsheet build:');
+  const broadsheet = await measureBroadsheet(root, { runs, posts: site.posts });
+  console.log('eleventy:');
+  const eleventyFolder = path.join(folder, 'eleventy');
+  await makeEleventyProject(root, eleventyFolder);
+  const eleventy = await measureEleventy(eleventyFolder, { runs });
+  const hugoInstalled = hugoVersion();
+  let hugo;
+  if (hugoInstalled) {
+    console.log('hugo:');
+    const hugoFolder = path.join(folder, 'hugo');
+    await makeHugoProject(root, hugoFolder);
+    hugo = { ...(await measureHugo(hugoFolder, { runs })), version: hugoInstalled };
+  }
+  return renderMain({ site, machine, results, broadsheet, eleventy, hugo });
+}
+
+async function runScale(root, folder, site, machine) {
+  const out = path.join(root, 'public');
+  const env = { BROADSHEET_CACHE_DIR: path.join(folder, 'cache') };
+  const flags = ['--max-old-space-size=2048'];
+  const cli = path.join(repositoryRoot, 'dist/cli.js');
+  console.log('broadsheet cold (scale)…');
+  const cold = await timed(process.execPath, [...flags, cli, 'build', '--root', root, '--out', out], { env });
+  console.log(`  ${cold.seconds.toFixed(1)} s, ${megabytes(cold.peakRssBytes)}`);
+  const edited = path.join(root, 'content/posts/2012/2012-01-01-post-0.md');
+  await appendFile(edited, '\nEdited for the warm build.\n');
+  console.log('broadsheet warm (scale)…');
+  const warm = await timed(process.execPath, [...flags, cli, 'build', '--root', root, '--out', out], { env });
+  console.log(`  ${warm.seconds.toFixed(1)} s, ${megabytes(warm.peakRssBytes)}`);
+  console.log('memory by phase (warm, in process)…');
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [...flags, path.join(benchDir, 'memory-build.mjs'), root, out],
+    { env: { ...process.env, ...env }, maxBuffer: 16 * 1024 * 1024 },
+  );
+  const memory = JSON.parse(stdout.trim().split('\n').at(-1));
+  return renderScale({ site, machine, cold, warm, memory });
 }
 
 function rate(result) {
@@ -67,49 +154,156 @@ function rate(result) {
 }
 
 function megabytes(bytes) {
-  return `${Math.round(bytes / 1024 / 1024)} MB`;
+  return bytes === undefined ? 'n/a' : `${Math.round(bytes / 1024 / 1024)} MB`;
 }
 
-async function renderDocument(site, results, loadAverage) {
+function seconds(value) {
+  return `${value.toFixed(2)} s`;
+}
+
+async function describeMachine(loadAverage) {
   const { version } = JSON.parse(await readFile(path.join(repositoryRoot, 'package.json'), 'utf8'));
   const cpus = os.cpus();
-  const kilobytesOfPosts = Math.round(site.bytes / site.posts / 102.4) / 10;
-  const rows = results.map(
-    (result) =>
-      `| \`${result.name}\` | ${result.description} | ${result.items.toLocaleString('en-US')} ${result.unit} | ${result.seconds.toFixed(2)} s | ${rate(result)} ${result.unit}/s | ${megabytes(result.peakRssBytes)} |`,
-  );
   return [
-    '# Benchmarks',
-    '',
-    'Written by `npm run bench` (bench/run.mjs); do not edit by hand. Each section runs in a fresh',
-    'Node process, so its peak RSS (`process.resourceUsage().maxRSS`) is its own. Numbers vary from',
-    'run to run and machine to machine; no test asserts them.',
-    '',
-    '## Machine',
-    '',
     `- CPU: ${cpus[0]?.model.trim() ?? 'unknown'}`,
     `- Cores: ${cpus.length}`,
     `- Memory: ${Math.round(os.totalmem() / 1024 ** 3)} GB`,
     `- Node.js: ${process.version} (${process.platform} ${process.arch})`,
-    `- Load average (1 min) when the run started: ${loadAverage.toFixed(2)}`,
+    `- Load average (1 min) when the run started: ${loadAverage.toFixed(2)} (other work on the same cores slows every tool alike)`,
     `- broadsheet: ${version}`,
+  ];
+}
+
+function describeSite(site) {
+  const kilobytesOfPosts = Math.round(site.bytes / site.posts / 102.4) / 10;
+  return [
+    `The generated site (bench/generate.mjs): ${site.posts.toLocaleString('en-US')} posts of about ${kilobytesOfPosts} KB each`,
+    '(headings, paragraphs, lists, a fenced code block, a blockquote and links),',
+    `${site.comments.toLocaleString('en-US')} threaded comments (3 on every fourth post) and 8 tags.`,
+  ];
+}
+
+function goal(met) {
+  return met ? '**met**' : '**not met**';
+}
+
+function renderMain({ site, machine, results, broadsheet, eleventy, hugo }) {
+  const rows = results.map(
+    (result) =>
+      `| \`${result.name}\` | ${result.description} | ${result.items.toLocaleString('en-US')} ${result.unit} | ${result.seconds.toFixed(2)} s | ${rate(result)} ${result.unit}/s | ${megabytes(result.peakRssBytes)} |`,
+  );
+  const threshold = results.find((result) => result.name === 'threshold')?.details ?? [];
+  const times = (summary) => summary.times.map((value) => value.toFixed(2)).join(', ');
+  const hugoSeconds = hugo?.seconds ?? ISSUE_HUGO_SECONDS;
+  const hugoSource = hugo ? 'measured in this run' : `issue 7's figure (${ISSUE_HUGO_SECONDS} s): Hugo was not installed`;
+  const coldRatio = broadsheet.cold.seconds / eleventy.seconds;
+  const warmRatio = broadsheet.warm.seconds / hugoSeconds;
+  const rssRatio =
+    broadsheet.cold.peakRssBytes && eleventy.peakRssBytes
+      ? broadsheet.cold.peakRssBytes / eleventy.peakRssBytes
+      : undefined;
+  const command = `${process.env.BENCH_N ? `BENCH_N=${process.env.BENCH_N} ` : ''}${process.env.BENCH_RUNS ? `BENCH_RUNS=${process.env.BENCH_RUNS} ` : ''}npm run bench`;
+  return [
+    '# Benchmarks',
+    '',
+    'Written by `npm run bench` (bench/run.mjs); do not edit by hand. Each section runs in a fresh',
+    'Node process, so its peak RSS (`process.resourceUsage().maxRSS`) is its own; each build is its own',
+    'process, timed by wall clock (start-up included) with its peak RSS from GNU time. Numbers vary',
+    'from run to run and machine to machine; no test asserts them.',
+    '',
+    '## Machine',
+    '',
+    ...machine,
     '',
     '## Command',
     '',
     '```sh',
-    `${process.env.BENCH_N ? `BENCH_N=${process.env.BENCH_N} ` : ''}npm run bench`,
+    command,
     '```',
     '',
-    `The generated site: ${site.posts.toLocaleString('en-US')} posts of about ${kilobytesOfPosts} KB each`,
-    '(headings, paragraphs, lists, a fenced code block, a blockquote and links),',
-    `${site.comments.toLocaleString('en-US')} threaded comments (3 on every fourth post) and 8 tags.`,
+    ...describeSite(site),
     '',
-    '## Results',
+    '## Builds side by side',
+    '',
+    `Median of ${runs} runs, writing to disk. Cold: no cache, no previous output. Warm: the cache and`,
+    'the previous output of the run before, after appending a sentence to one post. Eleventy and Hugo',
+    'build minimal projects the bench generates from the same post files: a post layout, an index of',
+    "every post and an RSS feed (Eleventy: markdown-it, Nunjucks and @11ty/eleventy-plugin-rss; Hugo:",
+    'goldmark, Go templates, its built-in RSS and tag pages). broadsheet does more: comments, tags',
+    'and tag pages, twelve kinds of feeds, the JSON API and paginated pages.',
+    '',
+    '| build | median | runs | peak RSS | files written |',
+    '|---|---:|---|---:|---:|',
+    `| broadsheet cold | ${seconds(broadsheet.cold.seconds)} | ${times(broadsheet.cold)} | ${megabytes(broadsheet.cold.peakRssBytes)} | ${broadsheet.files.toLocaleString('en-US')} |`,
+    `| broadsheet warm (one post edited) | ${seconds(broadsheet.warm.seconds)} | ${times(broadsheet.warm)} | ${megabytes(broadsheet.warm.peakRssBytes)} | ${broadsheet.files.toLocaleString('en-US')} |`,
+    `| broadsheet \`--no-cache\` | ${seconds(broadsheet.noCache.seconds)} | ${times(broadsheet.noCache)} | ${megabytes(broadsheet.noCache.peakRssBytes)} | ${broadsheet.files.toLocaleString('en-US')} |`,
+    `| Eleventy ${eleventy.version} cold | ${seconds(eleventy.seconds)} | ${times(eleventy)} | ${megabytes(eleventy.peakRssBytes)} | ${eleventy.files.toLocaleString('en-US')} |`,
+    hugo
+      ? `| ${hugo.version.split(' ')[0]} ${hugo.version.split(' ')[1] ?? ''} cold | ${seconds(hugo.seconds)} | ${times(hugo)} | ${megabytes(hugo.peakRssBytes)} | ${hugo.files.toLocaleString('en-US')} |`
+      : `| Hugo cold (not installed: issue 7's figure) | ${seconds(ISSUE_HUGO_SECONDS)} | — | — | — |`,
+    '',
+    '## Goals (issue 7)',
+    '',
+    '| goal | measured | |',
+    '|---|---|---|',
+    `| cold build ≤ 1.0× Eleventy's wall time | ${coldRatio.toFixed(2)}× (${seconds(broadsheet.cold.seconds)} vs ${seconds(eleventy.seconds)}) | ${goal(coldRatio <= 1)} |`,
+    `| warm build after one edit ≤ 0.25× Hugo's cold time (${hugoSource}) | ${warmRatio.toFixed(2)}× (${seconds(broadsheet.warm.seconds)} vs ${seconds(hugoSeconds)}) | ${goal(warmRatio <= 0.25)} |`,
+    `| peak RSS ≤ Eleventy's | ${rssRatio === undefined ? 'n/a' : `${rssRatio.toFixed(2)}× (${megabytes(broadsheet.cold.peakRssBytes)} vs ${megabytes(eleventy.peakRssBytes)})`} | ${rssRatio === undefined ? 'n/a' : goal(rssRatio <= 1)} |`,
+    '',
+    'What the profiles show, and why a goal is not met, is in docs/decisions/performance.md.',
+    '',
+    '## Sections',
     '',
     '| section | what | items | time | rate | peak RSS |',
     '|---|---|---:|---:|---:|---:|',
     ...rows,
     '',
+    '### Worker threads: where they pay off',
+    '',
+    'loadSite without the cache, the main thread alone vs two worker threads (start-up included),',
+    'one run each after a warm-up. The pool is used from `WORKER_THRESHOLD` documents to render',
+    '(src/cache/render-stage.ts).',
+    '',
+    '| posts | documents | main thread | 2 threads | threads / main |',
+    '|---:|---:|---:|---:|---:|',
+    ...threshold.map(
+      (row) =>
+        `| ${row.posts} | ${row.documents} | ${seconds(row.main)} | ${seconds(row.threads)} | ${(row.threads / row.main).toFixed(2)} |`,
+    ),
+    '',
+  ].join('\n');
+}
+
+function renderScale({ site, machine, cold, warm, memory }) {
+  const command = `${process.env.BENCH_N ? `BENCH_N=${process.env.BENCH_N} ` : ''}npm run bench -- --scale`;
+  return [
+    SCALE_START,
+    '## Scale: a large site within a 2 GB heap',
+    '',
+    ...machine,
+    '',
+    '```sh',
+    command,
+    '```',
+    '',
+    ...describeSite(site),
+    '',
+    'One run each, `node --max-old-space-size=2048 dist/cli.js build` (a build that needed more heap',
+    'would fail with an out-of-memory error instead of finishing).',
+    '',
+    '| build | time | peak RSS |',
+    '|---|---:|---:|',
+    `| cold | ${seconds(cold.seconds)} | ${megabytes(cold.peakRssBytes)} |`,
+    `| warm (one post edited) | ${seconds(warm.seconds)} | ${megabytes(warm.peakRssBytes)} |`,
+    '',
+    `Memory by phase of a warm build in one process (bench/memory-build.mjs): peak heap ${megabytes(memory.peakHeap)}, peak RSS ${megabytes(memory.maxRss)}, ${memory.files.toLocaleString('en-US')} files.`,
+    '',
+    '| phase starts | at | heap used | RSS |',
+    '|---|---:|---:|---:|',
+    ...memory.stages.map(
+      (stage) => `| ${stage.phase} | ${seconds(stage.seconds)} | ${megabytes(stage.heapUsed)} | ${megabytes(stage.rss)} |`,
+    ),
+    SCALE_END,
   ].join('\n');
 }
 

@@ -10,7 +10,7 @@
 // Prints one line per example and step, the output of a failed step, and last `N passed, N failed`;
 // exits 1 when any example failed.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -22,7 +22,16 @@ const examplesRoot = path.join(repo, 'examples');
 const MINUTE = 60_000;
 
 /** Files a copy of an example leaves out: what an install or a build makes. */
-const GENERATED = new Set(['node_modules', 'package-lock.json', 'dist', 'public', 'out', '.next', '.astro', 'next-env.d.ts']);
+const GENERATED = new Set([
+  'node_modules',
+  'package-lock.json',
+  'dist',
+  'public',
+  'out',
+  '.next',
+  '.astro',
+  'next-env.d.ts',
+]);
 
 /** The checks of each example, run in its installed copy. Each throws an Error to fail. */
 const EXAMPLES = {
@@ -42,10 +51,15 @@ const EXAMPLES = {
     for (const name of await readdir(assets)) {
       if (!name.endsWith('.js')) continue;
       const code = await readFile(path.join(assets, name), 'utf8');
-      if (/\bfrom\s*["']node:|require\(["']node:/.test(code)) throw new Error(`dist/assets/${name} imports a Node built-in`);
+      if (/\bfrom\s*["']node:|require\(["']node:/.test(code))
+        throw new Error(`dist/assets/${name} imports a Node built-in`);
     }
     // Read the built API back through the packed client, as the page does in a browser.
-    const { stdout } = await step('broadsheet/client reads dist/blog/api', dir, 'node', ['--input-type=module', '-e', CLIENT_READER]);
+    const { stdout } = await step('broadsheet/client reads dist/blog/api', dir, 'node', [
+      '--input-type=module',
+      '-e',
+      CLIENT_READER,
+    ]);
     const titles = JSON.parse(stdout);
     const expected = await postTitles(dir);
     if (JSON.stringify([...titles].sort()) !== JSON.stringify([...expected].sort())) {
@@ -60,10 +74,12 @@ const EXAMPLES = {
     });
     expectAll('out/index.html', html, await postTitles(dir), escapeHtmlVariants);
     for (const slug of await postSlugs(dir)) {
-      if (!existsSync(path.join(dir, 'out', 'posts', slug, 'index.html'))) throw new Error(`out/posts/${slug}/index.html was not exported`);
+      if (!existsSync(path.join(dir, 'out', 'posts', slug, 'index.html')))
+        throw new Error(`out/posts/${slug}/index.html was not exported`);
     }
     const atom = await readFile(path.join(dir, 'out', 'atom.xml'), 'utf8').catch(() => '');
-    if (!atom.startsWith('<?xml') || !atom.includes('<feed')) throw new Error('out/atom.xml is not an Atom feed');
+    if (!atom.startsWith('<?xml') || !atom.includes('<feed'))
+      throw new Error('out/atom.xml is not an Atom feed');
   },
 
   astro: async (dir) => {
@@ -74,7 +90,8 @@ const EXAMPLES = {
     const titles = await postTitles(dir);
     expectAll('dist/index.html', html, titles, escapeHtmlVariants);
     for (const slug of await postSlugs(dir)) {
-      if (!existsSync(path.join(dir, 'dist', 'posts', slug, 'index.html'))) throw new Error(`dist/posts/${slug}/index.html was not built`);
+      if (!existsSync(path.join(dir, 'dist', 'posts', slug, 'index.html')))
+        throw new Error(`dist/posts/${slug}/index.html was not built`);
     }
   },
 
@@ -83,7 +100,12 @@ const EXAMPLES = {
     const workflow = parseYaml(await readFile(workflowFile, 'utf8'));
     const steps = Object.values(workflow?.jobs ?? {}).flatMap((job) => job.steps ?? []);
     const uses = steps.map((s) => s.uses ?? '').filter(Boolean);
-    for (const action of ['actions/checkout@', 'actions/setup-node@', 'actions/upload-pages-artifact@', 'actions/deploy-pages@']) {
+    for (const action of [
+      'actions/checkout@',
+      'actions/setup-node@',
+      'actions/upload-pages-artifact@',
+      'actions/deploy-pages@',
+    ]) {
       if (!uses.some((u) => u.startsWith(action))) throw new Error(`the workflow does not use ${action}…`);
     }
     const upload = steps.find((s) => s.uses?.startsWith('actions/upload-pages-artifact@'));
@@ -91,13 +113,18 @@ const EXAMPLES = {
     const commands = steps.map((s) => s.run ?? '').filter((run) => /\bbroadsheet\b/.test(run));
     const check = commands.find((run) => /\bbroadsheet check\b/.test(run));
     const build = commands.find((run) => /\bbroadsheet build\b/.test(run));
-    if (!check || !build) throw new Error('the workflow has no `npx broadsheet check` or no `npx broadsheet build` step');
+    if (!check || !build)
+      throw new Error('the workflow has no `npx broadsheet check` or no `npx broadsheet build` step');
 
     const env = { GITHUB_ACTIONS: 'true', CI: 'true' };
-    const checked = await step(`workflow: ${oneLine(check)}`, dir, 'bash', ['-eo', 'pipefail', '-c', check], { env });
+    const checked = await step(`workflow: ${oneLine(check)}`, dir, 'bash', ['-eo', 'pipefail', '-c', check], {
+      env,
+    });
     const output = checked.stdout + checked.stderr;
-    if (!/^::warning file=[^,]+,line=\d+,col=\d+::/m.test(output)) throw new Error(`check printed no ::warning annotation:\n${output}`);
-    if (/^::error/m.test(output) || / error [a-z-]+: /.test(output)) throw new Error(`check printed errors:\n${output}`);
+    if (!/^::warning file=[^,]+,line=\d+,col=\d+::/m.test(output))
+      throw new Error(`check printed no ::warning annotation:\n${output}`);
+    if (/^::error/m.test(output) || / error [a-z-]+: /.test(output))
+      throw new Error(`check printed errors:\n${output}`);
 
     await step(`workflow: ${oneLine(build)}`, dir, 'bash', ['-eo', 'pipefail', '-c', build], { env });
     for (const file of ['public/index.html', 'public/atom.xml', 'public/api/posts.json']) {
@@ -146,8 +173,25 @@ for (const name of [...wanted, ...available]) {
   if (!EXAMPLES[name]) fail(`examples/${name} has no checks in scripts/test-examples.mjs`);
 }
 const selected = wanted.length > 0 ? wanted : available;
+let work;
 
-const work = await mkdtemp(path.join(tmpdir(), 'broadsheet-examples-'));
+/** Process groups of the steps running now: stopped with this script (Ctrl-C, a CI timeout). */
+const running = new Set();
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    for (const pid of running) killGroup(pid);
+    if (work && !keep) rmSync(work, { recursive: true, force: true });
+    process.exit(130);
+  });
+}
+
+function killGroup(pid) {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {}
+}
+
+work = await mkdtemp(path.join(tmpdir(), 'broadsheet-examples-'));
 let passed = 0;
 let failed = 0;
 try {
@@ -181,10 +225,20 @@ process.exitCode = failed > 0 ? 1 : 0;
 
 /** Builds the package unless dist/ is complete and newer than everything it is built from. */
 async function ensureBuilt() {
-  const outputs = ['index.js', 'index.cjs', 'index.d.ts', 'index.d.cts', 'client.js', 'client.d.ts', 'cli.js'].map((f) =>
-    path.join(repo, 'dist', f),
-  );
-  const inputs = [...(await filesUnder(path.join(repo, 'src'))), path.join(repo, 'package.json'), path.join(repo, 'tsup.config.ts')];
+  const outputs = [
+    'index.js',
+    'index.cjs',
+    'index.d.ts',
+    'index.d.cts',
+    'client.js',
+    'client.d.ts',
+    'cli.js',
+  ].map((f) => path.join(repo, 'dist', f));
+  const inputs = [
+    ...(await filesUnder(path.join(repo, 'src'))),
+    path.join(repo, 'package.json'),
+    path.join(repo, 'tsup.config.ts'),
+  ];
   const oldestOutput = Math.min(...(await Promise.all(outputs.map((f) => mtime(f)))));
   const newestInput = Math.max(...(await Promise.all(inputs.map((f) => mtime(f)))));
   if (oldestOutput > newestInput) return;
@@ -193,7 +247,9 @@ async function ensureBuilt() {
 
 /** `npm pack` into `work`; returns the tarball's path. */
 async function pack(work) {
-  const { stdout } = await step('npm pack', repo, 'npm', ['pack', '--json', '--pack-destination', work], { quiet: true });
+  const { stdout } = await step('npm pack', repo, 'npm', ['pack', '--json', '--pack-destination', work], {
+    quiet: true,
+  });
   const [packed] = JSON.parse(stdout);
   return path.join(work, packed.filename);
 }
@@ -212,33 +268,51 @@ async function prepare(name, tarball, work) {
   // The example names a version, as a user's project does; here it gets the packed tarball instead.
   manifest[field].broadsheet = `file:${tarball}`;
   await writeFile(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
-  await step('npm install (the tarball and the example’s dependencies)', dir, 'npm', ['install', '--no-audit', '--no-fund']);
-  const installed = JSON.parse(await readFile(path.join(dir, 'node_modules', 'broadsheet', 'package.json'), 'utf8'));
+  await step('npm install (the tarball and the example’s dependencies)', dir, 'npm', [
+    'install',
+    '--no-audit',
+    '--no-fund',
+  ]);
+  const installed = JSON.parse(
+    await readFile(path.join(dir, 'node_modules', 'broadsheet', 'package.json'), 'utf8'),
+  );
   const source = JSON.parse(await readFile(path.join(repo, 'package.json'), 'utf8'));
-  if (installed.version !== source.version) throw new Error(`installed broadsheet ${installed.version}, expected ${source.version}`);
-  if (existsSync(path.join(dir, 'node_modules', 'broadsheet', 'src'))) throw new Error('the installed package holds src/: not the packed files');
+  if (installed.version !== source.version)
+    throw new Error(`installed broadsheet ${installed.version}, expected ${source.version}`);
+  if (existsSync(path.join(dir, 'node_modules', 'broadsheet', 'src')))
+    throw new Error('the installed package holds src/: not the packed files');
   return dir;
 }
 
 /** Runs one step; resolves with its output, or throws with the end of it when it fails. */
-async function step(label, cwd, command, commandArgs, { env = {}, quiet = false, timeout = 10 * MINUTE } = {}) {
+async function step(
+  label,
+  cwd,
+  command,
+  commandArgs,
+  { env = {}, quiet = false, timeout = 10 * MINUTE } = {},
+) {
   if (!quiet) log(`  · ${label}`);
   const result = await run(command, commandArgs, { cwd, env, timeout });
   if (result.code !== 0) {
     const output = `${result.stdout}\n${result.stderr}`.trim().split('\n').slice(-60).join('\n');
-    throw new Error(`${label} failed (${result.timedOut ? 'timed out' : `exit ${result.code}`}):\n${indent(output)}`);
+    throw new Error(
+      `${label} failed (${result.timedOut ? 'timed out' : `exit ${result.code}`}):\n${indent(output)}`,
+    );
   }
   return result;
 }
 
 function run(command, commandArgs, { cwd, env, timeout }) {
   return new Promise((resolve) => {
+    // Its own process group, so that a timeout stops the whole tree (npm → next → workers).
     const child = spawn(command, commandArgs, {
       cwd,
       env: { ...cleanEnv(), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
+    running.add(child.pid);
     let stdout = '';
     let stderr = '';
     let timedOut = false;
@@ -246,16 +320,16 @@ function run(command, commandArgs, { cwd, env, timeout }) {
     child.stderr.on('data', (chunk) => (stderr += chunk));
     const timer = setTimeout(() => {
       timedOut = true;
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {}
+      killGroup(child.pid);
     }, timeout);
     child.on('error', (error) => {
       clearTimeout(timer);
+      running.delete(child.pid);
       resolve({ code: 1, stdout, stderr: `${stderr}${error.message}`, timedOut });
     });
     child.on('close', (code) => {
       clearTimeout(timer);
+      running.delete(child.pid);
       resolve({ code: code ?? 1, stdout, stderr, timedOut });
     });
   });
@@ -266,7 +340,9 @@ function run(command, commandArgs, { cwd, env, timeout }) {
  * examples' own npm commands see their own package; telemetry off, no colours, no prompts.
  */
 function cleanEnv() {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key) && key !== 'INIT_CWD'));
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key) && key !== 'INIT_CWD'),
+  );
   delete env.GITHUB_ACTIONS;
   return {
     ...env,
@@ -306,18 +382,26 @@ async function posts(dir) {
 /** Fails unless `text` contains every string (or, with `variants`, one of its variants). */
 function expectAll(what, text, strings, variants = (s) => [s]) {
   const missing = strings.filter((s) => !variants(s).some((v) => text.includes(v)));
-  if (missing.length > 0) throw new Error(`${what} lacks ${missing.map((s) => JSON.stringify(s)).join(', ')}`);
+  if (missing.length > 0)
+    throw new Error(`${what} lacks ${missing.map((s) => JSON.stringify(s)).join(', ')}`);
 }
 
 /** A text as HTML writers escape it (React and Astro escape different sets of characters). */
 function escapeHtmlVariants(text) {
   const basic = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  return [text, basic, basic.replace(/"/g, '&quot;').replace(/'/g, '&#x27;'), basic.replace(/"/g, '&quot;').replace(/'/g, '&#39;')];
+  return [
+    text,
+    basic,
+    basic.replace(/"/g, '&quot;').replace(/'/g, '&#x27;'),
+    basic.replace(/"/g, '&quot;').replace(/'/g, '&#39;'),
+  ];
 }
 
 async function filesUnder(dir) {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
-  return entries.filter((entry) => entry.isFile()).map((entry) => path.join(entry.parentPath ?? entry.path, entry.name));
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.join(entry.parentPath ?? entry.path, entry.name));
 }
 
 async function mtime(file) {
@@ -347,4 +431,3 @@ function fail(message) {
   log(message);
   process.exit(2);
 }
-

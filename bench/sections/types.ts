@@ -13,6 +13,8 @@ export interface SectionResult {
   items: number;
   unit: string;
   seconds: number;
+  /** Rows of a section that measures several cases (the worker threshold). */
+  details?: { posts: number; documents: number; main: number; threads: number }[];
 }
 
 /** One measured section of `npm run bench`: a module in bench/sections/ with a default export. */

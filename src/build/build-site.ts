@@ -2,8 +2,9 @@ import { access, lstat, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CONFIG_FILE_NAMES } from '../config/load-config';
 import type { Diagnostic } from '../diagnostics/diagnostic';
+import { cacheFolder } from '../cache/location';
 import { loadSite } from '../load/load-site';
-import { siteFiles } from '../outputs/index';
+import { siteFilePlan } from '../outputs/index';
 import {
   claimSibling,
   MARKER_FILE,
@@ -14,7 +15,8 @@ import {
   type SiblingKind,
   siblingPath,
 } from './out-folder';
-import { checkOutputPaths, writeTree } from './write-tree';
+import { type OutputManifest, readOutputManifest, writeOutputManifest } from './output-manifest';
+import { checkOutputPaths, writePlan } from './write-tree';
 
 /** Options of {@link buildSite}. */
 export interface BuildSiteOptions {
@@ -30,6 +32,15 @@ export interface BuildSiteOptions {
   future?: boolean;
   /** Called as the build goes: loading, making the outputs, writing each file, swapping in. */
   onProgress?: (progress: BuildProgress) => void;
+  /**
+   * Use the persistent cache (default `true`): rendered posts and comments are reused when their
+   * markdown, the config, the plugins and broadsheet's version are unchanged, and output files whose
+   * bytes are unchanged are hard-linked from the previous output instead of written. `false` renders
+   * and writes everything, and neither reads nor writes the cache.
+   */
+  cache?: boolean;
+  /** Worker threads that render (see `LoadSiteOptions.workers`): `0` for none, `N` to force N. */
+  workers?: number;
 }
 
 /** Where a build is, for a progress display. */
@@ -79,6 +90,8 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
     configFile: options.configFile,
     now: options.now,
     future: options.future,
+    cache: options.cache,
+    workers: options.workers,
   });
   if (!loaded.ok) return { ok: false, diagnostics: loaded.diagnostics };
   const { site, warnings } = loaded;
@@ -106,8 +119,17 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
   }
 
   report({ phase: 'render', posts: site.posts.length });
-  const files = siteFiles(site);
-  checkOutputPaths(files, MARKER_FILE);
+  // Every path up front (to check them and count them); each file's contents only when it is written.
+  const plan = siteFilePlan(site);
+  const paths = plan.flatMap((group) => group.paths.map((file) => ({ path: file })));
+  checkOutputPaths(paths, MARKER_FILE);
+  const total = paths.length;
+
+  const useCache = options.cache !== false;
+  const cache = useCache ? await cacheFolder(root) : undefined;
+  const previous = cache ? await readOutputManifest(cache, out) : undefined;
+  if (previous && 'corrupt' in previous) warnings.push(cacheCorrupt(root, previous.corrupt));
+  let manifest: OutputManifest | undefined;
 
   let staging: string | undefined;
   try {
@@ -116,7 +138,12 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
     staging = await createSibling(out, 'tmp');
     // The marker goes first, so that a build killed from here on leaves a folder the next one removes.
     await writeFile(path.join(staging, MARKER_FILE), MARKER_TEXT, { flag: 'wx' });
-    await writeTree(staging, files, (written) => report({ phase: 'write', written, total: files.length }));
+    const result = await writePlan(staging, plan, {
+      previous: previous && 'manifest' in previous ? { folder: out, manifest: previous.manifest } : undefined,
+      record: useCache,
+      onWritten: (written) => report({ phase: 'write', written, total }),
+    });
+    manifest = result.manifest;
     report({ phase: 'swap' });
     await swapIn(staging, out);
     releaseSibling(staging);
@@ -137,14 +164,27 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
     };
     return { ok: false, diagnostics: [diagnostic, ...warnings] };
   }
+  // The cache is an optimisation: failing to save the manifest only makes the next build write more.
+  if (cache && manifest) await writeOutputManifest(cache, out, manifest).catch(() => {});
 
   return {
     ok: true,
     out,
-    files: files.length,
+    files: total,
     posts: site.posts.length,
     comments: site.posts.reduce((sum, post) => sum + post.comments.length, 0),
     warnings,
+  };
+}
+
+function cacheCorrupt(root: string, file: string): Diagnostic {
+  return {
+    file: displayPath(root, file),
+    line: 1,
+    column: 1,
+    severity: 'warning',
+    code: 'cache-corrupt',
+    message: 'this cache file is not a valid output manifest: it is ignored and rewritten',
   };
 }
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { renderInWorkers } from '../build/workers/render-pool';
 import type { RenderJob } from '../build/workers/protocol';
 import type { Diagnostic } from '../diagnostics/diagnostic';
+import { BroadsheetError } from '../errors';
 import { createMarkdownRenderer, type RenderResult } from '../render/render-markdown';
 import type { ResolvedConfig } from '../schema/config';
 import { VERSION } from '../version';
@@ -53,7 +54,7 @@ export async function renderDocuments(
   const pluginIdentity = contentHash(stableIdentity(options.config.markdown));
   const cache = options.cache === false ? undefined : await openCache(options, pluginIdentity);
   const keys = cache ? jobs.map((job) => cache.key(job.trust, job.url, job.markdown)) : [];
-  const results: (RenderResult | undefined)[] = cache ? await cache.getMany(keys) : new Array(jobs.length);
+  const results: (RenderResult | undefined)[] = cache ? cache.getMany(keys) : new Array(jobs.length);
   const missing: number[] = [];
   for (let index = 0; index < jobs.length; index++) if (!results[index]) missing.push(index);
 
@@ -61,10 +62,10 @@ export async function renderDocuments(
     results[index] = result;
     if (cache) void cache.set(keys[index]!, result);
   };
-  const size = workerCount(missing.length, options);
+  const { size, forced } = workerCount(missing.length, options);
   let done = false;
   if (size > 0 && options.configFile !== undefined) {
-    const rendered = await renderInWorkers(
+    const outcome = await renderInWorkers(
       missing.map((index) => jobs[index]!),
       {
         root: options.root,
@@ -74,7 +75,10 @@ export async function renderDocuments(
         onResult: (offset, result) => store(missing[offset]!, result),
       },
     );
-    done = rendered !== undefined;
+    // Asked for explicitly, a pool that cannot start is an error (a packaging bug must not hide
+    // behind the fallback); chosen by the amount of work, the main thread renders instead.
+    if ('failed' in outcome && forced) throw new BroadsheetError('worker-failed', outcome.failed);
+    done = 'results' in outcome;
   }
   if (!done && missing.length > 0) {
     const renderers = {
@@ -105,14 +109,14 @@ async function openCache(options: RenderStageOptions, pluginIdentity: string): P
   return RenderCache.open({ root: options.root, folder: await cacheFolder(options.root), namespace });
 }
 
-/** How many worker threads render `documents` documents. */
-function workerCount(documents: number, options: RenderStageOptions): number {
-  if (documents === 0) return 0;
-  const forced = options.workers ?? parseWorkers(process.env.BROADSHEET_WORKERS);
-  if (forced !== undefined) return forced;
-  if (documents < WORKER_THRESHOLD) return 0;
+/** How many worker threads render `documents` documents, and whether that number was asked for. */
+function workerCount(documents: number, options: RenderStageOptions): { size: number; forced: boolean } {
+  if (documents === 0) return { size: 0, forced: false };
+  const asked = options.workers ?? parseWorkers(process.env.BROADSHEET_WORKERS);
+  if (asked !== undefined) return { size: asked, forced: true };
+  if (documents < WORKER_THRESHOLD) return { size: 0, forced: false };
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  return Math.max(1, Math.min(cores, 8));
+  return { size: Math.max(1, Math.min(cores, 8)), forced: false };
 }
 
 function parseWorkers(value: string | undefined): number | undefined {

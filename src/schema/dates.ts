@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zoneOffsetMinutes } from '../site/time-zone';
 
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME =
@@ -62,38 +63,6 @@ export function datePartsToInstant(parts: DateParts, timeZone: string): Date {
   // A second pass settles times next to a daylight-saving change.
   instant = wall - zoneOffsetMinutes(instant, timeZone) * 60_000;
   return new Date(instant);
-}
-
-const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
-
-function zoneOffsetMinutes(instant: number, timeZone: string): number {
-  let formatter = offsetFormatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    offsetFormatters.set(timeZone, formatter);
-  }
-  const fields: Record<string, number> = {};
-  for (const part of formatter.formatToParts(new Date(instant))) {
-    if (part.type !== 'literal') fields[part.type] = Number(part.value);
-  }
-  const asUtc = Date.UTC(
-    fields.year!,
-    fields.month! - 1,
-    fields.day!,
-    fields.hour!,
-    fields.minute!,
-    fields.second!,
-  );
-  return Math.round((asUtc - Math.floor(instant / 1000) * 1000) / 60_000);
 }
 
 /** Whether `zone` is an IANA time zone name this runtime knows. */

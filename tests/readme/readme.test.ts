@@ -50,11 +50,18 @@ function readExamples(markdown: string, folder: string): Example[] {
     if (marker === 'output') {
       const previous = examples.at(-1);
       if (code.lang !== 'text' || !previous?.run || previous.output !== undefined) {
-        throw new Error(`README.md:${line}: an output marker must precede a \`\`\`text block that follows a run block`);
+        throw new Error(
+          `README.md:${line}: an output marker must precede a \`\`\`text block that follows a run block`,
+        );
       }
       previous.output = code.value;
     } else if (code.lang === 'ts' || code.lang === 'typescript') {
-      examples.push({ line, code: code.value, run: marker === 'run', file: path.join(folder, `line-${line}.ts`) });
+      examples.push({
+        line,
+        code: code.value,
+        run: marker === 'run',
+        file: path.join(folder, `line-${line}.ts`),
+      });
     } else if (marker === 'run') {
       throw new Error(`README.md:${line}: a run marker must precede a \`\`\`ts block`);
     }
@@ -98,8 +105,12 @@ function typeCheck(files: string[]): string[] {
 async function runModule(file: string): Promise<{ printed: string; errors: string }> {
   const printed: string[] = [];
   const errors: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void printed.push(format(...args)));
-  const error = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void errors.push(format(...args)));
+  const log = vi
+    .spyOn(console, 'log')
+    .mockImplementation((...args: unknown[]) => void printed.push(format(...args)));
+  const error = vi
+    .spyOn(console, 'error')
+    .mockImplementation((...args: unknown[]) => void errors.push(format(...args)));
   const exit = vi.spyOn(process, 'exit').mockImplementation(((code?: number) => {
     throw new Error(`the example called process.exit(${code})`);
   }) as typeof process.exit);
@@ -129,7 +140,9 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 describe('README.md', () => {
   it('has TypeScript examples, and runs the loadSite example with its printed output', () => {
     expect(examples.length).toBeGreaterThanOrEqual(6);
-    const loadSiteExample = examples.find((example) => example.run && /\bloadSite\(\{ root: '\.' \}\)/.test(example.code));
+    const loadSiteExample = examples.find(
+      (example) => example.run && /\bloadSite\(\{ root: '\.' \}\)/.test(example.code),
+    );
     expect(loadSiteExample?.output).toBeDefined();
     expect(examples.some((example) => example.code.includes("from 'broadsheet/client'"))).toBe(true);
   });
@@ -137,7 +150,11 @@ describe('README.md', () => {
   it('type-checks every ```ts block against the source, strictly, with no diagnostics', () => {
     for (const example of examples) expect(asModule(example.code, tmp)).not.toMatch(/from\s+'broadsheet/);
     const diagnostics = typeCheck(examples.map((example) => example.file));
-    expect(diagnostics.map((d) => d.replace(/^line-(\d+)\.ts:(\d+)/, (_, block, line) => `README.md:${Number(block) + Number(line)}`))).toEqual([]);
+    expect(
+      diagnostics.map((d) =>
+        d.replace(/^line-(\d+)\.ts:(\d+)/, (_, block, line) => `README.md:${Number(block) + Number(line)}`),
+      ),
+    ).toEqual([]);
   });
 
   it('reports type errors (the check is not vacuous)', () => {

@@ -9,7 +9,8 @@ export default async function Home() {
       <ol>
         {site.posts.map((post) => (
           <li key={post.slug}>
-            <Link href={`/posts/${post.slug}/`}>{post.title}</Link> <time dateTime={post.date.toISOString()}>{day(post.date)}</time>
+            <Link href={`/posts/${post.slug}/`}>{post.title}</Link>{' '}
+            <time dateTime={post.date.toISOString()}>{day(post.date)}</time>
             <p>
               {post.summary} ({post.comments.length} comments)
             </p>

@@ -48,13 +48,13 @@ function startWorker(data: RenderWorkerData): Worker {
 /**
  * Renders documents on `size` worker threads, each of which loads the site's config (and so the
  * user's plugins) itself and builds its renderers once. Resolves with the renders in the jobs' order,
- * or `undefined` when the workers could not start (no such worker file, a config that does not load
- * the same in a thread): the caller then renders in the main thread. A render that throws rejects.
+ * or with why the workers could not start (no worker file, a config that does not load the same in a
+ * thread): the caller then renders in the main thread. A render that throws rejects.
  */
 export async function renderInWorkers(
   jobs: readonly RenderJob[],
   options: RenderPoolOptions,
-): Promise<RenderResult[] | undefined> {
+): Promise<{ results: RenderResult[] } | { failed: string }> {
   const data: RenderWorkerData = { root: options.root, configFile: options.configFile };
   const batches: number[][] = [];
   for (let start = 0; start < jobs.length; start += BATCH_SIZE) {
@@ -63,7 +63,7 @@ export async function renderInWorkers(
   const results: RenderResult[] = new Array(jobs.length);
   const workers: Worker[] = [];
   try {
-    return await new Promise<RenderResult[] | undefined>((resolve, reject) => {
+    return await new Promise<{ results: RenderResult[] } | { failed: string }>((resolve, reject) => {
       let nextBatch = 0;
       let finished = 0;
       let ready = 0;
@@ -87,8 +87,8 @@ export async function renderInWorkers(
         let worker: Worker;
         try {
           worker = startWorker(data);
-        } catch {
-          settle(() => resolve(undefined));
+        } catch (error) {
+          settle(() => resolve({ failed: `a render worker could not start: ${String(error)}` }));
           return;
         }
         workers.push(worker);
@@ -96,7 +96,7 @@ export async function renderInWorkers(
           switch (message.type) {
             case 'ready':
               if (message.identity !== options.identity) {
-                settle(() => resolve(undefined));
+                settle(() => resolve({ failed: 'the config a render worker loaded has other plugins' }));
                 return;
               }
               ready += 1;
@@ -105,7 +105,7 @@ export async function renderInWorkers(
               feed(worker);
               return;
             case 'failed':
-              settle(() => resolve(undefined));
+              settle(() => resolve({ failed: `a render worker could not load the config: ${message.reason}` }));
               return;
             case 'error': {
               const error = new Error(message.message);
@@ -121,7 +121,7 @@ export async function renderInWorkers(
                 options.onResult?.(index, result);
               });
               finished += 1;
-              if (finished === batches.length) settle(() => resolve(results));
+              if (finished === batches.length) settle(() => resolve({ results }));
               else feed(worker);
               return;
             }
@@ -130,10 +130,14 @@ export async function renderInWorkers(
         worker.on('error', (error) => {
           // A worker that dies before it is ready (its file is missing, its import fails) means no
           // pool; one that dies while rendering is a failure of the render.
-          settle(() => (ready === 0 ? resolve(undefined) : reject(error)));
+          settle(() =>
+            ready === 0 ? resolve({ failed: `a render worker failed to start: ${error.message}` }) : reject(error),
+          );
         });
         worker.on('exit', (code) => {
-          if (!settled && code !== 0) settle(() => (ready === 0 ? resolve(undefined) : reject(new Error(`a render worker exited with code ${code}`))));
+          if (settled || code === 0) return;
+          const reason = `a render worker exited with code ${code}`;
+          settle(() => (ready === 0 ? resolve({ failed: reason }) : reject(new Error(reason))));
         });
       }
     });

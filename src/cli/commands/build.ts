@@ -19,8 +19,9 @@ export interface BuildJsonReport {
 }
 
 /**
- * `broadsheet build [--root DIR] [--out DIR] [--config FILE] [--future] [--format text|json]`:
- * validate, render and write every output, all or nothing. `--root` and `--out` are relative to
+ * `broadsheet build [--root DIR] [--out DIR] [--config FILE] [--future] [--format text|json] [--no-cache]`:
+ * validate, render and write every output, all or nothing. `--no-cache` neither reads nor writes
+ * the render cache and writes every file (instead of linking the unchanged ones). `--root` and `--out` are relative to
  * the working directory; without `--out`, the config's `out` (relative to the root) is used.
  */
 export async function buildCommand(args: string[], io: CliIo): Promise<number> {
@@ -32,6 +33,7 @@ export async function buildCommand(args: string[], io: CliIo): Promise<number> {
       config: { type: 'string' },
       future: { type: 'boolean' },
       format: { type: 'string' },
+      'no-cache': { type: 'boolean' },
     },
     strict: true,
     allowPositionals: false,
@@ -45,6 +47,7 @@ export async function buildCommand(args: string[], io: CliIo): Promise<number> {
     out: values.out === undefined ? undefined : path.resolve(io.cwd, values.out),
     configFile: values.config,
     future: values.future,
+    cache: values['no-cache'] !== true,
     onProgress: progress?.update,
   }).finally(() => progress?.clear());
 

@@ -6,8 +6,9 @@ import { isConfigProblem, type ReportFormat, reportDiagnostics } from '../report
 import { parseFormat } from '../usage';
 
 /**
- * `broadsheet check [--root DIR] [--config FILE] [--format text|json]`: validates everything (future
- * posts and drafts too) and writes nothing. Exit 0 with warnings only, 1 on content errors, 2 on
+ * `broadsheet check [--root DIR] [--config FILE] [--format text|json] [--no-cache]`: validates
+ * everything (future posts and drafts too) and writes no output (it reads and fills the render cache
+ * unless `--no-cache`). Exit 0 with warnings only, 1 on content errors, 2 on
  * config or usage errors.
  */
 export async function checkCommand(args: string[], io: CliIo): Promise<number> {
@@ -17,13 +18,19 @@ export async function checkCommand(args: string[], io: CliIo): Promise<number> {
       root: { type: 'string' },
       config: { type: 'string' },
       format: { type: 'string' },
+      'no-cache': { type: 'boolean' },
     },
     strict: true,
     allowPositionals: false,
   });
   const format: ReportFormat = parseFormat(values.format);
   const root = path.resolve(io.cwd, values.root ?? '.');
-  const result = await loadSite({ root, configFile: values.config, future: true });
+  const result = await loadSite({
+    root,
+    configFile: values.config,
+    future: true,
+    cache: values['no-cache'] !== true,
+  });
   if (!result.ok) {
     reportDiagnostics(io, result.diagnostics, format);
     return isConfigProblem(result.diagnostics) ? EXIT.usageError : EXIT.contentError;

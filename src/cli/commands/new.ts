@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { loadConfig } from '../../config/load-config';
+import { wallClockAt } from '../../site/time-zone';
 import { type CliIo, EXIT } from '../io';
 import { reportDiagnostics } from '../report';
 import { UsageError } from '../usage';
@@ -72,10 +73,8 @@ export function slugify(title: string): string {
 
 /** The calendar day (`YYYY-MM-DD`) of an instant in an IANA time zone. */
 function localDay(now: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(now);
+  const { year, month, day } = wallClockAt(now, timeZone);
+  return [String(year).padStart(4, '0'), String(month).padStart(2, '0'), String(day).padStart(2, '0')].join(
+    '-',
+  );
 }

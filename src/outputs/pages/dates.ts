@@ -1,38 +1,11 @@
-const formatters = new Map<string, Intl.DateTimeFormat>();
+import { wallClockAt, zoneOffsetMinutes } from '../../site/time-zone';
 
-function wallClock(
-  date: Date,
-  timeZone: string,
-): Record<'year' | 'month' | 'day' | 'hour' | 'minute', string> {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    // Digits only: no month names or locale punctuation, which change between ICU versions.
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      numberingSystem: 'latn',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    });
-    formatters.set(timeZone, formatter);
-  }
-  const parts = Object.fromEntries(formatter.formatToParts(date).map((part) => [part.type, part.value]));
-  return {
-    year: String(parts.year).padStart(4, '0'),
-    month: String(parts.month),
-    day: String(parts.day),
-    hour: String(parts.hour),
-    minute: String(parts.minute),
-  };
-}
+const twoDigits = (value: number) => String(value).padStart(2, '0');
 
 /** The day of an instant in a time zone, as `YYYY-MM-DD`: what a reader of the site sees. */
 export function displayDay(date: Date, timeZone: string): string {
-  const { year, month, day } = wallClock(date, timeZone);
-  return `${year}-${month}-${day}`;
+  const { year, month, day } = wallClockAt(date, timeZone);
+  return `${String(year).padStart(4, '0')}-${twoDigits(month)}-${twoDigits(day)}`;
 }
 
 /**
@@ -40,15 +13,11 @@ export function displayDay(date: Date, timeZone: string): string {
  * `YYYY-MM-DD HH:MM UTC`, `YYYY-MM-DD HH:MM UTC-05:00`.
  */
 export function displayDayTime(date: Date, timeZone: string): string {
-  const { year, month, day, hour, minute } = wallClock(date, timeZone);
-  const wall = new Date(
-    Date.UTC(2000, Number(month) - 1, Number(day), Number(hour), Number(minute)),
-  ).setUTCFullYear(Number(year));
-  const instant = Math.floor(date.getTime() / 60_000) * 60_000;
-  const offset = Math.round((wall - instant) / 60_000);
+  const { hour, minute } = wallClockAt(date, timeZone);
+  const offset = zoneOffsetMinutes(date, timeZone);
   const zone =
     offset === 0
       ? 'UTC'
       : `UTC${offset < 0 ? '-' : '+'}${String(Math.floor(Math.abs(offset) / 60)).padStart(2, '0')}:${String(Math.abs(offset) % 60).padStart(2, '0')}`;
-  return `${year}-${month}-${day} ${hour}:${minute} ${zone}`;
+  return `${displayDay(date, timeZone)} ${twoDigits(hour)}:${twoDigits(minute)} ${zone}`;
 }

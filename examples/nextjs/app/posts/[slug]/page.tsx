@@ -34,9 +34,14 @@ export default async function PostPage({ params }: Props) {
         <h2>Comments</h2>
         {post.comments.length === 0 ? <p>No comments</p> : null}
         {post.comments.map((comment) => (
-          <div key={comment.id} id={`comment-${comment.id}`} style={{ marginLeft: `${comment.depth * 1.5}rem` }}>
+          <div
+            key={comment.id}
+            id={`comment-${comment.id}`}
+            style={{ marginLeft: `${comment.depth * 1.5}rem` }}
+          >
             <p>
-              <strong>{comment.author.name}</strong> <time dateTime={comment.date.toISOString()}>{day(comment.date)}</time>
+              <strong>{comment.author.name}</strong>{' '}
+              <time dateTime={comment.date.toISOString()}>{day(comment.date)}</time>
             </p>
             {/* Comments are rendered at the strictest trust level: no raw HTML, no images. */}
             <div dangerouslySetInnerHTML={{ __html: comment.html }} />

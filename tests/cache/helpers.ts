@@ -1,0 +1,79 @@
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { beforeEach } from 'vitest';
+import { buildSite } from '../../src/index';
+import { GOLDEN_NOW, hashTree, listFiles, temporaryFolder } from '../build/helpers';
+
+export { copyGoldenSite, GOLDEN_NOW, hashTree, listFiles, temporaryFolder, writeText } from '../build/helpers';
+
+/** Each test gets its own cache folder (the default would be under ~/.cache for a temporary root). */
+beforeEach(async () => {
+  process.env.BROADSHEET_CACHE_DIR = await temporaryFolder();
+});
+
+/** Builds `root` into `out` at the golden time; fails the test when the build fails. */
+export async function build(
+  root: string,
+  out: string,
+  options: { cache?: boolean; workers?: number } = {},
+): Promise<{ warnings: string[] }> {
+  const result = await buildSite({ root, out, now: GOLDEN_NOW, workers: 0, ...options });
+  if (!result.ok) throw new Error(`build failed: ${JSON.stringify(result.diagnostics, null, 2)}`);
+  return { warnings: result.warnings.map((warning) => `${warning.code} ${warning.message}`) };
+}
+
+/** The paths whose bytes differ between two trees (added, removed or changed), sorted. */
+export function changedPaths(before: Record<string, string>, after: Record<string, string>): string[] {
+  const paths = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...paths].filter((file) => before[file] !== after[file]).sort();
+}
+
+/** Every file of a tree with its inode: a file rewritten gets a new one, a hard-linked one keeps it. */
+export async function inodes(folder: string): Promise<Record<string, number>> {
+  const result: Record<string, number> = {};
+  for (const file of await listFiles(folder)) result[file] = (await stat(path.join(folder, file))).ino;
+  return result;
+}
+
+/** The render cache's entry files (relative to the cache folder), sorted. */
+export async function cacheEntries(): Promise<string[]> {
+  const folder = process.env.BROADSHEET_CACHE_DIR!;
+  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile() && entry.parentPath.includes('render-v1'))
+    .map((entry) => path.relative(folder, path.join(entry.parentPath, entry.name)))
+    .sort();
+}
+
+/**
+ * The oracle for a warm build: what a cold build without any cache changes between the same two
+ * versions of the content. `edit` changes the site root; returns the changed paths of both ways.
+ */
+export async function warmAndColdChanges(
+  root: string,
+  edit: () => Promise<void>,
+): Promise<{ warm: string[]; cold: string[]; rewritten: string[]; warnings: string[] }> {
+  const folder = await temporaryFolder();
+  const warmOut = path.join(folder, 'warm');
+  const coldOut = path.join(folder, 'cold');
+  await build(root, warmOut);
+  await build(root, coldOut, { cache: false });
+  const warmBefore = await hashTree(warmOut);
+  const coldBefore = await hashTree(coldOut);
+  const inodesBefore = await inodes(warmOut);
+  await edit();
+  const { warnings } = await build(root, warmOut);
+  await build(root, coldOut, { cache: false });
+  const warmAfter = await hashTree(warmOut);
+  const coldAfter = await hashTree(coldOut);
+  const inodesAfter = await inodes(warmOut);
+  const rewritten = Object.keys(inodesAfter)
+    .filter((file) => inodesAfter[file] !== inodesBefore[file])
+    .sort();
+  return {
+    warm: changedPaths(warmBefore, warmAfter),
+    cold: changedPaths(coldBefore, coldAfter),
+    rewritten,
+    warnings,
+  };
+}
