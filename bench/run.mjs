@@ -69,15 +69,14 @@ async function runParent() {
       `generated ${site.posts} posts and ${site.comments} comments in ${generateSeconds.toFixed(1)} s`,
     );
     const machine = await describeMachine(loadAverage);
+    const part = scale
+      ? await runScale(root, folder, site, machine)
+      : await runMain(root, folder, site, machine);
+    // Read just before writing: a scale run and a main run may overlap, each keeps the other's part.
     const previous = await readFile(documentPath, 'utf8').catch(() => '');
-    let document;
-    if (scale) {
-      const part = await runScale(root, folder, site, machine);
-      document = `${mainPart(previous).trimEnd()}\n\n${part}`;
-    } else {
-      const part = await runMain(root, folder, site, machine);
-      document = `${part}${scalePart(previous) ? `\n${scalePart(previous)}\n` : ''}`;
-    }
+    const document = scale
+      ? `${mainPart(previous).trimEnd()}\n\n${part}\n`
+      : `${part}${scalePart(previous) ? `\n${scalePart(previous)}\n` : ''}`;
     await writeFile(documentPath, document);
     console.log('wrote docs/benchmarks.md');
   } finally {
