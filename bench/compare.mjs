@@ -3,7 +3,7 @@
 // from GNU time (`/usr/bin/time -f %M`, the largest resident set of the process and its threads).
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { appendFile, cp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -19,7 +19,10 @@ const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 
 /** Runs a command once; resolves with its wall time and peak RSS. Throws when it fails. */
 export async function timed(command, args, options = {}) {
-  const rssFile = path.join(options.scratch ?? '/tmp', `bench-rss-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  const rssFile = path.join(
+    options.scratch ?? '/tmp',
+    `bench-rss-${process.pid}-${Math.random().toString(36).slice(2)}`,
+  );
   const [file, argv] = GNU_TIME ? [GNU_TIME, ['-f', '%M', '-o', rssFile, command, ...args]] : [command, args];
   const started = performance.now();
   try {
@@ -94,7 +97,9 @@ export async function measureBroadsheet(root, { runs = 3, nodeFlags = [], posts,
     noCache.push(await timed(process.execPath, [...args, '--no-cache'], { env }));
     log(`  broadsheet --no-cache ${run + 1}/${runs}: ${noCache.at(-1).seconds.toFixed(2)} s`);
   }
-  const files = (await readdir(out, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).length;
+  const files = (await readdir(out, { recursive: true, withFileTypes: true })).filter((entry) =>
+    entry.isFile(),
+  ).length;
   return { cold: summarise(cold), warm: summarise(warm), noCache: summarise(noCache), files };
 }
 
@@ -120,7 +125,10 @@ export default function (eleventyConfig) {
 export const config = { dir: { input: 'src', output: '_site' }, markdownTemplateEngine: false };
 `,
   );
-  await writeFile(path.join(folder, 'src/posts/posts.json'), JSON.stringify({ layout: 'post.njk', tags: ['posts'] }));
+  await writeFile(
+    path.join(folder, 'src/posts/posts.json'),
+    JSON.stringify({ layout: 'post.njk', tags: ['posts'] }),
+  );
   await writeFile(
     path.join(folder, 'src/_includes/post.njk'),
     `<!doctype html>

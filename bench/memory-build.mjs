@@ -18,6 +18,7 @@ const started = performance.now();
 const result = await buildSite({
   root,
   out,
+  future: true,
   onProgress: (progress) => {
     sample();
     if (progress.phase === lastPhase) return;

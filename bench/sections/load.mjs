@@ -3,7 +3,8 @@
 /** @type {import('./types').Section} */
 export default {
   name: 'load',
-  description: 'loadSite on the generated root, no cache (read, parse, validate, resolve, render on worker threads)',
+  description:
+    'loadSite on the generated root, no cache (read, parse, validate, resolve, render on worker threads)',
   async run({ root, library, site }) {
     const started = performance.now();
     const result = await library.loadSite({ root, now: new Date('2100-01-01T00:00:00Z'), cache: false });

@@ -14,7 +14,7 @@ export interface SectionResult {
   unit: string;
   seconds: number;
   /** Rows of a section that measures several cases (the worker threshold). */
-  details?: { posts: number; documents: number; main: number; threads: number }[];
+  details?: { posts: number; documents: number; main: number; oneThread: number; threads: number }[];
 }
 
 /** One measured section of `npm run bench`: a module in bench/sections/ with a default export. */

@@ -1,8 +1,8 @@
-import { access, lstat, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { access, lstat, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { cacheFolder } from '../cache/location';
 import { CONFIG_FILE_NAMES } from '../config/load-config';
 import type { Diagnostic } from '../diagnostics/diagnostic';
-import { cacheFolder } from '../cache/location';
 import { loadSite } from '../load/load-site';
 import { siteFilePlan } from '../outputs/index';
 import {
@@ -84,6 +84,22 @@ let sequence = 0;
 export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteResult> {
   const root = path.resolve(options.root);
   const report = options.onProgress ?? (() => {});
+  // The outputs that earlier builds replaced are removed while this one loads and renders.
+  const trash = options.cache === false ? undefined : path.join(await cacheFolder(root), 'trash');
+  const emptying = trash ? emptyTrash(trash) : Promise.resolve();
+  try {
+    return await build(options, root, report, trash);
+  } finally {
+    await emptying;
+  }
+}
+
+async function build(
+  options: BuildSiteOptions,
+  root: string,
+  report: (progress: BuildProgress) => void,
+  trash: string | undefined,
+): Promise<BuildSiteResult> {
   report({ phase: 'load' });
   const loaded = await loadSite({
     root,
@@ -125,7 +141,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
   checkOutputPaths(paths, MARKER_FILE);
   const total = paths.length;
 
-  const useCache = options.cache !== false;
+  const useCache = trash !== undefined;
   const cache = useCache ? await cacheFolder(root) : undefined;
   const previous = cache ? await readOutputManifest(cache, out) : undefined;
   if (previous && 'corrupt' in previous) warnings.push(cacheCorrupt(root, previous.corrupt));
@@ -145,7 +161,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
     });
     manifest = result.manifest;
     report({ phase: 'swap' });
-    await swapIn(staging, out);
+    await swapIn(staging, out, trash);
     releaseSibling(staging);
     staging = undefined;
   } catch (error) {
@@ -188,8 +204,12 @@ function cacheCorrupt(root: string, file: string): Diagnostic {
   };
 }
 
-/** Replaces `out` with the finished `staging` folder; if the second rename fails, puts `out` back. */
-async function swapIn(staging: string, out: string): Promise<void> {
+/**
+ * Replaces `out` with the finished `staging` folder; if the second rename fails, puts `out` back.
+ * The previous output is then moved into `trash` (when given and on the same file system: one
+ * rename) for a later build to remove in the background, or removed now.
+ */
+async function swapIn(staging: string, out: string, trash: string | undefined): Promise<void> {
   const exists = await lstat(out).then(
     () => true,
     () => false,
@@ -208,10 +228,26 @@ async function swapIn(staging: string, out: string): Promise<void> {
       throw error;
     }
     // The build has succeeded; a previous output left behind is removed by the next build.
-    await rm(previous, { recursive: true, force: true }).catch(() => {});
+    const moved =
+      trash !== undefined &&
+      (await mkdir(trash, { recursive: true })
+        .then(() => rename(previous, path.join(trash, path.basename(previous))))
+        .then(
+          () => true,
+          () => false,
+        ));
+    if (!moved) await rm(previous, { recursive: true, force: true }).catch(() => {});
   } finally {
     releaseSibling(previous);
   }
+}
+
+/** Removes the outputs earlier builds moved into the trash (never one this process is moving in). */
+async function emptyTrash(trash: string): Promise<void> {
+  const entries = await readdir(trash).catch(() => [] as string[]);
+  await Promise.all(
+    entries.map((entry) => rm(path.join(trash, entry), { recursive: true, force: true }).catch(() => {})),
+  );
 }
 
 /** Picks an unused sibling name of `out`, claims it for this process and (for `tmp`) creates it. */

@@ -58,10 +58,20 @@ export async function readOutputManifest(
 }
 
 /** Saves the manifest of a build into `out` (a temporary file renamed over the old one). */
-export async function writeOutputManifest(cacheFolder: string, out: string, manifest: OutputManifest): Promise<void> {
+export async function writeOutputManifest(
+  cacheFolder: string,
+  out: string,
+  manifest: OutputManifest,
+): Promise<void> {
   const file = manifestFile(cacheFolder, out);
   await mkdir(cacheFolder, { recursive: true });
-  const files = [...manifest].map(([name, record]) => [name, record.hash, record.size, record.mtimeMs, record.ino]);
+  const files = [...manifest].map(([name, record]) => [
+    name,
+    record.hash,
+    record.size,
+    record.mtimeMs,
+    record.ino,
+  ]);
   const temporary = `${file}.${process.pid}.tmp`;
   await writeFile(temporary, JSON.stringify({ out: path.resolve(out), files }));
   await rename(temporary, file);

@@ -123,7 +123,12 @@ function reuse(
   if (!record || record.hash !== hash || record.size !== size) return undefined;
   const source = path.join(previous.folder, file);
   const stats = lstatSync(source, { throwIfNoEntry: false });
-  if (!stats?.isFile() || stats.ino !== record.ino || stats.size !== size || stats.mtimeMs !== record.mtimeMs) {
+  if (
+    !stats?.isFile() ||
+    stats.ino !== record.ino ||
+    stats.size !== size ||
+    stats.mtimeMs !== record.mtimeMs
+  ) {
     return undefined;
   }
   try {

@@ -83,7 +83,8 @@ export class RenderCache {
     }
     const relative = path.relative(this.root, file);
     this.warnings.push({
-      file: relative.startsWith('..') || path.isAbsolute(relative) ? file : relative.split(path.sep).join('/'),
+      file:
+        relative.startsWith('..') || path.isAbsolute(relative) ? file : relative.split(path.sep).join('/'),
       line: 1,
       column: 1,
       severity: 'warning',

@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { renderInWorkers } from '../build/workers/render-pool';
 import type { RenderJob } from '../build/workers/protocol';
+import { renderInWorkers } from '../build/workers/render-pool';
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import { BroadsheetError } from '../errors';
-import { createMarkdownRenderer, type RenderResult } from '../render/render-markdown';
+import { createMarkdownRenderer, type MarkdownRenderer, type RenderResult } from '../render/render-markdown';
 import type { ResolvedConfig } from '../schema/config';
 import { VERSION } from '../version';
 import { contentHash, stableIdentity } from './identity';
@@ -44,8 +44,9 @@ export interface RenderStageResult {
 
 /**
  * Renders every document of a site: from the persistent cache when the same document was rendered
- * with the same broadsheet version, config and plugins; the rest on worker threads when there is
- * enough of it, else in the main thread with one renderer per trust level.
+ * with the same broadsheet version, config and plugins; the rest on worker threads (cores − 1 of
+ * them, the main thread rendering alongside) when there is enough of it, else in the main thread;
+ * always with one renderer per trust level per thread.
  */
 export async function renderDocuments(
   jobs: readonly RenderJob[],
@@ -62,8 +63,19 @@ export async function renderDocuments(
     results[index] = result;
     if (cache) void cache.set(keys[index]!, result);
   };
+  let renderers: Record<RenderJob['trust'], MarkdownRenderer> | undefined;
+  const renderHere = (job: RenderJob) => {
+    renderers ??= {
+      post: createMarkdownRenderer({
+        trust: 'post',
+        remarkPlugins: options.config.markdown.remarkPlugins,
+        rehypePlugins: options.config.markdown.rehypePlugins,
+      }),
+      comment: createMarkdownRenderer({ trust: 'comment' }),
+    };
+    return renderers[job.trust](job.markdown, { url: job.url });
+  };
   const { size, forced } = workerCount(missing.length, options);
-  let done = false;
   if (size > 0 && options.configFile !== undefined) {
     const outcome = await renderInWorkers(
       missing.map((index) => jobs[index]!),
@@ -73,27 +85,18 @@ export async function renderDocuments(
         size,
         identity: pluginIdentity,
         onResult: (offset, result) => store(missing[offset]!, result),
+        // Chosen by the amount of work, the main thread renders alongside the threads; forced (for
+        // tests), only the threads render.
+        mainRenderer: forced ? undefined : renderHere,
       },
     );
     // Asked for explicitly, a pool that cannot start is an error (a packaging bug must not hide
     // behind the fallback); chosen by the amount of work, the main thread renders instead.
     if ('failed' in outcome && forced) throw new BroadsheetError('worker-failed', outcome.failed);
-    done = 'results' in outcome;
   }
-  if (!done && missing.length > 0) {
-    const renderers = {
-      post: createMarkdownRenderer({
-        trust: 'post',
-        remarkPlugins: options.config.markdown.remarkPlugins,
-        rehypePlugins: options.config.markdown.rehypePlugins,
-      }),
-      comment: createMarkdownRenderer({ trust: 'comment' }),
-    };
-    for (const index of missing) {
-      if (results[index]) continue;
-      const job = jobs[index]!;
-      store(index, await renderers[job.trust](job.markdown, { url: job.url }));
-    }
+  // Whatever is left: everything without a pool, what a pool that could not start did not render.
+  for (const index of missing) {
+    if (!results[index]) store(index, await renderHere(jobs[index]!));
   }
   if (cache) await cache.close();
   return { results: results as RenderResult[], warnings: cache?.warnings ?? [] };
@@ -115,8 +118,9 @@ function workerCount(documents: number, options: RenderStageOptions): { size: nu
   const asked = options.workers ?? parseWorkers(process.env.BROADSHEET_WORKERS);
   if (asked !== undefined) return { size: asked, forced: true };
   if (documents < WORKER_THRESHOLD) return { size: 0, forced: false };
+  // The main thread renders too: one thread fewer than cores.
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  return { size: Math.max(1, Math.min(cores, 8)), forced: false };
+  return { size: Math.max(1, Math.min(cores - 1, 8)), forced: false };
 }
 
 function parseWorkers(value: string | undefined): number | undefined {

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { slug as githubSlug } from 'github-slugger';
 import type { z } from 'zod';
+import { type RenderJob, renderDocuments } from '../cache/render-stage';
 import { loadConfig } from '../config/load-config';
 import { compareDiagnostics, type Diagnostic, hasErrors } from '../diagnostics/diagnostic';
-import { type RenderJob, renderDocuments } from '../cache/render-stage';
 import type { BroadsheetConfig, ResolvedConfig } from '../schema/config';
 import {
   authorSchema,

@@ -12,7 +12,13 @@ import {
 import { jsonText } from './api/json';
 import { paginate } from './api/links';
 import { apiDocumentSchemas } from './api/schema';
-import { commentFeedFiles, feedFiles, postCommentFeedFiles, siteFeedFiles, tagFeedFiles } from './feeds/index';
+import {
+  commentFeedFiles,
+  feedFiles,
+  postCommentFeedFiles,
+  siteFeedFiles,
+  tagFeedFiles,
+} from './feeds/index';
 import { pageFiles } from './pages/index';
 import { homePage, postPage, tagIndexPage, tagPage } from './pages/templates';
 

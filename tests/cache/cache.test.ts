@@ -1,7 +1,8 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildSite } from '../../src/index';
+import { buildSite, loadSite } from '../../src/index';
+import { cli } from '../build/helpers';
 import {
   build,
   cacheEntries,
@@ -99,7 +100,10 @@ export default {
 };
 `;
     await writeText(path.join(root, 'broadsheet.config.ts'), config('dataMark', 'one'));
-    await writeText(path.join(root, 'content/posts/a.md'), '---\ntitle: A\ndate: 2024-01-01\n---\n\nHello.\n');
+    await writeText(
+      path.join(root, 'content/posts/a.md'),
+      '---\ntitle: A\ndate: 2024-01-01\n---\n\nHello.\n',
+    );
     const out = path.join(await temporaryFolder(), 'out');
     const html = async () => readFile(path.join(out, 'posts/a/index.html'), 'utf8');
     await build(root, out);
@@ -115,9 +119,11 @@ export default {
   });
 
   it('a config object passed to loadSite keys the cache by its plugins too', async () => {
-    const { loadSite } = await import('../../src/index');
     const root = path.join(await temporaryFolder(), 'site');
-    await writeText(path.join(root, 'content/posts/a.md'), '---\ntitle: A\ndate: 2024-01-01\n---\n\nHello.\n');
+    await writeText(
+      path.join(root, 'content/posts/a.md'),
+      '---\ntitle: A\ndate: 2024-01-01\n---\n\nHello.\n',
+    );
     const plugin = (value: string) => () => (tree: { children: { type: string; properties?: object }[] }) => {
       for (const node of tree.children) if (node.type === 'element') node.properties = { dataV: value };
     };
@@ -173,7 +179,6 @@ describe('a corrupted cache', () => {
     const out = path.join(await temporaryFolder(), 'out');
     await build(root, out);
     const before = await hashTree(out);
-    const { readdir } = await import('node:fs/promises');
     const cache = process.env.BROADSHEET_CACHE_DIR!;
     const [site] = await readdir(cache);
     const manifest = (await readdir(path.join(cache, site!))).find((name) => name.startsWith('outputs-'))!;
@@ -183,5 +188,18 @@ describe('a corrupted cache', () => {
     if (!result.ok) return;
     expect(result.warnings.map((warning) => warning.code)).toContain('cache-corrupt');
     expect(await hashTree(out)).toEqual(before);
+  });
+});
+
+describe('--no-cache on the command line', () => {
+  it('build and check neither read nor write the cache with --no-cache, and fill it without', async () => {
+    const root = await copyGoldenSite();
+    const check = await cli(['check', '--root', root, '--no-cache'], { cwd: root });
+    expect(check.code).toBe(0);
+    const built = await cli(['build', '--root', root, '--no-cache'], { cwd: root });
+    expect(built.code).toBe(0);
+    expect(await cacheEntries()).toEqual([]);
+    expect((await cli(['check', '--root', root], { cwd: root })).code).toBe(0);
+    expect((await cacheEntries()).length).toBeGreaterThan(0);
   });
 });

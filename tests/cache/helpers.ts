@@ -4,7 +4,14 @@ import { beforeEach } from 'vitest';
 import { buildSite } from '../../src/index';
 import { GOLDEN_NOW, hashTree, listFiles, temporaryFolder } from '../build/helpers';
 
-export { copyGoldenSite, GOLDEN_NOW, hashTree, listFiles, temporaryFolder, writeText } from '../build/helpers';
+export {
+  copyGoldenSite,
+  GOLDEN_NOW,
+  hashTree,
+  listFiles,
+  temporaryFolder,
+  writeText,
+} from '../build/helpers';
 
 /** Each test gets its own cache folder (the default would be under ~/.cache for a temporary root). */
 beforeEach(async () => {

@@ -3,7 +3,9 @@ import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { WORKER_THRESHOLD } from '../../src/cache/render-stage';
 import { loadSite } from '../../src/index';
+import { writeBigSite } from '../build/big-site';
 import { GOLDEN_NOW, goldenRoot, repoRoot } from '../build/helpers';
 import { build, copyGoldenSite, hashTree, temporaryFolder, writeText } from './helpers';
 
@@ -53,6 +55,18 @@ describe('rendering on worker threads', () => {
     await build(goldenRoot, path.join(folder, 'main'), { cache: false, workers: 0 });
     await build(goldenRoot, path.join(folder, 'pool'), { cache: false, workers: 2 });
     expect(await hashTree(path.join(folder, 'pool'))).toEqual(await hashTree(path.join(folder, 'main')));
+  });
+
+  it('renders a site above the threshold on threads and the main thread together, identically', async () => {
+    const root = path.join(await temporaryFolder(), 'site');
+    await writeBigSite(root, WORKER_THRESHOLD + 20);
+    delete process.env.BROADSHEET_WORKERS;
+    const auto = await loadSite({ root, now: GOLDEN_NOW, cache: false });
+    const main = await loadSite({ root, now: GOLDEN_NOW, cache: false, workers: 0 });
+    if (!auto.ok || !main.ok) throw new Error('the big site does not load');
+    expect(auto.site.posts.length).toBeGreaterThanOrEqual(WORKER_THRESHOLD);
+    expect(auto.site.posts.map((post) => post.html)).toEqual(main.site.posts.map((post) => post.html));
+    expect(auto.site.comments.map((c) => c.html)).toEqual(main.site.comments.map((c) => c.html));
   });
 
   it("runs the config's plugins in the workers", async () => {

@@ -19,6 +19,11 @@ export interface RenderPoolOptions {
   identity: string;
   /** Called with each document's render as it arrives. */
   onResult?: (index: number, result: RenderResult) => void;
+  /**
+   * Renders batches in the main thread too, taking them from the same queue as the threads (the
+   * main thread is otherwise idle, and renders from the start while the threads load).
+   */
+  mainRenderer?: (job: RenderJob) => Promise<RenderResult>;
 }
 
 /**
@@ -83,6 +88,27 @@ export async function renderInWorkers(
         };
         worker.postMessage(message);
       };
+      const completed = () => {
+        finished += 1;
+        if (finished === batches.length) settle(() => resolve({ results }));
+      };
+      const mainRenderer = options.mainRenderer;
+      if (mainRenderer) {
+        const mainLane = async () => {
+          while (!settled && nextBatch < batches.length) {
+            const batch = nextBatch++;
+            for (const index of batches[batch]!) {
+              const result = await mainRenderer(jobs[index]!);
+              results[index] = result;
+              options.onResult?.(index, result);
+            }
+            completed();
+            // Let the threads' messages in between batches.
+            await new Promise((next) => setImmediate(next));
+          }
+        };
+        mainLane().catch((error: unknown) => settle(() => reject(error)));
+      }
       for (let n = 0; n < Math.max(1, Math.min(options.size, batches.length)); n++) {
         let worker: Worker;
         try {
@@ -105,7 +131,9 @@ export async function renderInWorkers(
               feed(worker);
               return;
             case 'failed':
-              settle(() => resolve({ failed: `a render worker could not load the config: ${message.reason}` }));
+              settle(() =>
+                resolve({ failed: `a render worker could not load the config: ${message.reason}` }),
+              );
               return;
             case 'error': {
               const error = new Error(message.message);
@@ -120,9 +148,8 @@ export async function renderInWorkers(
                 results[index] = result;
                 options.onResult?.(index, result);
               });
-              finished += 1;
-              if (finished === batches.length) settle(() => resolve({ results }));
-              else feed(worker);
+              completed();
+              feed(worker);
               return;
             }
           }
@@ -131,7 +158,9 @@ export async function renderInWorkers(
           // A worker that dies before it is ready (its file is missing, its import fails) means no
           // pool; one that dies while rendering is a failure of the render.
           settle(() =>
-            ready === 0 ? resolve({ failed: `a render worker failed to start: ${error.message}` }) : reject(error),
+            ready === 0
+              ? resolve({ failed: `a render worker failed to start: ${error.message}` })
+              : reject(error),
           );
         });
         worker.on('exit', (code) => {

@@ -36,7 +36,8 @@ async function start(): Promise<void> {
     if (message.type !== 'render') return;
     try {
       const results: RenderResult[] = [];
-      for (const job of message.jobs) results.push(await renderers[job.trust](job.markdown, { url: job.url }));
+      for (const job of message.jobs)
+        results.push(await renderers[job.trust](job.markdown, { url: job.url }));
       send({ type: 'done', batch: message.batch, results });
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));
