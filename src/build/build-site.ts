@@ -242,7 +242,7 @@ async function swapIn(staging: string, out: string, trash: string | undefined): 
   }
 }
 
-/** Removes the outputs earlier builds moved into the trash (never one this process is moving in). */
+/** Removes the outputs earlier builds moved into the trash (never one this process moves in later). */
 async function emptyTrash(trash: string): Promise<void> {
   const entries = await readdir(trash).catch(() => [] as string[]);
   await Promise.all(

@@ -25,7 +25,7 @@ const IO_CONCURRENCY = 64;
  * const cache = RenderCache.open({ root, folder: await cacheFolder(root), namespace });
  * const key = cache.key('post', url, markdown);
  * const hit = cache.get(key);
- * if (!hit) cache.set(key, await renderPost(markdown, { url }));
+ * if (!hit) cache.set(key, await renderPost(markdown, { url })); // written in the background
  * await cache.close(); // waits for the writes and removes entries this build did not use
  * ```
  */
@@ -33,7 +33,9 @@ export class RenderCache {
   /** `cache-corrupt` warnings found so far. */
   readonly warnings: Diagnostic[] = [];
   private readonly used = new Set<string>();
-  private readonly pending = new Set<Promise<void>>();
+  private readonly queue: ({ key: string; result: RenderResult } | undefined)[] = [];
+  private head = 0;
+  private readonly writers = new Set<Promise<void>>();
   private readonly folders = new Map<string, Promise<unknown>>();
   private writes = 0;
 
@@ -99,13 +101,34 @@ export class RenderCache {
     return keys.map((key) => this.get(key));
   }
 
-  /** Stores a render in the background (a failed write is ignored: the cache is an optimisation). */
-  async set(key: string, result: RenderResult): Promise<void> {
+  /**
+   * Stores a render in the background: queued, and written by at most {@link IO_CONCURRENCY} writers
+   * (a failed write is ignored: the cache is an optimisation). {@link close} waits for the queue.
+   */
+  set(key: string, result: RenderResult): void {
     this.used.add(key);
-    while (this.pending.size >= IO_CONCURRENCY) await Promise.race(this.pending);
-    const write = this.write(key, result).catch(() => {});
-    this.pending.add(write);
-    void write.finally(() => this.pending.delete(write));
+    this.queue.push({ key, result });
+    if (this.writers.size < IO_CONCURRENCY) this.startWriter();
+  }
+
+  private startWriter(): void {
+    const writer = this.drain();
+    this.writers.add(writer);
+    void writer.finally(() => this.writers.delete(writer));
+  }
+
+  private async drain(): Promise<void> {
+    while (this.head < this.queue.length) {
+      const entry = this.queue[this.head]!;
+      this.queue[this.head] = undefined;
+      this.head += 1;
+      // Drop the written part now and then (shift() would copy the whole array each time).
+      if (this.head > 4096 && this.head * 2 > this.queue.length) {
+        this.queue.splice(0, this.head);
+        this.head = 0;
+      }
+      await this.write(entry.key, entry.result).catch(() => {});
+    }
   }
 
   private async write(key: string, result: RenderResult): Promise<void> {
@@ -129,7 +152,12 @@ export class RenderCache {
    * So the cache holds about one entry per document.
    */
   async close(): Promise<void> {
-    await Promise.all([...this.pending]);
+    for (;;) {
+      // A render queued just as the last writers were leaving has no writer yet.
+      if (this.writers.size === 0 && this.head < this.queue.length) this.startWriter();
+      if (this.writers.size === 0) break;
+      await Promise.all([...this.writers]);
+    }
     const layout = path.dirname(this.folder);
     const namespaces = await readdir(layout).catch(() => [] as string[]);
     await Promise.all(

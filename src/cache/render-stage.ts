@@ -19,7 +19,7 @@ export type { RenderJob } from '../build/workers/protocol';
  * the bundle and the config) costs about as much as rendering this many documents. Measured by
  * `npm run bench` (section `threshold`); see docs/decisions/performance.md.
  */
-export const WORKER_THRESHOLD = 150;
+export const WORKER_THRESHOLD = 400;
 
 /** Options of {@link renderDocuments}. */
 export interface RenderStageOptions {
@@ -61,7 +61,7 @@ export async function renderDocuments(
 
   const store = (index: number, result: RenderResult) => {
     results[index] = result;
-    if (cache) void cache.set(keys[index]!, result);
+    cache?.set(keys[index]!, result);
   };
   let renderers: Record<RenderJob['trust'], MarkdownRenderer> | undefined;
   const renderHere = (job: RenderJob) => {
