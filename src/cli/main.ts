@@ -10,8 +10,8 @@ import { UsageError } from './usage';
 const HELP = `broadsheet ${VERSION}: markdown posts and comments to HTML, a JSON API and feeds
 
 Usage:
-  broadsheet build [--root DIR] [--out DIR] [--config FILE] [--future] [--format text|json]
-  broadsheet check [--root DIR] [--config FILE] [--format text|json]
+  broadsheet build [--root DIR] [--out DIR] [--config FILE] [--future] [--format text|json] [--no-cache]
+  broadsheet check [--root DIR] [--config FILE] [--format text|json] [--no-cache]
   broadsheet new post "Title" [--root DIR]
   broadsheet init [DIR]
   broadsheet --help | --version
