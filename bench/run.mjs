@@ -27,7 +27,7 @@ import {
 import { generateSite, postCount } from './generate.mjs';
 
 /** The measured sections, in order; each is `bench/sections/<name>.mjs`. */
-export const SECTIONS = ['load', 'render', 'threshold'];
+export const SECTIONS = ['load', 'render', 'feeds', 'threshold'];
 
 /** Hugo's cold time on 4000 posts as issue 7 measured it, for when Hugo is not installed. */
 const ISSUE_HUGO_SECONDS = 9.5;
