@@ -21,6 +21,13 @@ import { readContentFiles, type SourceFile } from './files';
 import { decodeText, type ParsedFile, parseFrontMatterFile, parseYamlFile } from './parse';
 import { validateData } from './validate';
 
+/**
+ * The longest comment body accepted. Visitors' text is untrusted, and the markdown parser slows down
+ * sharply on some crafted inputs (tens of thousands of nested brackets), so an approved comment
+ * could otherwise stall every build. WordPress's own limit is 65,525 characters.
+ */
+const MAX_COMMENT_CHARACTERS = 20_000;
+
 /** Options of {@link loadSite}. */
 export interface LoadSiteOptions<
   TPost extends z.ZodType = PostSchema,
@@ -182,6 +189,16 @@ export async function loadSite<
         'invalid-comment-id',
         `comment id "${source.id}" must be letters, digits, "-" and "_"`,
       );
+      continue;
+    }
+    if (parsed.body.length > MAX_COMMENT_CHARACTERS) {
+      report(
+        parsed,
+        [],
+        'comment-too-long',
+        `the comment is ${parsed.body.length} characters long; the limit is ${MAX_COMMENT_CHARACTERS}`,
+      );
+      invalidComments.add(`${source.postSlug}/${source.id}`);
       continue;
     }
     const { data, diagnostics: problems } = validateData(parsed, configResult.loaded.commentSchema);

@@ -7,6 +7,22 @@ import { lines, loadFixture, NOW, temporarySite } from './helpers';
 const VALID_POST = '---\ntitle: Fine\ndate: 2020-01-01\n---\n\nFine.\n';
 
 describe('hostile files become diagnostics, never exceptions', () => {
+  it('a comment too long to be a comment (crafted to stall the markdown parser) is refused', async () => {
+    const comment = (body: string) => `---\nauthor: Visitor\ndate: 2020-01-02T00:00:00Z\n---\n${body}`;
+    const root = await temporarySite({
+      'content/posts/fine.md': VALID_POST,
+      'content/comments/fine/brackets.md': comment(`${'['.repeat(15_000)}${']'.repeat(15_000)}\n`),
+      'content/comments/fine/long-but-fine.md': comment(`${'word '.repeat(3_999)}\n`),
+      'content/comments/fine/reply.md': `---\nauthor: B\ndate: 2020-01-03T00:00:00Z\nparent: brackets\n---\nHi\n`,
+    });
+    const result = await loadSite({ root, now: NOW });
+    expect(lines(result)).toMatchInlineSnapshot(`
+      [
+        "content/comments/fine/brackets.md:1:1: error comment-too-long: the comment is 30001 characters long; the limit is 20000",
+      ]
+    `);
+  });
+
   it('malformed YAML points at the line of the fault', async () => {
     const result = await loadFixture('load-malformed-yaml');
     expect(result.ok).toBe(false);
