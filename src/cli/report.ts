@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import { formatDiagnostic, formatDiagnosticsJson, formatGithubAnnotation } from '../diagnostics/format';
-import type { CliIo } from './io';
+import { type CliIo, EXIT } from './io';
 
 /** Output format of `check` and `build`. */
 export type ReportFormat = 'text' | 'json';
@@ -14,15 +14,25 @@ export type ReportFormat = 'text' | 'json';
 export function reportDiagnostics(io: CliIo, diagnostics: readonly Diagnostic[], format: ReportFormat): void {
   if (format === 'json') io.stdout(formatDiagnosticsJson(diagnostics));
   else for (const diagnostic of diagnostics) io.stderr(`${formatDiagnostic(diagnostic)}\n`);
-  if (io.env.GITHUB_ACTIONS === 'true') {
-    const write = format === 'json' ? io.stderr : io.stdout;
-    for (const diagnostic of diagnostics) write(`${formatGithubAnnotation(diagnostic)}\n`);
-  }
+  reportAnnotations(io, diagnostics, format);
 }
 
-/** Whether diagnostics come from the configuration (exit code 2) rather than the content (1). */
-export function isConfigProblem(diagnostics: readonly Diagnostic[]): boolean {
-  return diagnostics.some(
+/** The GitHub Actions half of {@link reportDiagnostics}, for commands that print their own JSON. */
+export function reportAnnotations(io: CliIo, diagnostics: readonly Diagnostic[], format: ReportFormat): void {
+  if (io.env.GITHUB_ACTIONS !== 'true') return;
+  const write = format === 'json' ? io.stderr : io.stdout;
+  for (const diagnostic of diagnostics) write(`${formatGithubAnnotation(diagnostic)}\n`);
+}
+
+/** The exit code of a failed load or build: 2 when the configuration is at fault, else 1. */
+export function failureExitCode(diagnostics: readonly Diagnostic[]): number {
+  const configProblem = diagnostics.some(
     (diagnostic) => diagnostic.severity === 'error' && diagnostic.code.startsWith('config-'),
   );
+  return configProblem ? EXIT.usageError : EXIT.contentError;
+}
+
+/** `1 post`, `2 posts`: a count with its noun, for summary lines. */
+export function countOf(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

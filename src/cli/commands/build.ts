@@ -2,10 +2,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { type BuildProgress, buildSite } from '../../build/build-site';
 import type { Diagnostic } from '../../diagnostics/diagnostic';
-import { formatGithubAnnotation } from '../../diagnostics/format';
 import { type CliIo, EXIT } from '../io';
-import { isConfigProblem, type ReportFormat, reportDiagnostics } from '../report';
-import { parseFormat } from '../usage';
+import { countOf, failureExitCode, type ReportFormat, reportAnnotations, reportDiagnostics } from '../report';
+import { parseFormat, siteOptions } from '../usage';
 
 /** What `broadsheet build --format json` prints on stdout. */
 export interface BuildJsonReport {
@@ -27,14 +26,7 @@ export interface BuildJsonReport {
 export async function buildCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: {
-      root: { type: 'string' },
-      out: { type: 'string' },
-      config: { type: 'string' },
-      future: { type: 'boolean' },
-      format: { type: 'string' },
-      'no-cache': { type: 'boolean' },
-    },
+    options: { ...siteOptions, out: { type: 'string' }, future: { type: 'boolean' } },
     strict: true,
     allowPositionals: false,
   });
@@ -57,18 +49,15 @@ export async function buildCommand(args: string[], io: CliIo): Promise<number> {
       ? { ok: true, posts: result.posts, comments: result.comments, files: result.files, diagnostics }
       : { ok: false, posts: 0, comments: 0, files: 0, diagnostics };
     io.stdout(`${JSON.stringify(report, null, 2)}\n`);
-    // stdout carries the JSON alone; the runner reads workflow commands on stderr too.
-    if (io.env.GITHUB_ACTIONS === 'true') {
-      for (const diagnostic of diagnostics) io.stderr(`${formatGithubAnnotation(diagnostic)}\n`);
-    }
+    reportAnnotations(io, diagnostics, 'json');
   } else {
     reportDiagnostics(io, diagnostics, 'text');
   }
-  if (!result.ok) return isConfigProblem(result.diagnostics) ? EXIT.usageError : EXIT.contentError;
+  if (!result.ok) return failureExitCode(result.diagnostics);
   if (format === 'text') {
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
     io.stderr(
-      `built ${count(result.posts, 'post')}, ${count(result.comments, 'comment')}, ${count(result.files, 'file')} in ${seconds}s\n`,
+      `built ${countOf(result.posts, 'post')}, ${countOf(result.comments, 'comment')}, ${countOf(result.files, 'file')} in ${seconds}s\n`,
     );
   }
   return EXIT.ok;
@@ -107,8 +96,4 @@ function describe(progress: BuildProgress): string {
     case 'swap':
       return 'replacing the previous output…';
   }
-}
-
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -2,8 +2,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadSite } from '../../load/load-site';
 import { type CliIo, EXIT } from '../io';
-import { isConfigProblem, type ReportFormat, reportDiagnostics } from '../report';
-import { parseFormat } from '../usage';
+import { countOf, failureExitCode, type ReportFormat, reportDiagnostics } from '../report';
+import { parseFormat, siteOptions } from '../usage';
 
 /**
  * `broadsheet check [--root DIR] [--config FILE] [--format text|json] [--no-cache]`: validates
@@ -14,12 +14,7 @@ import { parseFormat } from '../usage';
 export async function checkCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: {
-      root: { type: 'string' },
-      config: { type: 'string' },
-      format: { type: 'string' },
-      'no-cache': { type: 'boolean' },
-    },
+    options: siteOptions,
     strict: true,
     allowPositionals: false,
   });
@@ -33,18 +28,14 @@ export async function checkCommand(args: string[], io: CliIo): Promise<number> {
   });
   if (!result.ok) {
     reportDiagnostics(io, result.diagnostics, format);
-    return isConfigProblem(result.diagnostics) ? EXIT.usageError : EXIT.contentError;
+    return failureExitCode(result.diagnostics);
   }
   reportDiagnostics(io, result.warnings, format);
   if (format === 'text') {
     const comments = result.site.posts.reduce((sum, post) => sum + post.comments.length, 0);
     io.stderr(
-      `checked ${count(result.site.posts.length, 'post')} and ${count(comments, 'comment')} to publish: no errors, ${count(result.warnings.length, 'warning')}\n`,
+      `checked ${countOf(result.site.posts.length, 'post')} and ${countOf(comments, 'comment')} to publish: no errors, ${countOf(result.warnings.length, 'warning')}\n`,
     );
   }
   return EXIT.ok;
-}
-
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
