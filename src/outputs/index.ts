@@ -1,26 +1,10 @@
-import { z } from 'zod';
-import { pageFile, paths } from '../site/paths';
 import type { OutputFile, Site } from '../site/types';
-import {
-  apiFiles,
-  apiPostDocument,
-  apiPostListDocuments,
-  apiSiteDocument,
-  apiTagDocument,
-  apiTagListDocument,
-} from './api/index';
-import { jsonText } from './api/json';
-import { paginate } from './api/links';
-import { apiDocumentSchemas } from './api/schema';
-import {
-  commentFeedFiles,
-  feedFiles,
-  postCommentFeedFiles,
-  siteFeedFiles,
-  tagFeedFiles,
-} from './feeds/index';
-import { pageFiles } from './pages/index';
-import { homePage, postPage, tagIndexPage, tagPage } from './pages/templates';
+import { apiPlan } from './api/index';
+import { feedPlan } from './feeds/index';
+import { pagePlan } from './pages/index';
+import { filesOf, type OutputGroup } from './plan';
+
+export type { OutputGroup } from './plan';
 
 /**
  * Every output file of a site: pages, the JSON API and the feeds. Pure: no I/O, no clock.
@@ -32,18 +16,7 @@ import { homePage, postPage, tagIndexPage, tagPage } from './pages/templates';
  * ```
  */
 export function siteFiles(site: Site): OutputFile[] {
-  return [...pageFiles(site), ...apiFiles(site), ...feedFiles(site)].sort((a, b) =>
-    a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
-  );
-}
-
-/**
- * Some output files whose paths are known before their contents are made: `make()` returns files
- * with exactly `paths`, in that order. See {@link siteFilePlan}.
- */
-export interface OutputGroup {
-  paths: string[];
-  make(): OutputFile[];
+  return filesOf(siteFilePlan(site)).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 /**
@@ -60,49 +33,7 @@ export interface OutputGroup {
  * ```
  */
 export function siteFilePlan(site: Site): OutputGroup[] {
-  const groups: OutputGroup[] = [];
-  const one = (path: string, contents: () => string) =>
-    groups.push({ paths: [path], make: () => [{ path, contents: contents() }] });
-  const feeds = (folder: string, make: () => OutputFile[]) =>
-    groups.push({
-      paths: [paths.feedFiles.rss, paths.feedFiles.atom, paths.feedFiles.json].map((name) => folder + name),
-      make,
-    });
-
-  // Pages (as pageFiles).
-  for (const page of paginate(site.posts, site.config.postsPerPage)) {
-    one(pageFile(paths.home(page.number)), () => homePage(site, page));
-  }
-  for (const post of site.posts) one(pageFile(paths.post(post.slug)), () => postPage(site, post));
-  one(pageFile(paths.tagIndex()), () => tagIndexPage(site));
-  for (const tag of site.tags) one(pageFile(paths.tag(tag.slug)), () => tagPage(site, tag));
-
-  // The JSON API (as apiFiles).
-  one(paths.api.site(), () => jsonText(apiSiteDocument(site)));
-  const listPages = paginate(site.posts, site.config.postsPerPage).length;
-  groups.push({
-    paths: Array.from({ length: listPages }, (_, index) => paths.api.posts(index + 1)),
-    make: () =>
-      apiPostListDocuments(site).map((page) => ({
-        path: paths.api.posts(page.meta.pagination.page),
-        contents: jsonText(page),
-      })),
-  });
-  for (const post of site.posts) one(paths.api.post(post.slug), () => jsonText(apiPostDocument(site, post)));
-  one(paths.api.tags(), () => jsonText(apiTagListDocument(site)));
-  for (const tag of site.tags) one(paths.api.tag(tag.slug), () => jsonText(apiTagDocument(site, tag)));
-  for (const [name, schema] of Object.entries(apiDocumentSchemas)) {
-    one(paths.api.schema(name), () => jsonText(z.toJSONSchema(schema, { io: 'input' })));
-  }
-
-  // Feeds (as feedFiles).
-  feeds(paths.feeds.site(), () => siteFeedFiles(site));
-  for (const tag of site.tags) feeds(paths.feeds.tag(tag.slug), () => tagFeedFiles(site, tag));
-  feeds(paths.feeds.comments(), () => commentFeedFiles(site));
-  for (const post of site.posts) {
-    feeds(paths.feeds.postComments(post.slug), () => postCommentFeedFiles(site, post));
-  }
-  return groups;
+  return [...pagePlan(site), ...apiPlan(site), ...feedPlan(site)];
 }
 
 /**

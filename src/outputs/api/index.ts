@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { absoluteUrl, paths } from '../../site/paths';
 import type { Author, Comment, OutputFile, Post, Site, Tag, TagRef } from '../../site/types';
+import { filesOf, type OutputGroup, singleFile } from '../plan';
 import { jsonText, toJsonValue } from './json';
 import { feedLinks, httpUrl, normalizeUrl, paginate } from './links';
 import {
@@ -31,21 +32,32 @@ import {
  * ```
  */
 export function apiFiles(site: Site): OutputFile[] {
-  const files: OutputFile[] = [{ path: paths.api.site(), contents: jsonText(apiSiteDocument(site)) }];
-  for (const page of apiPostListDocuments(site)) {
-    files.push({ path: paths.api.posts(page.meta.pagination.page), contents: jsonText(page) });
-  }
+  return filesOf(apiPlan(site));
+}
+
+/** The documents of {@link apiFiles} as a plan: every path up front, each document made when asked. */
+export function apiPlan(site: Site): OutputGroup[] {
+  const plan = [singleFile(paths.api.site(), () => jsonText(apiSiteDocument(site)))];
+  const listPages = paginate(site.posts, site.config.postsPerPage).length;
+  plan.push({
+    paths: Array.from({ length: listPages }, (_, index) => paths.api.posts(index + 1)),
+    make: () =>
+      apiPostListDocuments(site).map((page) => ({
+        path: paths.api.posts(page.meta.pagination.page),
+        contents: jsonText(page),
+      })),
+  });
   for (const post of site.posts) {
-    files.push({ path: paths.api.post(post.slug), contents: jsonText(apiPostDocument(site, post)) });
+    plan.push(singleFile(paths.api.post(post.slug), () => jsonText(apiPostDocument(site, post))));
   }
-  files.push({ path: paths.api.tags(), contents: jsonText(apiTagListDocument(site)) });
+  plan.push(singleFile(paths.api.tags(), () => jsonText(apiTagListDocument(site))));
   for (const tag of site.tags) {
-    files.push({ path: paths.api.tag(tag.slug), contents: jsonText(apiTagDocument(site, tag)) });
+    plan.push(singleFile(paths.api.tag(tag.slug), () => jsonText(apiTagDocument(site, tag))));
   }
   for (const [name, schema] of Object.entries(apiDocumentSchemas)) {
-    files.push({ path: paths.api.schema(name), contents: jsonText(z.toJSONSchema(schema, { io: 'input' })) });
+    plan.push(singleFile(paths.api.schema(name), () => jsonText(z.toJSONSchema(schema, { io: 'input' }))));
   }
-  return files;
+  return plan;
 }
 
 /** `api/site.json`: the site settings as written (not HTML-escaped), its feeds and counts. */

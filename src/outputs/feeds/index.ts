@@ -1,5 +1,6 @@
 import { paths } from '../../site/paths';
 import type { OutputFile, Post, Site, Tag } from '../../site/types';
+import { filesOf, type OutputGroup } from '../plan';
 import { renderAtom } from './atom';
 import { renderJsonFeed } from './json-feed';
 import { commentsFeed, type FeedDocument, postCommentsFeed, siteFeed, tagFeed } from './model';
@@ -66,10 +67,21 @@ export function postCommentFeedFiles(site: Site, post: Post): OutputFile[] {
  * ```
  */
 export function feedFiles(site: Site): OutputFile[] {
+  return filesOf(feedPlan(site));
+}
+
+/** The feeds of {@link feedFiles} as a plan: one group per feed folder, its three formats. */
+export function feedPlan(site: Site): OutputGroup[] {
+  const folder = (path: string, make: () => OutputFile[]): OutputGroup => ({
+    paths: [paths.feedFiles.rss, paths.feedFiles.atom, paths.feedFiles.json].map((name) => path + name),
+    make,
+  });
   return [
-    ...siteFeedFiles(site),
-    ...site.tags.flatMap((tag) => tagFeedFiles(site, tag)),
-    ...commentFeedFiles(site),
-    ...site.posts.flatMap((post) => postCommentFeedFiles(site, post)),
+    folder(paths.feeds.site(), () => siteFeedFiles(site)),
+    ...site.tags.map((tag) => folder(paths.feeds.tag(tag.slug), () => tagFeedFiles(site, tag))),
+    folder(paths.feeds.comments(), () => commentFeedFiles(site)),
+    ...site.posts.map((post) =>
+      folder(paths.feeds.postComments(post.slug), () => postCommentFeedFiles(site, post)),
+    ),
   ];
 }

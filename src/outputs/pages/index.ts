@@ -1,6 +1,7 @@
 import { pageFile, paths } from '../../site/paths';
 import type { OutputFile, Site } from '../../site/types';
 import { paginate } from '../api/links';
+import { filesOf, type OutputGroup, singleFile } from '../plan';
 import { homePage, postPage, tagIndexPage, tagPage } from './templates';
 
 /**
@@ -16,14 +17,17 @@ import { homePage, postPage, tagIndexPage, tagPage } from './templates';
  * ```
  */
 export function pageFiles(site: Site): OutputFile[] {
-  const files: OutputFile[] = paginate(site.posts, site.config.postsPerPage).map((page) => ({
-    path: pageFile(paths.home(page.number)),
-    contents: homePage(site, page),
-  }));
+  return filesOf(pagePlan(site));
+}
+
+/** The pages of {@link pageFiles} as a plan: every path up front, each page made when asked. */
+export function pagePlan(site: Site): OutputGroup[] {
+  const plan = paginate(site.posts, site.config.postsPerPage).map((page) =>
+    singleFile(pageFile(paths.home(page.number)), () => homePage(site, page)),
+  );
   for (const post of site.posts)
-    files.push({ path: pageFile(paths.post(post.slug)), contents: postPage(site, post) });
-  files.push({ path: pageFile(paths.tagIndex()), contents: tagIndexPage(site) });
-  for (const tag of site.tags)
-    files.push({ path: pageFile(paths.tag(tag.slug)), contents: tagPage(site, tag) });
-  return files;
+    plan.push(singleFile(pageFile(paths.post(post.slug)), () => postPage(site, post)));
+  plan.push(singleFile(pageFile(paths.tagIndex()), () => tagIndexPage(site)));
+  for (const tag of site.tags) plan.push(singleFile(pageFile(paths.tag(tag.slug)), () => tagPage(site, tag)));
+  return plan;
 }
