@@ -16,7 +16,8 @@ import {
 } from '../schema/content';
 import { datePartsToInstant, parseDateParts } from '../schema/dates';
 import { isHttpUrl } from '../schema/urls';
-import type { Author, Comment, Post, Site, Tag, TagRef } from '../site/types';
+import { assembleSite, compareNewestFirst, compareText } from '../site/assemble';
+import type { Author, Comment, Post, Site, TagRef } from '../site/types';
 import { readContentFiles, type SourceFile } from './files';
 import { decodeText, type ParsedFile, parseFrontMatterFile, parseYamlFile } from './parse';
 import { validateData } from './validate';
@@ -442,12 +443,6 @@ function withLazyPositions(parsed: ParsedFile, text: string): ParsedFile {
   };
 }
 
-function compareNewestFirst(a: { date: Date; slug: string }, b: { date: Date; slug: string }): number {
-  const difference = b.date.getTime() - a.date.getTime();
-  if (difference !== 0) return difference;
-  return a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0;
-}
-
 /** A visitor's name as plain text: tags stripped as WordPress does, white space collapsed. */
 function plainName(name: string): string {
   return name
@@ -504,37 +499,7 @@ async function renderSite(
       data: post.data,
     });
   }
-  const tagsBySlug = new Map<string, Tag>();
-  for (const post of posts) {
-    for (const ref of post.tags) {
-      let tag = tagsBySlug.get(ref.slug);
-      if (!tag) {
-        tag = { ...ref, posts: [] };
-        tagsBySlug.set(ref.slug, tag);
-      }
-      tag.posts.push(post);
-    }
-  }
-  const tags = [...tagsBySlug.values()].sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
-  const comments = posts
-    .flatMap((post) => post.comments)
-    .sort(
-      (a, b) =>
-        b.date.getTime() - a.date.getTime() || compareText(a.postSlug, b.postSlug) || compareText(a.id, b.id),
-    );
-  const site: Site = {
-    config,
-    url: config.site.url,
-    posts,
-    tags,
-    authors: [...profiles].sort((a, b) => compareText(a.id, b.id)),
-    comments,
-  };
-  return { site, warnings };
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  return { site: assembleSite(config, posts, profiles), warnings };
 }
 
 /** A post's approved comments, oldest first, each with its published parent and depth. */

@@ -2,7 +2,8 @@
 // string in any field. The fixture tests go through loadSite on real files instead.
 import type { ResolvedConfig } from '../../src/schema/config';
 import type { CommentFrontMatter, PostFrontMatter } from '../../src/schema/content';
-import type { Author, Comment, Post, Site, Tag } from '../../src/site/types';
+import { assembleSite } from '../../src/site/assemble';
+import type { Author, Comment, Post, Site } from '../../src/site/types';
 
 export interface CommentSpec {
   name: string;
@@ -125,28 +126,5 @@ export function buildSite(spec: SiteSpec): Site {
       data: { title: postSpec.title, date: date.toISOString() } as PostFrontMatter,
     };
   });
-  posts.sort((a, b) => b.date.getTime() - a.date.getTime() || (a.slug < b.slug ? -1 : 1));
-  const tagsBySlug = new Map<string, Tag>();
-  for (const post of posts) {
-    for (const ref of post.tags) {
-      const tag = tagsBySlug.get(ref.slug) ?? { ...ref, posts: [] };
-      tag.posts.push(post);
-      tagsBySlug.set(ref.slug, tag);
-    }
-  }
-  const comments = posts
-    .flatMap((post) => post.comments)
-    .sort(
-      (a, b) =>
-        b.date.getTime() - a.date.getTime() ||
-        (a.postSlug < b.postSlug ? -1 : a.postSlug > b.postSlug ? 1 : a.id < b.id ? -1 : 1),
-    );
-  return {
-    config,
-    url,
-    posts,
-    tags: [...tagsBySlug.values()].sort((a, b) => (a.slug < b.slug ? -1 : 1)),
-    authors: [],
-    comments,
-  };
+  return assembleSite(config, posts, []);
 }

@@ -1,8 +1,9 @@
 import { slug as githubSlug } from 'github-slugger';
 import { renderMarkdown } from '../../src/render/render-markdown';
 import { configSchema, type ResolvedConfig } from '../../src/schema/config';
+import { assembleSite } from '../../src/site/assemble';
 import { absoluteUrl, paths } from '../../src/site/paths';
-import type { Comment, Post, Site, Tag, TagRef } from '../../src/site/types';
+import type { Comment, Post, Site, TagRef } from '../../src/site/types';
 
 /** A comment of a hand-made site; `parent` is the index of an earlier comment of the same post. */
 export interface CommentSpec {
@@ -103,21 +104,5 @@ export async function buildSite(spec: SiteSpec): Promise<Site> {
       data: { title: postSpec.title, date: date.toISOString().slice(0, 10), ...postSpec.data },
     });
   }
-  posts.reverse();
-  const tagsBySlug = new Map<string, Tag>();
-  for (const post of posts) {
-    for (const ref of post.tags) {
-      const tag = tagsBySlug.get(ref.slug) ?? { ...ref, posts: [] };
-      tag.posts.push(post);
-      tagsBySlug.set(ref.slug, tag);
-    }
-  }
-  return {
-    config,
-    url: siteUrl,
-    posts,
-    tags: [...tagsBySlug.values()].sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0)),
-    authors: [],
-    comments: posts.flatMap((post) => post.comments).sort((a, b) => b.date.getTime() - a.date.getTime()),
-  };
+  return assembleSite({ ...config, site: { ...config.site, url: siteUrl } }, posts, []);
 }
