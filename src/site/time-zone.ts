@@ -10,8 +10,49 @@ export interface WallClock {
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
+/** Zones that are UTC at every instant, read without ICU (`formatToParts` costs ~20 µs a call). */
+const UTC_ZONES = new Set([
+  'UTC',
+  'Etc/UTC',
+  'Etc/GMT',
+  'GMT',
+  'Etc/Universal',
+  'Etc/Zulu',
+  'Universal',
+  'Zulu',
+]);
+
+/**
+ * Clocks already read, by zone and instant: a site shows each post's date on several pages.
+ * Emptied when it grows past {@link MEMO_LIMIT}, so memory stays bounded on very large sites.
+ */
+const memo = new Map<string, WallClock>();
+const MEMO_LIMIT = 50_000;
+
 /** What a clock in the IANA `timeZone` shows at `instant` (milliseconds are dropped). */
 export function wallClockAt(instant: Date | number, timeZone: string): WallClock {
+  const time = typeof instant === 'number' ? instant : instant.getTime();
+  if (UTC_ZONES.has(timeZone) && Number.isFinite(time)) {
+    const date = new Date(time);
+    return {
+      year: date.getUTCFullYear(),
+      month: date.getUTCMonth() + 1,
+      day: date.getUTCDate(),
+      hour: date.getUTCHours(),
+      minute: date.getUTCMinutes(),
+      second: date.getUTCSeconds(),
+    };
+  }
+  const key = `${timeZone}\u0000${time}`;
+  const known = memo.get(key);
+  if (known) return { ...known };
+  const clock = readClock(time, timeZone);
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(key, clock);
+  return { ...clock };
+}
+
+function readClock(instant: number, timeZone: string): WallClock {
   let formatter = formatters.get(timeZone);
   if (!formatter) {
     // Digits only: no month names or locale punctuation, which change between ICU versions.

@@ -9,6 +9,8 @@
  * With the `u` flag a lone surrogate is one code point and falls outside every allowed range.
  */
 const NOT_XML_CHARACTER = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+/** Text without these (most text) has no character to drop: the `u`-flag scan above is skipped. */
+const MAY_NEED_DROPPING = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD]/;
 
 /** Characters that change meaning inside XML character data (`>` too, so that `]]>` never appears). */
 const TEXT_SPECIAL = /[&<>\r]/g;
@@ -35,7 +37,7 @@ const REFERENCES: Record<string, string> = {
  * ```
  */
 export function xmlCharacters(text: string): string {
-  return text.replace(NOT_XML_CHARACTER, '');
+  return MAY_NEED_DROPPING.test(text) ? text.replace(NOT_XML_CHARACTER, '') : text;
 }
 
 /**

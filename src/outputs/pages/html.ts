@@ -10,6 +10,8 @@
  */
 const UNCARRIABLE =
   /[\u0000-\u0008\u000B\u000E-\u001F\u007F-\u009F\uFDD0-\uFDEF\uFFFE\uFFFF]|[\uD83F\uD87F\uD8BF\uD8FF\uD93F\uD97F\uD9BF\uD9FF\uDA3F\uDA7F\uDABF\uDAFF\uDB3F\uDB7F\uDBBF\uDBFF][\uDFFE\uDFFF]/g;
+/** Any character {@link htmlSafeText} may change: most text has none and is returned as it is. */
+const MAY_CHANGE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\uD800-\uDFFF\uFDD0-\uFDEF\uFFFE\uFFFF]/;
 /** A surrogate that is not half of a pair. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const ESCAPED: Record<string, string> = {
@@ -31,6 +33,7 @@ const ESCAPED: Record<string, string> = {
  * ```
  */
 export function htmlSafeText(text: string): string {
+  if (!MAY_CHANGE.test(text)) return text;
   return text.replace(LONE_SURROGATE, '\uFFFD').replace(/\r\n?/g, '\n').replace(UNCARRIABLE, '');
 }
 
