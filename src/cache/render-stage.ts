@@ -54,6 +54,21 @@ export async function renderDocuments(
 ): Promise<RenderStageResult> {
   const pluginIdentity = contentHash(stableIdentity(options.config.markdown));
   const cache = options.cache === false ? undefined : await openCache(options, pluginIdentity);
+  try {
+    const results = await render(jobs, options, pluginIdentity, cache);
+    return { results, warnings: cache?.warnings ?? [] };
+  } finally {
+    // Waits for the writes and saves the index, even when rendering failed (what was rendered is kept).
+    await cache?.close();
+  }
+}
+
+async function render(
+  jobs: readonly RenderJob[],
+  options: RenderStageOptions,
+  pluginIdentity: string,
+  cache: RenderCache | undefined,
+): Promise<RenderResult[]> {
   const keys = cache ? jobs.map((job) => cache.key(job.trust, job.url, job.markdown)) : [];
   const results: (RenderResult | undefined)[] = cache ? cache.getMany(keys) : new Array(jobs.length);
   const missing: number[] = [];
@@ -98,8 +113,7 @@ export async function renderDocuments(
   for (const index of missing) {
     if (!results[index]) store(index, await renderHere(jobs[index]!));
   }
-  if (cache) await cache.close();
-  return { results: results as RenderResult[], warnings: cache?.warnings ?? [] };
+  return results as RenderResult[];
 }
 
 async function openCache(options: RenderStageOptions, pluginIdentity: string): Promise<RenderCache> {

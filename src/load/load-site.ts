@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { slug as githubSlug } from 'github-slugger';
 import type { z } from 'zod';
+import { type CachedFrontMatter, FrontMatterCache } from '../cache/front-matter-cache';
+import { cacheFolder } from '../cache/location';
 import { type RenderJob, renderDocuments } from '../cache/render-stage';
 import { loadConfig } from '../config/load-config';
 import { compareDiagnostics, type Diagnostic, hasErrors } from '../diagnostics/diagnostic';
@@ -19,7 +21,14 @@ import { isHttpUrl } from '../schema/urls';
 import { assembleSite, compareNewestFirst, compareText } from '../site/assemble';
 import type { Author, Comment, Post, Site, TagRef } from '../site/types';
 import { readContentFiles, type SourceFile } from './files';
-import { decodeText, type ParsedFile, parseFrontMatterFile, parseYamlFile } from './parse';
+import {
+  decodeText,
+  decodeUtf8,
+  type ParsedFile,
+  parseFrontMatterFile,
+  parserIdentity,
+  parseYamlFile,
+} from './parse';
 import { validateData } from './validate';
 
 /**
@@ -45,8 +54,9 @@ export interface LoadSiteOptions<
   /** Publish posts dated after `now` (overrides the config's `future`). */
   future?: boolean;
   /**
-   * Keep rendered posts and comments in `<root>/.broadsheet-cache/`, keyed by a hash of their
-   * markdown, URL, the config, the plugin lists and broadsheet's version (default `true`).
+   * Use the persistent cache (default `true`): rendered posts and comments, keyed by a hash of their
+   * markdown, URL, the config, the plugin lists and broadsheet's version, and parsed front matter,
+   * keyed by a hash of each file's bytes. It lives outside the root (docs/decisions/cache.md).
    */
   cache?: boolean;
   /**
@@ -116,6 +126,16 @@ export async function loadSite<
 
   const { files, diagnostics } = await readContentFiles(root, config.content);
   diagnostics.push(...configResult.loaded.warnings);
+  // Parsed front matter from the cache, by each file's bytes (author profiles are few: always parsed).
+  const frontMatter =
+    options.cache === false
+      ? undefined
+      : await FrontMatterCache.open({ root, folder: await cacheFolder(root), parser: parserIdentity() });
+  const frontMatterKeys = frontMatter
+    ? files.map((source) => (source.kind === 'author' ? undefined : frontMatter.key(source.bytes)))
+    : [];
+  const cachedFrontMatter = frontMatter ? frontMatter.getMany(frontMatterKeys) : [];
+  if (frontMatter) diagnostics.push(...frontMatter.warnings);
   const report = (
     parsed: ParsedFile,
     at: readonly PropertyKey[],
@@ -140,8 +160,13 @@ export async function loadSite<
   const slugsOfInvalidPosts = new Set<string>();
   // Comments that failed validation, as `<post-slug>/<id>`: replies to them are not reported again.
   const invalidComments = new Set<string>();
-  for (const source of files) {
-    const parsed = parseSource(source, diagnostics);
+  for (const [index, source] of files.entries()) {
+    const parsed = parseSource(
+      source,
+      diagnostics,
+      frontMatter && { store: frontMatter, key: frontMatterKeys[index], hit: cachedFrontMatter[index] },
+    );
+    cachedFrontMatter[index] = undefined;
     if (!parsed) continue;
     if (source.kind === 'author') {
       const { data, diagnostics: problems } = validateData(parsed, authorSchema);
@@ -221,6 +246,9 @@ export async function loadSite<
 
   // The files' bytes are parsed: let them go (100,000 posts are 270 MB of them).
   files.length = 0;
+  frontMatterKeys.length = 0;
+  // The new parses are written while the site is checked and rendered.
+  const frontMatterSaved = frontMatter?.close();
 
   // Cross-file checks: slugs, comments, threads, authors, tags.
   // Posts sharing a slug give one diagnostic naming every file, at the second file.
@@ -381,7 +409,10 @@ export async function loadSite<
   }
 
   const all = [...diagnostics].sort(compareDiagnostics);
-  if (hasErrors(all)) return { ok: false, diagnostics: all };
+  if (hasErrors(all)) {
+    await frontMatterSaved;
+    return { ok: false, diagnostics: all };
+  }
 
   const published = resolved.filter(
     ({ post }) => post.data.draft !== true && (publishFuture || post.date <= now),
@@ -400,34 +431,66 @@ export async function loadSite<
     },
   );
   const warnings = cacheWarnings.length > 0 ? [...all, ...cacheWarnings].sort(compareDiagnostics) : all;
+  await frontMatterSaved;
   return { ok: true, site: site as Site<z.output<TPost>, z.output<TComment>>, warnings };
 }
 
-function parseSource(source: SourceFile, diagnostics: Diagnostic[]): ParsedFile | undefined {
+/** The front matter cache as one file's parse sees it: where to store it, its key, and its entry if cached. */
+interface FrontMatterLookup {
+  store: FrontMatterCache;
+  key: string | undefined;
+  hit: CachedFrontMatter | undefined;
+}
+
+function parseSource(
+  source: SourceFile,
+  diagnostics: Diagnostic[],
+  cache?: FrontMatterLookup,
+): ParsedFile | undefined {
+  // The same bytes parsed without a diagnostic before: no need to check the UTF-8 or run `yaml`.
+  if (cache?.hit) {
+    const text = decodeUtf8(source.bytes);
+    if (cache.hit.bodyStart <= text.length) {
+      return withLazyPositions(source.file, cache.hit.data, text, cache.hit.bodyStart);
+    }
+  }
   const decoded = decodeText(source.file, source.bytes);
   if ('diagnostic' in decoded) {
     diagnostics.push(decoded.diagnostic);
     return undefined;
   }
-  const result =
-    source.kind === 'author'
-      ? parseYamlFile(source.file, decoded.text)
-      : parseFrontMatterFile(source.file, decoded.text);
+  if (source.kind === 'author') {
+    const result = parseYamlFile(source.file, decoded.text);
+    if ('diagnostics' in result) {
+      diagnostics.push(...result.diagnostics);
+      return undefined;
+    }
+    return result.parsed;
+  }
+  const result = parseFrontMatterFile(source.file, decoded.text);
   if ('diagnostics' in result) {
     diagnostics.push(...result.diagnostics);
     return undefined;
   }
-  return source.kind === 'author' ? result.parsed : withLazyPositions(result.parsed, decoded.text);
+  // The body is the end of the text: what comes before it is the front matter and its fences.
+  const bodyStart = decoded.text.length - result.parsed.body.length;
+  if (cache?.key) cache.store.set(cache.key, { data: result.parsed.data, bodyStart });
+  return withLazyPositions(source.file, result.parsed.data, decoded.text, bodyStart);
 }
 
 /**
- * The parsed file without its YAML document, which weighs about 5 KB a file (500 MB for 100,000
+ * A parsed file without its YAML document, which weighs about 5 KB a file (500 MB for 100,000
  * posts) and is only needed to point a diagnostic at a key: `positionOf` parses the front matter
  * again (a copy of its text, a few hundred bytes, is kept) the first time it is called.
  */
-function withLazyPositions(parsed: ParsedFile, text: string): ParsedFile {
-  const { file, data, body } = parsed;
-  const head = Buffer.from(text.slice(0, text.length - body.length), 'utf8').toString('utf8');
+function withLazyPositions(
+  file: string,
+  data: Record<string, unknown>,
+  text: string,
+  bodyStart: number,
+): ParsedFile {
+  const body = text.slice(bodyStart);
+  const head = Buffer.from(text.slice(0, bodyStart), 'utf8').toString('utf8');
   let positioned: ParsedFile['positionOf'] | undefined;
   return {
     file,

@@ -61,9 +61,24 @@ export function decodeText(file: string, bytes: Uint8Array): { text: string } | 
       },
     };
   }
-  let text = new TextDecoder('utf-8', { ignoreBOM: false }).decode(bytes);
-  text = text.replace(/\r\n?/g, '\n');
-  return { text };
+  return { text: decodeUtf8(bytes) };
+}
+
+/**
+ * The text of bytes known to be UTF-8 (because they decoded without a diagnostic before): a
+ * byte-order mark is dropped, CRLF and CR become LF, as {@link decodeText} does, without checking.
+ */
+export function decodeUtf8(bytes: Uint8Array): string {
+  return new TextDecoder('utf-8', { ignoreBOM: false }).decode(bytes).replace(/\r\n?/g, '\n');
+}
+
+/**
+ * What identifies the parser for the front matter cache: the source text of the functions whose
+ * output it stores, so that a change to them (or a new broadsheet version) is never answered from
+ * entries made by the old code.
+ */
+export function parserIdentity(): string {
+  return [decodeUtf8, parseFrontMatterFile, parseYaml].map((parse) => parse.toString()).join('\n');
 }
 
 /** Splits a markdown file into front matter and body and parses the front matter as YAML. */

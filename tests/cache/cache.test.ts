@@ -1,4 +1,4 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { open, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildSite, loadSite } from '../../src/index';
@@ -6,9 +6,12 @@ import { cli } from '../build/helpers';
 import {
   build,
   cacheEntries,
+  cacheSnapshot,
   copyGoldenSite,
   GOLDEN_NOW,
   hashTree,
+  type PackName,
+  packFolder,
   temporaryFolder,
   warmAndColdChanges,
   writeText,
@@ -27,11 +30,13 @@ describe('the build cache: a warm build changes exactly what a cold build change
     expect(Object.keys(none).length).toBeGreaterThan(40);
     expect(await hashTree(path.join(folder, 'cold'))).toEqual(none);
     expect(await hashTree(path.join(folder, 'warm'))).toEqual(none);
+    // One entry per document rendered, one per post and comment file parsed.
+    expect(await cacheEntries()).toHaveLength(9);
+    expect(await cacheEntries('front-matter-v1')).toHaveLength(13);
     // --no-cache neither reads nor writes the cache.
-    const entries = await cacheEntries();
-    expect(entries.length).toBeGreaterThan(0);
+    const snapshot = await cacheSnapshot();
     await build(root, path.join(folder, 'none'), { cache: false });
-    expect(await cacheEntries()).toEqual(entries);
+    expect(await cacheSnapshot()).toEqual(snapshot);
   });
 
   it('editing a post body rewrites only the outputs whose bytes change, and re-renders only that post', async () => {
@@ -154,24 +159,157 @@ export default {
 });
 
 describe('a corrupted cache', () => {
-  it('is ignored with a cache-corrupt warning, never a crash, and the output is the same', async () => {
+  interface StoredIndex {
+    layout: string;
+    namespace: string;
+    segments: { name: string; size: number }[];
+    entries: [string, number, number, number][];
+  }
+  const readIndex = async (pack: PackName) =>
+    JSON.parse(await readFile(path.join(await packFolder(pack), 'index.json'), 'utf8')) as StoredIndex;
+  const writeIndex = async (pack: PackName, index: unknown) =>
+    writeFile(path.join(await packFolder(pack), 'index.json'), JSON.stringify(index));
+  /** The segment file and offset of the first record of a pack. */
+  const firstRecord = async (pack: PackName) => {
+    const index = await readIndex(pack);
+    const [key, segment, offset, length] = index.entries[0]!;
+    return { key, file: path.join(await packFolder(pack), index.segments[segment]!.name), offset, length };
+  };
+  /** Overwrites bytes of a file in place. */
+  const overwrite = async (file: string, position: number, bytes: string) => {
+    const handle = await open(file, 'r+');
+    await handle.write(Buffer.from(bytes), 0, bytes.length, position);
+    await handle.close();
+  };
+
+  const cases: { name: string; corrupt: () => Promise<string> }[] = [
+    {
+      name: 'garbage bytes inside a record (still valid JSON: only the checksum sees it)',
+      corrupt: async () => {
+        const record = await firstRecord('render-v2');
+        const payload = await readFile(record.file);
+        // Inside the HTML string of the payload `{"html":"<…`: the JSON still parses.
+        expect(payload.toString('utf8', record.offset + 44, record.offset + 54)).toBe('{"html":"<');
+        await overwrite(record.file, record.offset + 44 + 12, 'XYZ');
+        return record.file;
+      },
+    },
+    {
+      name: 'a truncated segment',
+      corrupt: async () => {
+        const record = await firstRecord('render-v2');
+        const { size } = await stat(record.file);
+        await truncate(record.file, Math.floor(size / 2));
+        return record.file;
+      },
+    },
+    {
+      name: 'an index pointing past the end of its segment file',
+      corrupt: async () => {
+        const index = await readIndex('render-v2');
+        const segment = index.segments[0]!;
+        const entry = index.entries.find(([, number]) => number === 0)!;
+        entry[2] = segment.size;
+        segment.size += entry[3];
+        await writeIndex('render-v2', index);
+        return path.join(await packFolder('render-v2'), segment.name);
+      },
+    },
+    {
+      name: 'an index whose entry lies beyond the segment size it records',
+      corrupt: async () => {
+        const index = await readIndex('render-v2');
+        index.entries[0]![2] = index.segments[index.entries[0]![1]]!.size;
+        await writeIndex('render-v2', index);
+        return path.join(await packFolder('render-v2'), 'index.json');
+      },
+    },
+    {
+      name: 'an index of the wrong shape',
+      corrupt: async () => {
+        const index = await readIndex('render-v2');
+        await writeIndex('render-v2', {
+          ...index,
+          entries: Object.fromEntries(index.entries.map((e) => [e[0], e])),
+        });
+        return path.join(await packFolder('render-v2'), 'index.json');
+      },
+    },
+    {
+      name: 'an index that is not JSON',
+      corrupt: async () => {
+        const file = path.join(await packFolder('render-v2'), 'index.json');
+        await writeFile(file, '\u0000{not json');
+        return file;
+      },
+    },
+    {
+      name: 'garbage bytes inside a front matter record',
+      corrupt: async () => {
+        const record = await firstRecord('front-matter-v1');
+        await overwrite(record.file, record.offset + record.length - 4, '!!!');
+        return record.file;
+      },
+    },
+    {
+      name: 'a front matter index of the wrong shape',
+      corrupt: async () => {
+        const file = path.join(await packFolder('front-matter-v1'), 'index.json');
+        await writeFile(file, JSON.stringify({ layout: 'front-matter-v1', namespace: 3 }));
+        return file;
+      },
+    },
+  ];
+
+  it.each(cases)(
+    '$name: a cache-corrupt warning, the output of --no-cache, no warning next time',
+    async ({ corrupt }) => {
+      const root = await copyGoldenSite();
+      const folder = await temporaryFolder();
+      await build(root, path.join(folder, 'reference'), { cache: false });
+      const reference = await hashTree(path.join(folder, 'reference'));
+      const out = path.join(folder, 'out');
+      await build(root, out);
+      const file = await corrupt();
+      const { diagnostics } = await build(root, out);
+      const corrupted = diagnostics.filter((diagnostic) => diagnostic.code === 'cache-corrupt');
+      expect(corrupted).toEqual([
+        expect.objectContaining({ file, line: 1, column: 1, severity: 'warning', code: 'cache-corrupt' }),
+      ]);
+      expect(await hashTree(out)).toEqual(reference);
+      // The index now points only at good records: the next build has no warning and the same output.
+      const again = await build(root, out);
+      expect(again.diagnostics.filter((diagnostic) => diagnostic.code === 'cache-corrupt')).toEqual([]);
+      expect(await hashTree(out)).toEqual(reference);
+    },
+  );
+
+  it('counts the corrupt entries of a file in one warning', async () => {
+    const root = await copyGoldenSite();
+    const out = path.join(await temporaryFolder(), 'out');
+    await build(root, out);
+    const index = await readIndex('render-v2');
+    const file = path.join(await packFolder('render-v2'), index.segments[0]!.name);
+    const records = index.entries.filter(([, segment]) => segment === 0).slice(0, 3);
+    for (const [, , offset] of records) await overwrite(file, offset + 44 + 12, 'XYZ');
+    const { warnings } = await build(root, out);
+    expect(warnings.filter((warning) => warning.startsWith('cache-corrupt'))).toEqual([
+      'cache-corrupt 3 cache entries in this file are not valid: ignored and rewritten',
+    ]);
+  });
+
+  it('takes a missing segment (removed by another build) as a plain miss, without a warning', async () => {
     const root = await copyGoldenSite();
     const folder = await temporaryFolder();
     await build(root, path.join(folder, 'reference'), { cache: false });
     const out = path.join(folder, 'out');
     await build(root, out);
-    const cache = process.env.BROADSHEET_CACHE_DIR!;
-    const entries = await cacheEntries();
-    // Garbage, valid JSON of the wrong shape, and an entry of another key.
-    await writeFile(path.join(cache, entries[0]!), '\u0000{not json');
-    await writeFile(path.join(cache, entries[1]!), JSON.stringify({ key: 'x', result: { html: 1 } }));
-    await writeFile(path.join(cache, entries[2]!), await readFile(path.join(cache, entries[3]!)));
+    const index = await readIndex('render-v2');
+    await rm(path.join(await packFolder('render-v2'), index.segments[0]!.name));
     const { warnings } = await build(root, out);
-    const corrupt = warnings.filter((warning) => warning.startsWith('cache-corrupt'));
-    expect(corrupt).toHaveLength(3);
+    expect(warnings.filter((warning) => warning.startsWith('cache-corrupt'))).toEqual([]);
     expect(await hashTree(out)).toEqual(await hashTree(path.join(folder, 'reference')));
-    // Rewritten: the next build has no warning.
-    expect((await build(root, out)).warnings.filter((w) => w.startsWith('cache-corrupt'))).toEqual([]);
+    expect(await cacheEntries()).toEqual(index.entries.map(([key]) => key).sort());
   });
 
   it('ignores a corrupt output manifest with a warning and writes every file', async () => {

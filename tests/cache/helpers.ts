@@ -1,6 +1,7 @@
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeEach } from 'vitest';
+import type { Diagnostic } from '../../src/diagnostics/diagnostic';
 import { buildSite } from '../../src/index';
 import { GOLDEN_NOW, hashTree, listFiles, temporaryFolder } from '../build/helpers';
 
@@ -18,15 +19,18 @@ beforeEach(async () => {
   process.env.BROADSHEET_CACHE_DIR = await temporaryFolder();
 });
 
-/** Builds `root` into `out` at the golden time; fails the test when the build fails. */
+/** Builds `root` into `out` at the golden time; fails the test when the build fails. Returns its warnings. */
 export async function build(
   root: string,
   out: string,
   options: { cache?: boolean; workers?: number } = {},
-): Promise<{ warnings: string[] }> {
+): Promise<{ warnings: string[]; diagnostics: Diagnostic[] }> {
   const result = await buildSite({ root, out, now: GOLDEN_NOW, workers: 0, ...options });
   if (!result.ok) throw new Error(`build failed: ${JSON.stringify(result.diagnostics, null, 2)}`);
-  return { warnings: result.warnings.map((warning) => `${warning.code} ${warning.message}`) };
+  return {
+    warnings: result.warnings.map((warning) => `${warning.code} ${warning.message}`),
+    diagnostics: result.warnings,
+  };
 }
 
 /** The paths whose bytes differ between two trees (added, removed or changed), sorted. */
@@ -42,14 +46,37 @@ export async function inodes(folder: string): Promise<Record<string, number>> {
   return result;
 }
 
-/** The render cache's entry files (relative to the cache folder), sorted. */
-export async function cacheEntries(): Promise<string[]> {
+/** The packs of the cache: rendered markdown and parsed front matter. */
+export type PackName = 'render-v2' | 'front-matter-v1';
+
+/** The folder of a pack of the one site in the test's cache folder. */
+export async function packFolder(pack: PackName = 'render-v2'): Promise<string> {
+  const folder = process.env.BROADSHEET_CACHE_DIR!;
+  const sites = (await readdir(folder)).filter((name) => name !== 'trash');
+  if (sites.length !== 1) throw new Error(`expected one site in the cache folder, found ${sites.join(', ')}`);
+  return path.join(folder, sites[0]!, pack);
+}
+
+/** The keys a pack's index holds (its entries), sorted; none when there is no index. */
+export async function cacheEntries(pack: PackName = 'render-v2'): Promise<string[]> {
   const folder = process.env.BROADSHEET_CACHE_DIR!;
   const entries = await readdir(folder, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((entry) => entry.isFile() && entry.parentPath.includes('render-v1'))
-    .map((entry) => path.relative(folder, path.join(entry.parentPath, entry.name)))
-    .sort();
+  const indexes = entries.filter(
+    (entry) => entry.isFile() && entry.name === 'index.json' && path.basename(entry.parentPath) === pack,
+  );
+  const keys: string[] = [];
+  for (const index of indexes) {
+    const stored = JSON.parse(await readFile(path.join(index.parentPath, index.name), 'utf8')) as {
+      entries: [string, number, number, number][];
+    };
+    keys.push(...stored.entries.map(([key]) => key));
+  }
+  return keys.sort();
+}
+
+/** Every file in the test's cache folder with the hash of its bytes: to see that nothing was written. */
+export async function cacheSnapshot(): Promise<Record<string, string>> {
+  return hashTree(process.env.BROADSHEET_CACHE_DIR!);
 }
 
 /**

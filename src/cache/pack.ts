@@ -1,0 +1,663 @@
+import { closeSync, mkdirSync, openSync, readSync, write, writeSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { crc32 } from 'node:zlib';
+import type { Diagnostic } from '../diagnostics/diagnostic';
+
+/**
+ * A record: `magic (u32) | payload length (u32) | CRC-32 of the payload (u32) | key (32 bytes) | payload`,
+ * integers little-endian. The key is a SHA-256 in hex, stored as its 32 bytes.
+ */
+const RECORD_MAGIC = 0x31505342; // 'BSP1'
+const HEADER_BYTES = 44;
+
+/** Records are gathered into chunks of this size and written with one call each; reads are batched up to it. */
+const CHUNK_BYTES = 1 << 20;
+
+/** Records this close in a segment are read with one call (the bytes between are read and skipped). */
+const READ_GAP_BYTES = 16 * 1024;
+
+/** How many bytes of chunks may wait for the disk; beyond, chunks are written synchronously. */
+const MAX_QUEUED_BYTES = 8 * CHUNK_BYTES;
+
+/** More segments than this are merged (all but the largest) when the index is rewritten. */
+const MAX_SEGMENTS = 8;
+
+/**
+ * A segment or temporary index that no index names is removed once it is this much older than the
+ * session: it was left by a killed session (younger, it may be a concurrent session's, still being written).
+ */
+const STRAY_AGE_MS = 60 * 60 * 1000;
+
+const INDEX_FILE = 'index.json';
+const SEGMENT_NAME = /^[a-z0-9-]+\.seg$/;
+const TEMPORARY_INDEX = /^index\.json\.[a-z0-9-]+\.tmp$/;
+const KEY = /^[0-9a-f]{64}$/;
+
+/** Where a record is: its segment file (a name in the pack folder), its offset and its length with the header. */
+interface Location {
+  segment: string;
+  offset: number;
+  length: number;
+}
+
+/** The index as it is stored (`index.json`). */
+interface StoredIndex {
+  layout: string;
+  namespace: string;
+  segments: { name: string; size: number }[];
+  /** `[key, segment number, offset, length]`. */
+  entries: [string, number, number, number][];
+}
+
+/** Options of {@link Pack.open}. */
+export interface PackOptions {
+  /** The site root: warnings name files relative to it when the cache is inside it. */
+  root: string;
+  /** The pack's own folder, e.g. `<cache folder>/render-v2`. */
+  folder: string;
+  /** The layout name, stored in the index (a different one is a corrupt index). */
+  layout: string;
+  /** Entries of another namespace are dropped (all at once) and their segments removed. */
+  namespace: string;
+  /**
+   * Folders of older layouts, removed (moved into `trash`, when given, for the next build to empty
+   * in the background) the first time this pack writes its index.
+   */
+  retired?: readonly string[];
+  trash?: string;
+}
+
+let sequence = 0;
+
+/** A name that no other process or pack in this process picks. */
+function uniqueName(): string {
+  sequence += 1;
+  return `${Date.now().toString(36)}-${process.pid.toString(36)}-${sequence.toString(36)}-${Math.floor(
+    Math.random() * 0x100000000,
+  ).toString(36)}`;
+}
+
+/**
+ * A persistent key → bytes store in a handful of files: append-only segment files of records and one
+ * index (`index.json`: key → segment, offset, length). Built for caches of many small entries (a
+ * render per document, a parsed front matter per file) where one file per entry costs a file
+ * creation each.
+ *
+ * - **Writing** (`set`) appends records to a new segment of this session, gathered into chunks of
+ *   1 MiB written with one call each, in the background. `close` waits for the writes, then writes the
+ *   index to a temporary name and renames it over the old one: until that rename, the previous index
+ *   (which never points into a segment being written) is the one in force.
+ * - **Reading** (`getMany`) looks keys up in the index (read at `open`) and reads records at their
+ *   offsets with `readSync`, neighbouring records with one call. A record is trusted only when its
+ *   magic, length, key and CRC-32 all match; otherwise it is a miss and the file gets one
+ *   `cache-corrupt` warning. A missing segment is a plain miss: another process may have compacted it.
+ * - **What is kept**: the index written at `close` holds the entries this session read or wrote,
+ *   nothing else. When the records it points at are less than half of the segments' bytes, or there
+ *   are more than {@link MAX_SEGMENTS} segments, live records are copied into a new segment first
+ *   (compaction), and segments no longer referenced are removed after the index is in place.
+ *
+ * Nothing here throws: the cache is an optimisation, and every failure is a miss.
+ *
+ * @example
+ * ```ts
+ * const pack = await Pack.open({ root, folder: path.join(cache, 'render-v2'), layout: 'render-v2', namespace });
+ * const [hit] = pack.getMany([key], (payload) => payload.toString('utf8'));
+ * if (hit === undefined) pack.set(key, 'the value');
+ * await pack.close();
+ * ```
+ */
+export class Pack {
+  private readonly started = Date.now();
+  private readonly kept = new Map<string, Location>();
+  private readonly written = new Map<string, Location>();
+  private readonly corrupt = new Map<string, number>();
+  private readonly descriptors = new Map<string, number | null>();
+  private writer: SegmentWriter | undefined;
+  private closed: Promise<void> | undefined;
+
+  private constructor(
+    private readonly options: PackOptions,
+    /** The entries of the index read at open (empty when it was missing, corrupt or of another namespace). */
+    private readonly entries: Map<string, Location>,
+    /** Every segment the index read at open names, with its size. */
+    private readonly segments: Map<string, number>,
+    /** The index read at open is not this namespace's, or is corrupt: it must be rewritten. */
+    private readonly stale: boolean,
+  ) {}
+
+  /** Reads the pack's index; a missing or corrupt one (warned about) gives an empty pack. */
+  static async open(options: PackOptions): Promise<Pack> {
+    const file = path.join(options.folder, INDEX_FILE);
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch {
+      return new Pack(options, new Map(), new Map(), false);
+    }
+    const index = parseIndex(text, options.layout);
+    if (!index) {
+      const pack = new Pack(options, new Map(), new Map(), true);
+      pack.report(file);
+      return pack;
+    }
+    const segments = new Map(index.segments.map((segment) => [segment.name, segment.size]));
+    if (index.namespace !== options.namespace) return new Pack(options, new Map(), segments, true);
+    const entries = new Map<string, Location>();
+    for (const [key, segment, offset, length] of index.entries) {
+      entries.set(key, { segment: index.segments[segment]!.name, offset, length });
+    }
+    return new Pack(options, entries, segments, false);
+  }
+
+  /**
+   * The values of `keys`, in their order: each record found is checked and given to `decode`, whose
+   * `undefined` (a payload it does not accept) counts as corrupt. A key not in the pack, or whose
+   * record is corrupt, gives `undefined`. Records are read in file order, neighbours with one call.
+   */
+  getMany<T>(
+    keys: readonly (string | undefined)[],
+    decode: (payload: Buffer) => T | undefined,
+  ): (T | undefined)[] {
+    const results: (T | undefined)[] = new Array(keys.length).fill(undefined);
+    const wanted: { index: number; key: string; location: Location }[] = [];
+    keys.forEach((key, index) => {
+      const location = key === undefined ? undefined : this.entries.get(key);
+      if (location) wanted.push({ index, key: key!, location });
+    });
+    wanted.sort(
+      (a, b) => compareText(a.location.segment, b.location.segment) || a.location.offset - b.location.offset,
+    );
+    for (let start = 0; start < wanted.length; ) {
+      const first = wanted[start]!.location;
+      let end = start + 1;
+      let runEnd = first.offset + first.length;
+      while (end < wanted.length) {
+        const next = wanted[end]!.location;
+        if (next.segment !== first.segment || next.offset > runEnd + READ_GAP_BYTES) break;
+        const nextEnd = Math.max(runEnd, next.offset + next.length);
+        if (nextEnd - first.offset > CHUNK_BYTES) break;
+        runEnd = nextEnd;
+        end += 1;
+      }
+      const run = wanted.slice(start, end);
+      start = end;
+      const segmentFile = path.join(this.options.folder, first.segment);
+      const descriptor = this.descriptor(first.segment);
+      if (descriptor === null) continue;
+      let buffer: Buffer;
+      let filled: number;
+      try {
+        buffer = Buffer.allocUnsafe(runEnd - first.offset);
+        filled = readFully(descriptor, buffer, first.offset);
+      } catch {
+        for (const _ of run) this.report(segmentFile);
+        continue;
+      }
+      for (const { index, key, location } of run) {
+        const at = location.offset - first.offset;
+        const payload =
+          at + location.length <= filled ? verify(buffer.subarray(at, at + location.length), key) : undefined;
+        let value: T | undefined;
+        if (payload) {
+          try {
+            value = decode(payload);
+          } catch {
+            value = undefined;
+          }
+        }
+        if (value === undefined) {
+          this.report(segmentFile);
+          continue;
+        }
+        results[index] = value;
+        this.kept.set(key, location);
+      }
+    }
+    return results;
+  }
+
+  /**
+   * Stores `payload` under `key`: appended to this session's segment now, written in the background
+   * (a failed write only means the entry is not indexed). A later `set` of the same key wins.
+   */
+  set(key: string, payload: string): void {
+    if (this.closed || !KEY.test(key)) return;
+    this.writer ??= new SegmentWriter(this.options.folder, `${uniqueName()}.seg`);
+    const { offset, length } = this.writer.append(key, payload);
+    this.written.set(key, { segment: this.writer.name, offset, length });
+  }
+
+  /** `cache-corrupt` warnings: one per file, saying how many of its entries were ignored. */
+  warnings(): Diagnostic[] {
+    return [...this.corrupt].map(([file, count]) => ({
+      file: displayPath(this.options.root, file),
+      line: 1,
+      column: 1,
+      severity: 'warning' as const,
+      code: 'cache-corrupt',
+      message:
+        path.basename(file) === INDEX_FILE
+          ? 'this cache index is not valid: the cache is ignored and rebuilt'
+          : `${count === 1 ? '1 cache entry' : `${count} cache entries`} in this file ${count === 1 ? 'is' : 'are'} not valid: ignored and rewritten`,
+    }));
+  }
+
+  /**
+   * Waits for the writes, then (when anything changed) compacts if needed, writes the index of the
+   * entries this session read or wrote, and removes segments nothing references. Never throws.
+   */
+  close(): Promise<void> {
+    this.closed ??= this.finish()
+      .catch(() => {})
+      .finally(() => {
+        for (const descriptor of this.descriptors.values()) {
+          if (descriptor !== null) closeSync(descriptor);
+        }
+        this.descriptors.clear();
+      });
+    return this.closed;
+  }
+
+  private async finish(): Promise<void> {
+    const sizes = new Map(this.segments);
+    if (this.writer) {
+      const writer = this.writer;
+      if (await writer.close()) sizes.set(writer.name, writer.size);
+      else
+        for (const [key, location] of this.written)
+          if (location.segment === writer.name) this.written.delete(key);
+    }
+    const changed = this.stale || this.written.size > 0 || this.kept.size !== this.entries.size;
+    if (!changed) return;
+    const entries = new Map(this.kept);
+    for (const [key, location] of this.written) entries.set(key, location);
+
+    const referenced = new Map<string, number>();
+    let live = 0;
+    for (const location of entries.values()) {
+      live += location.length;
+      referenced.set(location.segment, sizes.get(location.segment) ?? 0);
+    }
+    const total = [...referenced.values()].reduce((sum, size) => sum + size, 0);
+    let rewrite: string[] = [];
+    if (live * 2 < total) rewrite = [...referenced.keys()];
+    else if (referenced.size > MAX_SEGMENTS) {
+      const largest = [...referenced].reduce((a, b) => (b[1] > a[1] ? b : a))[0];
+      rewrite = [...referenced.keys()].filter((name) => name !== largest);
+    }
+    if (rewrite.length > 0) {
+      const compacted = await this.compact(entries, new Set(rewrite));
+      if (compacted) sizes.set(compacted.name, compacted.size);
+    }
+
+    const names = [...new Set([...entries.values()].map((location) => location.segment))].sort();
+    const numbers = new Map(names.map((name, index) => [name, index]));
+    const index: StoredIndex = {
+      layout: this.options.layout,
+      namespace: this.options.namespace,
+      segments: names.map((name) => ({ name, size: sizes.get(name) ?? 0 })),
+      entries: [...entries].map(([key, { segment, offset, length }]) => [
+        key,
+        numbers.get(segment)!,
+        offset,
+        length,
+      ]),
+    };
+    await mkdir(this.options.folder, { recursive: true });
+    const temporary = path.join(this.options.folder, `${INDEX_FILE}.${uniqueName()}.tmp`);
+    try {
+      await writeFile(temporary, JSON.stringify(index), { flag: 'wx' });
+      await rename(temporary, path.join(this.options.folder, INDEX_FILE));
+    } catch {
+      await rm(temporary, { force: true }).catch(() => {});
+      return;
+    }
+    // The index in force no longer names these: remove them, and what killed sessions left behind.
+    const known = new Set([...this.segments.keys(), ...sizes.keys()]);
+    await this.sweep(new Set(names), known);
+    await this.retire();
+  }
+
+  /**
+   * Copies the live records of the segments `rewrite` into one new segment and points `entries` at
+   * the copies. A record that cannot be read is dropped from `entries`.
+   */
+  private async compact(
+    entries: Map<string, Location>,
+    rewrite: Set<string>,
+  ): Promise<{ name: string; size: number } | undefined> {
+    const moving = [...entries]
+      .filter(([, location]) => rewrite.has(location.segment))
+      .sort(([, a], [, b]) => compareText(a.segment, b.segment) || a.offset - b.offset);
+    const writer = new SegmentWriter(this.options.folder, `${uniqueName()}.seg`);
+    const moved = new Map<string, Location>();
+    const dropped: string[] = [];
+    for (let start = 0; start < moving.length; ) {
+      const first = moving[start]![1];
+      let end = start + 1;
+      let runEnd = first.offset + first.length;
+      while (end < moving.length) {
+        const next = moving[end]![1];
+        if (next.segment !== first.segment || next.offset > runEnd + READ_GAP_BYTES) break;
+        const nextEnd = Math.max(runEnd, next.offset + next.length);
+        if (nextEnd - first.offset > CHUNK_BYTES) break;
+        runEnd = nextEnd;
+        end += 1;
+      }
+      const run = moving.slice(start, end);
+      start = end;
+      const descriptor = this.descriptor(first.segment);
+      let buffer = Buffer.alloc(0);
+      let filled = 0;
+      if (descriptor !== null) {
+        try {
+          buffer = Buffer.allocUnsafe(runEnd - first.offset);
+          filled = readFully(descriptor, buffer, first.offset);
+        } catch {
+          filled = 0;
+        }
+      }
+      for (const [key, location] of run) {
+        const at = location.offset - first.offset;
+        const record = at + location.length <= filled ? buffer.subarray(at, at + location.length) : undefined;
+        if (!record || !sameHeader(record, key)) {
+          dropped.push(key);
+          continue;
+        }
+        moved.set(key, {
+          segment: writer.name,
+          offset: writer.appendRecord(record),
+          length: location.length,
+        });
+      }
+      await writer.backpressure();
+    }
+    if (!(await writer.close())) {
+      await rm(path.join(this.options.folder, writer.name), { force: true }).catch(() => {});
+      return undefined;
+    }
+    for (const key of dropped) entries.delete(key);
+    for (const [key, location] of moved) entries.set(key, location);
+    return { name: writer.name, size: writer.size };
+  }
+
+  /**
+   * Removes segments and temporary indexes the index in force does not name: at once when this
+   * session knew them (they are finished), else only when {@link STRAY_AGE_MS} older than this
+   * session (a concurrent session's files are being written).
+   */
+  private async sweep(referenced: Set<string>, known: Set<string>): Promise<void> {
+    const names = await readdir(this.options.folder).catch(() => [] as string[]);
+    for (const name of names) {
+      if (referenced.has(name) || !(SEGMENT_NAME.test(name) || TEMPORARY_INDEX.test(name))) continue;
+      const file = path.join(this.options.folder, name);
+      if (!known.has(name)) {
+        const info = await stat(file).catch(() => undefined);
+        if (!info || info.mtimeMs >= this.started - STRAY_AGE_MS) continue;
+      }
+      const descriptor = this.descriptors.get(name);
+      if (descriptor !== undefined && descriptor !== null) closeSync(descriptor);
+      this.descriptors.delete(name);
+      await unlink(file).catch(() => {});
+    }
+  }
+
+  /** Moves the folders of older layouts into the trash (one rename each), or removes them. */
+  private async retire(): Promise<void> {
+    const { retired = [], trash } = this.options;
+    const parent = path.dirname(this.options.folder);
+    for (const name of retired) {
+      const folder = path.join(parent, name);
+      const exists = await stat(folder).then(
+        () => true,
+        () => false,
+      );
+      if (!exists) continue;
+      const moved =
+        trash !== undefined &&
+        (await mkdir(trash, { recursive: true })
+          .then(() => rename(folder, path.join(trash, `${name}-${uniqueName()}`)))
+          .then(
+            () => true,
+            () => false,
+          ));
+      if (!moved) await rm(folder, { recursive: true, force: true }).catch(() => {});
+    }
+  }
+
+  /** The open descriptor of a segment, `null` when it cannot be opened (missing: a plain miss). */
+  private descriptor(segment: string): number | null {
+    let descriptor = this.descriptors.get(segment);
+    if (descriptor === undefined) {
+      try {
+        descriptor = openSync(path.join(this.options.folder, segment), 'r');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+          this.report(path.join(this.options.folder, segment));
+        }
+        descriptor = null;
+      }
+      this.descriptors.set(segment, descriptor);
+    }
+    return descriptor;
+  }
+
+  private report(file: string): void {
+    this.corrupt.set(file, (this.corrupt.get(file) ?? 0) + 1);
+  }
+}
+
+/**
+ * One segment being written: records are gathered into a chunk, and each full chunk is written with
+ * one positioned write; writes run one after the other in the background.
+ */
+class SegmentWriter {
+  /** Bytes appended so far (written or not). */
+  size = 0;
+  private chunk: Buffer | undefined;
+  private used = 0;
+  private queued = 0;
+  private failed = false;
+  /** The segment's descriptor; opened at once (one file creation), so that writes can start at once. */
+  private descriptor: number | undefined;
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    folder: string,
+    readonly name: string,
+  ) {
+    try {
+      mkdirSync(folder, { recursive: true });
+      this.descriptor = openSync(path.join(folder, name), 'wx');
+    } catch {
+      this.failed = true;
+    }
+  }
+
+  /** Appends a record; returns where it is. */
+  append(key: string, payload: string): { offset: number; length: number } {
+    const bytes = Buffer.byteLength(payload, 'utf8');
+    const length = HEADER_BYTES + bytes;
+    const at = this.reserve(length);
+    const chunk = this.chunk!;
+    chunk.writeUInt32LE(RECORD_MAGIC, at);
+    chunk.writeUInt32LE(bytes, at + 4);
+    chunk.write(key, at + 12, 32, 'hex');
+    chunk.write(payload, at + HEADER_BYTES, bytes, 'utf8');
+    chunk.writeUInt32LE(crc32(chunk.subarray(at + HEADER_BYTES, at + length)), at + 8);
+    return { offset: this.commit(length), length };
+  }
+
+  /** Appends a record as it was read (header and payload); returns its offset. */
+  appendRecord(record: Buffer): number {
+    const at = this.reserve(record.length);
+    record.copy(this.chunk!, at);
+    return this.commit(record.length);
+  }
+
+  /** Room for `length` bytes in the current chunk; returns its position in the chunk. */
+  private reserve(length: number): number {
+    if (this.chunk && this.used + length > this.chunk.length) this.flush();
+    if (!this.chunk) {
+      this.chunk = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, length));
+      this.used = 0;
+    }
+    return this.used;
+  }
+
+  private commit(length: number): number {
+    const offset = this.size;
+    this.used += length;
+    this.size += length;
+    return offset;
+  }
+
+  /** Queues the current chunk for writing. */
+  private flush(): void {
+    if (!this.chunk || this.used === 0) return;
+    const data = this.chunk.subarray(0, this.used);
+    const position = this.size - this.used;
+    this.chunk = undefined;
+    this.used = 0;
+    const descriptor = this.descriptor;
+    if (descriptor === undefined || this.failed) return;
+    // Rendering faster than the disk writes (or a loop of `set` that never yields): write this chunk
+    // now rather than hold the whole segment in memory. Positioned writes need no order.
+    if (this.queued >= MAX_QUEUED_BYTES) {
+      try {
+        writeFullySync(descriptor, data, position);
+      } catch {
+        this.failed = true;
+      }
+      return;
+    }
+    this.queued += data.length;
+    this.chain = this.chain.then(async () => {
+      try {
+        if (!this.failed) await writeFully(descriptor, data, position);
+      } catch {
+        this.failed = true;
+      } finally {
+        this.queued -= data.length;
+      }
+    });
+  }
+
+  /** Waits while too much is queued (a compaction reads faster than the disk writes). */
+  async backpressure(): Promise<void> {
+    if (this.queued > MAX_QUEUED_BYTES) await this.chain;
+  }
+
+  /** Writes what is left and closes the file; whether every record is on disk. */
+  async close(): Promise<boolean> {
+    this.flush();
+    await this.chain;
+    if (this.descriptor === undefined) return false;
+    try {
+      closeSync(this.descriptor);
+    } catch {
+      this.failed = true;
+    }
+    this.descriptor = undefined;
+    return !this.failed;
+  }
+}
+
+/** `fs.write` as a promise of the bytes written. */
+function writeAsync(descriptor: number, data: Buffer, offset: number, length: number, position: number) {
+  return new Promise<number>((resolve, reject) => {
+    write(descriptor, data, offset, length, position, (error, written) =>
+      error ? reject(error) : resolve(written),
+    );
+  });
+}
+
+async function writeFully(descriptor: number, data: Buffer, position: number): Promise<void> {
+  let done = 0;
+  while (done < data.length) {
+    const written = await writeAsync(descriptor, data, done, data.length - done, position + done);
+    if (written === 0) throw new Error('no progress writing a cache segment');
+    done += written;
+  }
+}
+
+function writeFullySync(descriptor: number, data: Buffer, position: number): void {
+  let done = 0;
+  while (done < data.length) {
+    const written = writeSync(descriptor, data, done, data.length - done, position + done);
+    if (written === 0) throw new Error('no progress writing a cache segment');
+    done += written;
+  }
+}
+
+/** Reads into `buffer` from `position` until it is full or the file ends; returns the bytes read. */
+function readFully(descriptor: number, buffer: Buffer, position: number): number {
+  let filled = 0;
+  while (filled < buffer.length) {
+    const read = readSync(descriptor, buffer, filled, buffer.length - filled, position + filled);
+    if (read === 0) break;
+    filled += read;
+  }
+  return filled;
+}
+
+/** The payload of a record, when its magic, length, key and checksum are right. */
+function verify(record: Buffer, key: string): Buffer | undefined {
+  if (!sameHeader(record, key)) return undefined;
+  const payload = record.subarray(HEADER_BYTES);
+  return crc32(payload) === record.readUInt32LE(8) ? payload : undefined;
+}
+
+function sameHeader(record: Buffer, key: string): boolean {
+  return (
+    record.length >= HEADER_BYTES &&
+    record.readUInt32LE(0) === RECORD_MAGIC &&
+    record.readUInt32LE(4) === record.length - HEADER_BYTES &&
+    record.toString('hex', 12, HEADER_BYTES) === key
+  );
+}
+
+/** The index, when `text` is one of this layout; `undefined` for anything else. */
+function parseIndex(text: string, layout: string): StoredIndex | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (value === null || typeof value !== 'object') return undefined;
+  const index = value as Partial<Record<keyof StoredIndex, unknown>>;
+  if (index.layout !== layout || typeof index.namespace !== 'string') return undefined;
+  if (!Array.isArray(index.segments) || !Array.isArray(index.entries)) return undefined;
+  const sizes: number[] = [];
+  for (const segment of index.segments as unknown[]) {
+    if (segment === null || typeof segment !== 'object') return undefined;
+    const { name, size } = segment as { name?: unknown; size?: unknown };
+    if (typeof name !== 'string' || !SEGMENT_NAME.test(name) || !isCount(size)) return undefined;
+    sizes.push(size);
+  }
+  for (const entry of index.entries as unknown[]) {
+    if (!Array.isArray(entry) || entry.length !== 4) return undefined;
+    const [key, segment, offset, length] = entry as unknown[];
+    if (typeof key !== 'string' || !KEY.test(key)) return undefined;
+    if (!isCount(segment) || !isCount(offset) || !isCount(length)) return undefined;
+    const size = sizes[segment];
+    if (size === undefined || length < HEADER_BYTES || offset + length > size) return undefined;
+  }
+  return index as StoredIndex;
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A path as diagnostics show it: relative to the root with `/` when inside it, else absolute. */
+function displayPath(root: string, file: string): string {
+  const relative = path.relative(root, file);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative.split(path.sep).join('/');
+}
