@@ -1,10 +1,13 @@
-import { access, lstat, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { existsSync, linkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { access, lstat, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { cacheFolder } from '../cache/location';
 import { CONFIG_FILE_NAMES } from '../config/load-config';
 import type { Diagnostic } from '../diagnostics/diagnostic';
+import { BroadsheetError } from '../errors';
 import { loadSite } from '../load/load-site';
 import { siteFilePlan } from '../outputs/index';
+import { commitJournal, JOURNAL_FILE, journalFor, touchedFolders } from './commit';
 import {
   claimSibling,
   MARKER_FILE,
@@ -16,7 +19,7 @@ import {
   siblingPath,
 } from './out-folder';
 import { type OutputManifest, readOutputManifest, writeOutputManifest } from './output-manifest';
-import { checkOutputPaths, writePlan } from './write-tree';
+import { checkOutputPaths, foldersUnchanged, recordFolders, stagePlan } from './write-tree';
 
 /** Options of {@link buildSite}. */
 export interface BuildSiteOptions {
@@ -35,8 +38,9 @@ export interface BuildSiteOptions {
   /**
    * Use the persistent cache (default `true`): rendered posts and comments are reused when their
    * markdown, the config, the plugins and broadsheet's version are unchanged, and output files whose
-   * bytes are unchanged are hard-linked from the previous output instead of written. `false` renders
-   * and writes everything, and neither reads nor writes the cache.
+   * bytes are unchanged are not written again (a small change updates `out` in place, a large one
+   * hard-links them into the new tree). `false` renders and writes everything, and neither reads nor
+   * writes the cache.
    */
   cache?: boolean;
   /** Worker threads that render (see `LoadSiteOptions.workers`): `0` for none, `N` to force N. */
@@ -61,11 +65,29 @@ export type BuildSiteResult =
 
 let sequence = 0;
 
+/** The new marker file of an update in place, in the staging folder (whose own marker stays). */
+const STAGED_MARKER = '.broadsheet-marker';
+
+/**
+ * The most files an update in place may write or remove, for an output of `total` files: 2,000 or
+ * a tenth of the files, whichever is more. Past it the build stages a whole new tree and swaps it
+ * in. An update in place costs less per changed file than a new tree costs per file of the output,
+ * but it must be undone by the next build if it is killed midway, so its commit is kept short
+ * (docs/decisions/incremental-write.md).
+ */
+export function maxChangesInPlace(total: number): number {
+  return Math.max(2000, Math.floor(total / 10));
+}
+
 /**
  * Builds a site: loads and validates it ({@link loadSite}), makes every output file (pages, JSON
  * API, feeds) and writes them all or nothing. The files are written into a sibling folder of `out`
- * (`<out>.broadsheet-tmp-<pid>-<n>`), which then replaces `out` by two renames; on a content error,
- * a failed write or a crash, the previous `out` stays exactly as it was. A build refuses (with a
+ * (`<out>.broadsheet-tmp-<pid>-<n>`) first. When the last build's output is still exactly as it
+ * left it and few files changed, only the changed files are staged and then moved into `out` one
+ * by one, under a journal that undoes them if a step fails (or, after a crash, at the start of the
+ * next build); otherwise the staging folder holds the whole new output and replaces `out` by two
+ * renames. On a content error or a failed write, the previous `out` stays exactly as it was. A
+ * build refuses (with a
  * `config-out-refused` diagnostic) an `out` that is or holds the site root, the content folder or
  * the config file, or that is a non-empty folder without broadsheet's marker file.
  *
@@ -139,34 +161,67 @@ async function build(
   const plan = siteFilePlan(site);
   const paths = plan.flatMap((group) => group.paths.map((file) => ({ path: file })));
   checkOutputPaths(paths, MARKER_FILE);
+  checkNotReserved(paths);
   const total = paths.length;
 
   const useCache = trash !== undefined;
   const cache = useCache ? await cacheFolder(root) : undefined;
   const previous = cache ? await readOutputManifest(cache, out) : undefined;
   if (previous && 'corrupt' in previous) warnings.push(cacheCorrupt(root, previous.corrupt));
+  const before = previous && 'manifest' in previous ? previous.manifest : undefined;
   let manifest: OutputManifest | undefined;
 
   let staging: string | undefined;
   try {
+    // A build killed while updating `out` in place is undone first, before `out` is looked at.
     await recoverSiblings(out);
     await mkdir(path.dirname(out), { recursive: true });
     staging = await createSibling(out, 'tmp');
     // The marker goes first, so that a build killed from here on leaves a folder the next one removes.
-    await writeFile(path.join(staging, MARKER_FILE), MARKER_TEXT, { flag: 'wx' });
-    const result = await writePlan(staging, plan, {
-      previous: previous && 'manifest' in previous ? { folder: out, manifest: previous.manifest } : undefined,
+    writeFileSync(path.join(staging, MARKER_FILE), MARKER_TEXT, { flag: 'wx' });
+    // Update in place only an output exactly as the last build left it, on a file system with hard links.
+    const inPlace =
+      before?.folders !== undefined && foldersUnchanged(out, before.folders) && hardLinksWork(staging);
+    const staged = await stagePlan(staging, plan, {
+      previous: before ? { folder: out, manifest: before } : undefined,
+      maxChanges: inPlace ? maxChangesInPlace(total) : 0,
       record: useCache,
-      onWritten: (written) => report({ phase: 'write', written, total }),
+      onWritten: (done) => report({ phase: 'write', written: done, total }),
     });
-    manifest = result.manifest;
     report({ phase: 'swap' });
-    await swapIn(staging, out, trash);
+    if (staged.kind === 'changes') {
+      // The marker is replaced too: it is then exactly what a build from scratch writes.
+      writeFileSync(path.join(staging, STAGED_MARKER), MARKER_TEXT, { flag: 'wx' });
+      const journal = journalFor({
+        out,
+        put: [
+          ...staged.put.map((file) => ({ path: file, from: file, replaces: before!.files.has(file) })),
+          { path: MARKER_FILE, from: STAGED_MARKER, replaces: existsSync(path.join(out, MARKER_FILE)) },
+        ],
+        removed: staged.removed,
+        foldersBefore: before!.folders!.keys(),
+        foldersAfter: staged.folders,
+      });
+      commitJournal(staging, journal);
+      if (useCache) {
+        const folders = new Map(before!.folders!);
+        for (const folder of journal.removedFolders) folders.delete(folder);
+        const touched = recordFolders(out, touchedFolders(journal));
+        manifest = { files: staged.files, folders: touched && new Map([...folders, ...touched]) };
+      }
+      await discard(staging, trash);
+    } else {
+      await swapIn(staging, out, trash);
+      if (useCache) manifest = { files: staged.files, folders: recordFolders(out, staged.folders) };
+    }
     releaseSibling(staging);
     staging = undefined;
   } catch (error) {
+    let undone = true;
     if (staging) {
-      await rm(staging, { recursive: true, force: true }).catch(() => {});
+      // After a failed update in place whose undoing failed too, the journal stays for the next build.
+      undone = !existsSync(path.join(staging, JOURNAL_FILE));
+      if (undone) await rm(staging, { recursive: true, force: true }).catch(() => {});
       releaseSibling(staging);
     }
     if (!isSystemError(error)) throw error;
@@ -176,7 +231,9 @@ async function build(
       column: 1,
       severity: 'error',
       code: 'write-failed',
-      message: `the output could not be written (${error.code}: ${error.message}); the previous output is unchanged`,
+      message: undone
+        ? `the output could not be written (${error.code}: ${error.message}); the previous output is unchanged`
+        : `the output could not be written (${error.code}: ${error.message}), and the files changed so far could not be put back; the next build puts them back`,
     };
     return { ok: false, diagnostics: [diagnostic, ...warnings] };
   }
@@ -191,6 +248,27 @@ async function build(
     comments: site.posts.reduce((sum, post) => sum + post.comments.length, 0),
     warnings,
   };
+}
+
+/** Names beginning with `.broadsheet-` at the top of the output are the build's own (marker, journal). */
+function checkNotReserved(files: readonly { path: string }[]): void {
+  for (const { path: file } of files) {
+    if (file.startsWith('.broadsheet-')) {
+      throw new BroadsheetError('invalid-output-path', `output path "${file}" is reserved`);
+    }
+  }
+}
+
+/** Whether the file system of `staging` has hard links (an update in place keeps its backups as links). */
+function hardLinksWork(staging: string): boolean {
+  const probe = path.join(staging, '.broadsheet-link-probe');
+  try {
+    linkSync(path.join(staging, MARKER_FILE), probe);
+    unlinkSync(probe);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function cacheCorrupt(root: string, file: string): Diagnostic {
@@ -227,19 +305,28 @@ async function swapIn(staging: string, out: string, trash: string | undefined): 
       await rename(previous, out);
       throw error;
     }
-    // The build has succeeded; a previous output left behind is removed by the next build.
-    const moved =
-      trash !== undefined &&
-      (await mkdir(trash, { recursive: true })
-        .then(() => rename(previous, path.join(trash, path.basename(previous))))
-        .then(
-          () => true,
-          () => false,
-        ));
-    if (!moved) await rm(previous, { recursive: true, force: true }).catch(() => {});
+    await discard(previous, trash);
   } finally {
     releaseSibling(previous);
   }
+}
+
+/**
+ * Disposes of a folder the build no longer needs (the replaced output, or the staging folder of an
+ * update in place with its backups): moved into `trash` (one rename, when the cache folder is on
+ * the same file system), for the next build to remove while it loads; otherwise removed now.
+ * Freeing files is slow on some disks (ext4 with `discard`: milliseconds per file).
+ */
+async function discard(folder: string, trash: string | undefined): Promise<void> {
+  const moved =
+    trash !== undefined &&
+    (await mkdir(trash, { recursive: true })
+      .then(() => rename(folder, path.join(trash, path.basename(folder))))
+      .then(
+        () => true,
+        () => false,
+      ));
+  if (!moved) await rm(folder, { recursive: true, force: true }).catch(() => {});
 }
 
 /** Removes the outputs earlier builds moved into the trash (never one this process moves in later). */

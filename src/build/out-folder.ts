@@ -1,6 +1,7 @@
 import { lstat, readdir, readFile, realpath, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { CONFIG_FILE_NAMES } from '../config/load-config';
+import { recoverJournal } from './commit';
 
 /**
  * The file `broadsheet build` writes into every output folder, so that a later build knows the
@@ -77,7 +78,8 @@ export function releaseSibling(folder: string): void {
 }
 
 /**
- * Cleans up after a build that was killed: removes the stray staging folders of `out` (those
+ * Cleans up after a build that was killed: first undoes an update in place that it left half done
+ * (from the journal in its staging folder), then removes the stray staging folders of `out` (those
  * carrying the marker, or empty) whose process is gone, and, when `out` itself is missing because
  * the build died between its two renames, puts the previous output back.
  */
@@ -102,6 +104,7 @@ export async function recoverSiblings(out: string): Promise<void> {
     if (activeSiblings.has(folder)) continue;
     if (pid !== process.pid && isProcessAlive(pid)) continue;
     if (!(await hasMarker(folder)) && !(await isEmptyFolder(folder))) continue;
+    if (match![1] === 'tmp' && !recoverJournal(folder, path.resolve(out))) continue;
     if (match![1] === 'old' && !outExists) {
       await rename(folder, out);
       outExists = true;

@@ -10,8 +10,25 @@ export interface OutputRecord {
   ino: number;
 }
 
-/** Output path → what was written there. */
-export type OutputManifest = Map<string, OutputRecord>;
+/**
+ * A folder of the output as the last build left it. A folder's mtime changes whenever an entry is
+ * added to it, removed or renamed, so an unchanged record means nobody added a file or a folder
+ * there since.
+ */
+export interface FolderRecord {
+  mtimeMs: number;
+  ino: number;
+}
+
+/**
+ * The output folder as the last successful build left it: every output file (by its `/`-separated
+ * path) and every folder (`''` is the output folder itself). `folders` is missing in a manifest
+ * written by a version that did not record them; such an output is never updated in place.
+ */
+export interface OutputManifest {
+  files: Map<string, OutputRecord>;
+  folders?: Map<string, FolderRecord>;
+}
 
 /** Where the manifest of an output folder lives in the cache folder. */
 function manifestFile(cacheFolder: string, out: string): string {
@@ -34,9 +51,9 @@ export async function readOutputManifest(
     return undefined;
   }
   try {
-    const value = JSON.parse(text) as { out?: unknown; files?: unknown };
+    const value = JSON.parse(text) as { out?: unknown; files?: unknown; folders?: unknown };
     if (value.out !== path.resolve(out) || !Array.isArray(value.files)) return { corrupt: file };
-    const manifest: OutputManifest = new Map();
+    const files = new Map<string, OutputRecord>();
     for (const entry of value.files as unknown[]) {
       if (!Array.isArray(entry) || entry.length !== 5) return { corrupt: file };
       const [name, hash, size, mtimeMs, ino] = entry as unknown[];
@@ -49,9 +66,20 @@ export async function readOutputManifest(
       ) {
         return { corrupt: file };
       }
-      manifest.set(name, { hash, size, mtimeMs, ino });
+      files.set(name, { hash, size, mtimeMs, ino });
     }
-    return { manifest, file };
+    if (value.folders === undefined) return { manifest: { files }, file };
+    if (!Array.isArray(value.folders)) return { corrupt: file };
+    const folders = new Map<string, FolderRecord>();
+    for (const entry of value.folders as unknown[]) {
+      if (!Array.isArray(entry) || entry.length !== 3) return { corrupt: file };
+      const [name, mtimeMs, ino] = entry as unknown[];
+      if (typeof name !== 'string' || typeof mtimeMs !== 'number' || typeof ino !== 'number') {
+        return { corrupt: file };
+      }
+      folders.set(name, { mtimeMs, ino });
+    }
+    return { manifest: { files, folders }, file };
   } catch {
     return { corrupt: file };
   }
@@ -65,14 +93,17 @@ export async function writeOutputManifest(
 ): Promise<void> {
   const file = manifestFile(cacheFolder, out);
   await mkdir(cacheFolder, { recursive: true });
-  const files = [...manifest].map(([name, record]) => [
+  const files = [...manifest.files].map(([name, record]) => [
     name,
     record.hash,
     record.size,
     record.mtimeMs,
     record.ino,
   ]);
+  const folders = manifest.folders
+    ? [...manifest.folders].map(([name, record]) => [name, record.mtimeMs, record.ino])
+    : undefined;
   const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, JSON.stringify({ out: path.resolve(out), files }));
+  await writeFile(temporary, JSON.stringify({ out: path.resolve(out), files, folders }));
   await rename(temporary, file);
 }

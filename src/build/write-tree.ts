@@ -1,13 +1,13 @@
-import { createHash } from 'node:crypto';
-import { linkSync, lstatSync, mkdirSync } from 'node:fs';
-import { lstat, writeFile } from 'node:fs/promises';
+import { hash as oneShotHash } from 'node:crypto';
+import { constants, copyFileSync, linkSync, lstatSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { BroadsheetError } from '../errors';
 import type { OutputGroup } from '../outputs/index';
-import type { OutputManifest, OutputRecord } from './output-manifest';
+import type { FolderRecord, OutputManifest, OutputRecord } from './output-manifest';
 
-/** How many output groups are made and written at the same time. */
-export const WRITE_CONCURRENCY = 32;
+/** How long the write loop runs before it lets the event loop turn (progress, timers, the trash). */
+const YIELD_EVERY_MS = 20;
 
 /**
  * Checks that output paths are safe relative `/`-separated file paths, each once, none of them
@@ -41,126 +41,215 @@ export function checkOutputPaths(files: readonly { path: string }[], reserved: s
   }
 }
 
-/** Options of {@link writePlan}. */
-export interface WritePlanOptions {
+/** Options of {@link stagePlan}. */
+export interface StagePlanOptions {
   /**
    * The current output folder and the manifest of what the last build wrote into it. A file whose
    * bytes are unchanged (same hash and size, and the file on disk still the one the manifest saw:
-   * same inode, size and modification time) is hard-linked from there instead of written.
+   * same inode, size and modification time) is not written again: it stays where it is (when only
+   * the changes are staged) or is hard-linked from there into the staging tree.
    */
   previous?: { folder: string; manifest: OutputManifest };
+  /**
+   * Stage only the files that changed, for an update of `previous.folder` in place, as long as the
+   * files to write or remove are at most this many; past it (or when `0`) the whole tree is staged.
+   */
+  maxChanges: number;
   /** Record each file's hash and stat in the returned manifest (needed to reuse files next time). */
   record: boolean;
-  /** Called after each file is written or linked, with the count so far. */
-  onWritten: (written: number) => void;
-}
-
-/** What {@link writePlan} did. */
-export interface WritePlanResult {
-  manifest: OutputManifest;
-  written: number;
-  linked: number;
+  /** Called after each file is written, linked or found unchanged, with the count so far. */
+  onWritten: (done: number) => void;
 }
 
 /**
- * Makes and writes every group of a plan into an existing empty folder, {@link WRITE_CONCURRENCY}
- * groups at a time, creating each parent folder once. Files are created new (`wx`), never
- * written through: a hard-linked file is shared with the previous output, which stays as it was.
- * After a failure no new group starts, and the first error is thrown once the running ones settle.
+ * What {@link stagePlan} staged. `tree`: the staging folder holds the complete output (written or
+ * hard-linked files), ready to replace the output folder. `changes`: it holds only the files to
+ * `put` (new or changed, at their output paths); the files to remove are in `removed`; every other
+ * output file is in the output folder already. Either way `files` records every output file and
+ * `folders` lists every folder the output needs (relative, `/`-separated, without `''`).
  */
-export async function writePlan(
-  folder: string,
+export type StagePlanResult = {
+  files: Map<string, OutputRecord>;
+  folders: Set<string>;
+  written: number;
+  linked: number;
+} & ({ kind: 'tree' } | { kind: 'changes'; put: string[]; removed: string[] });
+
+/**
+ * Makes every group of a plan and writes what must be written into the staging folder `staging`
+ * (which exists and holds only the marker file), creating each parent folder once. Files are
+ * created new (`wx`), never written through: a hard-linked file is shared with the previous
+ * output, which stays as it was. Writes are synchronous (a trip through libuv's thread pool costs
+ * more than writing a few kilobytes); the loop lets the event loop turn every few milliseconds.
+ * A failure (or an exception from `onWritten`) stops at once and is thrown.
+ */
+export async function stagePlan(
+  staging: string,
   plan: readonly OutputGroup[],
-  options: WritePlanOptions,
-): Promise<WritePlanResult> {
-  // Folder creation, links and stats are metadata calls of a few microseconds: made synchronously,
-  // they cost a fraction of a trip through the thread pool; only file contents are written async.
-  const folders = new Set<string>();
-  const ensureFolder = (relative: string): void => {
-    if (folders.has(relative)) return;
-    mkdirSync(path.join(folder, relative), { recursive: true });
-    folders.add(relative);
+  options: StagePlanOptions,
+): Promise<StagePlanResult> {
+  const { previous, record } = options;
+  const planned = plan.flatMap((group) => group.paths);
+  const folders = foldersOf(planned);
+  const files = new Map<string, OutputRecord>();
+
+  let inPlace = previous !== undefined && options.maxChanges > 0;
+  let removed: string[] = [];
+  if (previous && inPlace) {
+    const plannedSet = new Set(planned);
+    removed = [...previous.manifest.files.keys()].filter((file) => !plannedSet.has(file));
+    const added = planned.filter((file) => !previous.manifest.files.has(file)).length;
+    if (removed.length + added > options.maxChanges) inPlace = false;
+  }
+
+  const made = new Set<string>();
+  const ensureParent = (file: string): void => {
+    const parent = path.posix.dirname(file);
+    if (parent === '.' || made.has(parent)) return;
+    mkdirSync(path.join(staging, parent), { recursive: true });
+    for (let folder = parent; folder !== '.' && !made.has(folder); folder = path.posix.dirname(folder)) {
+      made.add(folder);
+    }
   };
-  const manifest: OutputManifest = new Map();
+  /** Puts the previous output's file into the staging tree: a hard link, else a copy. */
+  const takeFromPrevious = (file: string, orCopy: boolean): boolean => {
+    if (!previous) return false;
+    ensureParent(file);
+    const source = path.join(previous.folder, file);
+    const target = path.join(staging, file);
+    try {
+      linkSync(source, target);
+      return true;
+    } catch {
+      // A file system without hard links (or across devices): the file is written or copied instead.
+      if (!orCopy) return false;
+      copyFileSync(source, target, constants.COPYFILE_EXCL);
+      return true;
+    }
+  };
+
+  // Unchanged files left in place while only the changes are staged; linked if the tree is staged after all.
+  const kept: string[] = [];
+  const put: string[] = [];
   let done = 0;
   let written = 0;
   let linked = 0;
-  await eachLimited(plan, WRITE_CONCURRENCY, async (group) => {
+  const stageWholeTree = (): void => {
+    inPlace = false;
+    for (const file of kept) takeFromPrevious(file, true);
+    linked += kept.length;
+    kept.length = 0;
+  };
+
+  let turned = performance.now();
+  for (const group of plan) {
     for (const file of group.make()) {
-      const parent = path.posix.dirname(file.path);
-      if (parent !== '.') ensureFolder(parent);
-      const target = path.join(folder, file.path);
-      const size = Buffer.byteLength(file.contents);
-      const hash = options.record ? createHash('sha1').update(file.contents).digest('base64url') : '';
-      const reused = options.previous && reuse(options.previous, file.path, hash, size, target);
-      if (reused) {
-        manifest.set(file.path, reused);
+      // The hash of the text (its UTF-8 bytes) is the one cost every file pays; the size is the file's.
+      const hash = record ? hashText(file.contents) : '';
+      const same = previous && unchanged(previous, file.path, hash);
+      if (same && inPlace) {
+        files.set(file.path, same);
+        kept.push(file.path);
+      } else if (same && takeFromPrevious(file.path, false)) {
+        files.set(file.path, same);
         linked += 1;
       } else {
-        await writeFile(target, file.contents, { flag: 'wx' });
+        ensureParent(file.path);
+        const target = path.join(staging, file.path);
+        writeFileSync(target, file.contents, { flag: 'wx' });
         written += 1;
-        if (options.record) {
-          const stats = await lstat(target);
-          manifest.set(file.path, { hash, size, mtimeMs: stats.mtimeMs, ino: stats.ino });
+        if (record) {
+          const stats = lstatSync(target);
+          files.set(file.path, { hash, size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino });
+        }
+        if (inPlace) {
+          put.push(file.path);
+          if (put.length + removed.length > options.maxChanges) stageWholeTree();
         }
       }
       done += 1;
       options.onWritten(done);
     }
-  });
-  return { manifest, written, linked };
+    if (performance.now() - turned >= YIELD_EVERY_MS) {
+      await nextTurn();
+      turned = performance.now();
+    }
+  }
+  return inPlace
+    ? { kind: 'changes', put, removed, files, folders, written, linked }
+    : { kind: 'tree', files, folders, written, linked };
 }
 
-/** Hard-links the previous output's file when it is the same bytes; the record, or `undefined`. */
-function reuse(
+/** The previous output's record of `file` when its bytes are the same and it is still on disk as recorded. */
+function unchanged(
   previous: { folder: string; manifest: OutputManifest },
   file: string,
   hash: string,
-  size: number,
-  target: string,
 ): OutputRecord | undefined {
-  const record = previous.manifest.get(file);
-  if (!record || record.hash !== hash || record.size !== size) return undefined;
-  const source = path.join(previous.folder, file);
-  const stats = lstatSync(source, { throwIfNoEntry: false });
+  const record = previous.manifest.files.get(file);
+  if (!record || record.hash !== hash) return undefined;
+  const stats = lstatSync(path.join(previous.folder, file), { throwIfNoEntry: false });
   if (
     !stats?.isFile() ||
     stats.ino !== record.ino ||
-    stats.size !== size ||
+    stats.size !== record.size ||
     stats.mtimeMs !== record.mtimeMs
   ) {
     return undefined;
   }
-  try {
-    linkSync(source, target);
-    return record;
-  } catch {
-    // A file system without hard links (or across devices): the file is written instead.
-    return undefined;
+  return record;
+}
+
+/** The SHA-1 of a text's UTF-8 bytes, as base64url: what the manifest records of each file. */
+function hashText(text: string): string {
+  return oneShotHash('sha1', text, 'base64url');
+}
+
+/** Every folder that holds an output file (relative, `/`-separated; not `''`, the output folder itself). */
+export function foldersOf(files: readonly string[]): Set<string> {
+  const folders = new Set<string>();
+  for (const file of files) {
+    for (
+      let folder = path.posix.dirname(file);
+      folder !== '.' && !folders.has(folder);
+      folder = path.posix.dirname(folder)
+    ) {
+      folders.add(folder);
+    }
   }
+  return folders;
 }
 
 /**
- * Runs `task` on every item, at most `limit` at a time. After a failure no new task starts, and
- * the first error is thrown once the running ones have settled (so nothing writes afterwards).
+ * Whether every folder the manifest recorded is still there as it was (same inode and mtime). A
+ * folder's mtime changes when an entry is added, removed or renamed in it, so when this holds,
+ * nobody has added, removed or replaced anything in the output since the last build; files
+ * changed in place are caught by their own records.
  */
-async function eachLimited<T>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T) => Promise<unknown>,
-): Promise<void> {
-  let next = 0;
-  const errors: unknown[] = [];
-  const worker = async () => {
-    while (errors.length === 0 && next < items.length) {
-      const item = items[next++]!;
-      try {
-        await task(item);
-      } catch (error) {
-        errors.push(error);
-      }
+export function foldersUnchanged(out: string, folders: ReadonlyMap<string, FolderRecord>): boolean {
+  if (!folders.has('')) return false;
+  for (const [folder, record] of folders) {
+    const stats = lstatSync(path.join(out, folder), { throwIfNoEntry: false });
+    if (!stats?.isDirectory() || stats.ino !== record.ino || stats.mtimeMs !== record.mtimeMs) return false;
+  }
+  return true;
+}
+
+/**
+ * The records of `folders` (and of the output folder itself, `''`) as they are now on disk, or
+ * `undefined` when one cannot be read (the next build then writes the whole tree). Never throws:
+ * it runs after the output was replaced, when the build has succeeded.
+ */
+export function recordFolders(out: string, folders: Iterable<string>): Map<string, FolderRecord> | undefined {
+  const records = new Map<string, FolderRecord>();
+  try {
+    for (const folder of ['', ...folders]) {
+      const stats = lstatSync(path.join(out, folder), { throwIfNoEntry: false });
+      if (!stats?.isDirectory()) return undefined;
+      records.set(folder, { mtimeMs: stats.mtimeMs, ino: stats.ino });
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  if (errors.length > 0) throw errors[0];
+  } catch {
+    return undefined;
+  }
+  return records;
 }
