@@ -1,7 +1,6 @@
-import { slug } from 'github-slugger';
+import GithubSlugger, { slug } from 'github-slugger';
 import type { Element, Root, RootContent } from 'hast';
 import { toString as hastToString } from 'hast-util-to-string';
-import rehypeSlug from 'rehype-slug';
 
 /** Used when a heading's text gives an empty slug (for example `# !!!`), so every heading has an anchor. */
 const EMPTY_SLUG_FALLBACK = 'heading';
@@ -39,8 +38,28 @@ function uniqueId(wanted: string, taken: Set<string>): string {
   return id;
 }
 
+const HEADING = /^h[1-6]$/i;
+
 /**
- * Gives every heading without an `id` one from its text with rehype-slug (GitHub's slugs), then makes
+ * Gives every heading without an `id` one from its text, GitHub's way: what rehype-slug does (every
+ * `h1`–`h6` whose `id` is missing or empty, in document order, with one github-slugger per document),
+ * without its tree walk, which cost more than the slugs (unist-util-visit builds a closure and an
+ * array of parents per node). Returns the headings that got an id and whose text gives an empty slug.
+ */
+function addSlugs(elements: readonly Element[]): Set<Element> {
+  const slugger = new GithubSlugger();
+  const emptySlug = new Set<Element>();
+  for (const node of elements) {
+    if (!HEADING.test(node.tagName) || node.properties.id) continue;
+    const text = hastToString(node);
+    node.properties.id = slugger.slug(text);
+    if (slug(text) === '') emptySlug.add(node);
+  }
+  return emptySlug;
+}
+
+/**
+ * Gives every heading without an `id` one from its text (GitHub's slugs, see {@link addSlugs}), then makes
  * every id in the document unique, in this order of precedence: the ids of markdown's footnotes
  * (`fn-1`, `fnref-1`, `footnote-label`), so footnote links always work; then ids the author wrote in
  * raw HTML, where the first keeps its id and a later duplicate gets `-1`, `-2`, … appended (a browser
@@ -48,11 +67,10 @@ function uniqueId(wanted: string, taken: Set<string>): string {
  * the page uses for comments (`comments`, `comment-…`) is prefixed with `user-content-`.
  */
 export function rehypeHeadingIds() {
-  const addSlugs = rehypeSlug();
   return (tree: Root): undefined => {
     const { elements, footnoteParts } = elementsOf(tree);
     const named = elements.filter((node) => node.properties.id !== undefined);
-    addSlugs(tree);
+    const emptySlug = addSlugs(elements);
     const taken = new Set<string>();
     const byPrecedence = [
       ...named.filter((node) => footnoteParts.has(node)),
@@ -62,7 +80,7 @@ export function rehypeHeadingIds() {
     const namedSet = new Set(named);
     for (const node of elements) {
       if (namedSet.has(node) || node.properties.id === undefined) continue;
-      const base = slug(hastToString(node)) === '' ? EMPTY_SLUG_FALLBACK : String(node.properties.id);
+      const base = emptySlug.has(node) ? EMPTY_SLUG_FALLBACK : String(node.properties.id);
       node.properties.id = uniqueId(base, taken);
     }
   };

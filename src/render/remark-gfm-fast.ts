@@ -1,0 +1,137 @@
+// remark-gfm, without the cost of the two micromark constructs that are tried all the time, in the
+// documents where they cannot match. Why, and why not by dropping them: docs/decisions/render-speed.md.
+import type { Root } from 'mdast';
+import remarkGfm from 'remark-gfm';
+import remarkParse from 'remark-parse';
+import { type Data, type Processor, unified } from 'unified';
+import { BroadsheetError } from '../errors';
+
+type MicromarkExtension = NonNullable<Data['micromarkExtensions']>[number];
+type ConstructRecord = NonNullable<MicromarkExtension['text']>;
+type ConstructRecordValue = ConstructRecord[keyof ConstructRecord];
+
+/** A construct of remark-gfm's syntax, and what the source of a document must contain for it to match. */
+export interface SkippableConstruct {
+  /** The construct's `name` in its micromark extension. */
+  name: string;
+  /** Where the extension registers it. */
+  hook: 'flow' | 'text';
+  /** Matches every source in which the construct can match somewhere (and, harmlessly, some others). */
+  needs: RegExp;
+}
+
+/**
+ * remark-gfm's constructs that cost the most on documents that do not use them, each with a necessary
+ * condition for it to match:
+ * - `emailAutolink` (micromark-extension-gfm-autolink-literal) is registered on every ASCII letter and
+ *   digit and `+ - . _`, so at the start of every word micromark tries an email, scans the word and
+ *   rewinds; that alone triples the time to parse a post. It reads `atext@domain` from consecutive
+ *   characters of one line (no escape, reference or line ending inside), so it needs one of
+ *   `A-Za-z0-9+-._` right before an `@` and one of `A-Za-z0-9-._` right after: `@alice`, `@media` and
+ *   `@types/node` do not count.
+ * - `table` (micromark-extension-gfm-table) is tried on every line that could start a block and scans
+ *   the whole line as a head row. A table needs a delimiter row with a `|`, or an alignment colon,
+ *   which is always next to a dash (`:-` or `-:`).
+ */
+export const SKIPPABLE_CONSTRUCTS: readonly SkippableConstruct[] = [
+  { name: 'emailAutolink', hook: 'text', needs: /[\w+.-]@[\w.-]/ },
+  { name: 'table', hook: 'flow', needs: /\||:-|-:/ },
+];
+
+function isNamedIn(construct: unknown, names: ReadonlySet<string>): boolean {
+  return (
+    typeof construct === 'object' &&
+    construct !== null &&
+    'name' in construct &&
+    typeof construct.name === 'string' &&
+    names.has(construct.name)
+  );
+}
+
+function recordWithout(record: ConstructRecord, names: ReadonlySet<string>): ConstructRecord {
+  const kept: Record<string, ConstructRecordValue> = {};
+  for (const [code, value] of Object.entries(record)) {
+    const list = (Array.isArray(value) ? value : [value]).filter((construct) => !isNamedIn(construct, names));
+    if (list.length > 0) kept[code] = list as ConstructRecordValue;
+  }
+  return kept as ConstructRecord;
+}
+
+/**
+ * A copy of a micromark syntax extension without the constructs of `skipped` (codes left with none
+ * are dropped). The constructs are the library's own objects; only the records that list them are new.
+ */
+function withoutConstructs(
+  extension: MicromarkExtension,
+  skipped: readonly SkippableConstruct[],
+): MicromarkExtension {
+  const copy: MicromarkExtension = { ...extension };
+  for (const hook of ['flow', 'text'] as const) {
+    const record = extension[hook];
+    const names = new Set(skipped.filter((construct) => construct.hook === hook).map(({ name }) => name));
+    if (record && names.size > 0) copy[hook] = recordWithout(record, names);
+  }
+  return copy;
+}
+
+/**
+ * Remark plugin, used instead of remark-gfm right after remark-parse: GitHub Flavored Markdown exactly
+ * as remark-gfm adds it (its micromark syntax, and its mdast-util-from-markdown and
+ * mdast-util-to-markdown extensions), except that each document is parsed without the constructs of
+ * {@link SKIPPABLE_CONSTRUCTS} that cannot match in its source. The tree is the same as remark-gfm's;
+ * a post without emails or tables parses in about half the time. The processor's own parser has
+ * them all left out; a document that needs some is parsed by a second parser, set up like this
+ * processor's (its settings and every extension, read once it is frozen) when first needed.
+ *
+ * @example
+ * ```ts
+ * const processor = unified().use(remarkParse).use(remarkGfmFast).use(remarkRehype).use(rehypeStringify);
+ * String(await processor.process('Mail a@example.com or see www.example.com.'));
+ * // '<p>Mail <a href="mailto:a@example.com">a@example.com</a> or see <a href="http://www.example.com">www.example.com</a>.</p>'
+ * ```
+ */
+export function remarkGfmFast(this: Processor): undefined {
+  const parseWithoutAll = this.parser;
+  if (!parseWithoutAll) throw new BroadsheetError('internal', 'remarkGfmFast must come after remark-parse');
+  const data = this.data();
+  const before = data.micromarkExtensions?.length ?? 0;
+  remarkGfm.call(this);
+  const extensions = data.micromarkExtensions ?? [];
+  const stockOf = new Map<MicromarkExtension, MicromarkExtension>();
+  for (let index = before; index < extensions.length; index++) {
+    const stock = extensions[index] as MicromarkExtension;
+    const fast = withoutConstructs(stock, SKIPPABLE_CONSTRUCTS);
+    stockOf.set(fast, stock);
+    extensions[index] = fast;
+  }
+
+  /** A parser like this processor's, whose GFM syntax leaves out only `skipped`. */
+  const parserWithout = (skipped: readonly SkippableConstruct[]): Processor<Root> => {
+    const all = this.data();
+    const micromarkExtensions = (all.micromarkExtensions ?? []).map((extension) => {
+      const stock = stockOf.get(extension);
+      return stock ? withoutConstructs(stock, skipped) : extension;
+    });
+    return unified()
+      .use(remarkParse)
+      .data('settings', all.settings)
+      .data('micromarkExtensions', micromarkExtensions)
+      .data('fromMarkdownExtensions', all.fromMarkdownExtensions)
+      .freeze();
+  };
+  /** Parsers by which constructs are needed (bit `i` for `SKIPPABLE_CONSTRUCTS[i]`), made when first used. */
+  const parsers = new Map<number, Processor<Root>>();
+  this.parser = (document, file) => {
+    let needed = 0;
+    for (const [index, construct] of SKIPPABLE_CONSTRUCTS.entries()) {
+      if (construct.needs.test(document)) needed |= 1 << index;
+    }
+    if (needed === 0) return parseWithoutAll(document, file);
+    let parser = parsers.get(needed);
+    if (!parser) {
+      parser = parserWithout(SKIPPABLE_CONSTRUCTS.filter((_, index) => (needed & (1 << index)) === 0));
+      parsers.set(needed, parser);
+    }
+    return parser.parse(file);
+  };
+}
