@@ -70,9 +70,13 @@ async function postFile(root, index) {
 
 /**
  * broadsheet build, cold (no cache, no previous output) `runs` times, then warm `runs` times, each
- * warm run after appending a sentence to one post. `extraArgs` go before `dist/cli.js` (node flags).
+ * warm run after appending a sentence to one post, then `--no-cache` `runs` times (`only: 'cold'`:
+ * the cold runs alone). `nodeFlags` go before `dist/cli.js`.
  */
-export async function measureBroadsheet(root, { runs = 3, nodeFlags = [], posts, log = console.log } = {}) {
+export async function measureBroadsheet(
+  root,
+  { runs = 3, nodeFlags = [], posts, only, log = console.log } = {},
+) {
   const out = path.join(root, 'public');
   const cache = path.join(root, '..', 'broadsheet-cache');
   const env = { BROADSHEET_CACHE_DIR: cache };
@@ -84,6 +88,7 @@ export async function measureBroadsheet(root, { runs = 3, nodeFlags = [], posts,
     cold.push(await timed(process.execPath, args, { env }));
     log(`  broadsheet cold ${run + 1}/${runs}: ${cold.at(-1).seconds.toFixed(2)} s`);
   }
+  if (only === 'cold') return { cold: summarise(cold), files: await countFiles(out) };
   const warm = [];
   for (let run = 0; run < runs; run++) {
     const file = await postFile(root, Math.floor((posts / (runs + 1)) * (run + 1)));
@@ -97,10 +102,17 @@ export async function measureBroadsheet(root, { runs = 3, nodeFlags = [], posts,
     noCache.push(await timed(process.execPath, [...args, '--no-cache'], { env }));
     log(`  broadsheet --no-cache ${run + 1}/${runs}: ${noCache.at(-1).seconds.toFixed(2)} s`);
   }
-  const files = (await readdir(out, { recursive: true, withFileTypes: true })).filter((entry) =>
-    entry.isFile(),
-  ).length;
-  return { cold: summarise(cold), warm: summarise(warm), noCache: summarise(noCache), files };
+  return {
+    cold: summarise(cold),
+    warm: summarise(warm),
+    noCache: summarise(noCache),
+    files: await countFiles(out),
+  };
+}
+
+async function countFiles(folder) {
+  return (await readdir(folder, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile())
+    .length;
 }
 
 /**

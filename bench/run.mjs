@@ -7,10 +7,13 @@
 // under `node --max-old-space-size=2048` with memory by phase, and rewrites the scale part of
 // docs/benchmarks.md (the main part is kept). Takes many minutes.
 //
-// BENCH_RUNS (default 3) sets how many runs each median is of.
+// BENCH_RUNS (default 3) sets how many runs each median is of. BENCH_DIR (default the system's temporary
+// folder) is where the site is generated and built. When it is on another file system than the
+// temporary folder (BENCH_DIR=/dev/shm: tmpfs), the main run also times one cold build of each tool on
+// the temporary folder's disk, so that both the tools and the disk are on record (bench/disk.mjs).
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -24,6 +27,7 @@ import {
   measureHugo,
   timed,
 } from './compare.mjs';
+import { describeFileSystem, fileSystemOf, probeFileCreation } from './disk.mjs';
 import { generateSite, postCount } from './generate.mjs';
 
 /** The measured sections, in order; each is `bench/sections/<name>.mjs`. */
@@ -59,7 +63,7 @@ async function runParent() {
   const posts = scale && !process.env.BENCH_N ? 100_000 : postCount();
   // Other processes compete for the cores: the document says how busy the machine was.
   const loadAverage = os.loadavg()[0];
-  const folder = await mkdtemp(path.join(os.tmpdir(), 'broadsheet-bench-'));
+  const folder = await mkdtemp(path.join(process.env.BENCH_DIR ?? os.tmpdir(), 'broadsheet-bench-'));
   const root = path.join(folder, 'site');
   try {
     const started = performance.now();
@@ -69,6 +73,10 @@ async function runParent() {
       `generated ${site.posts} posts and ${site.comments} comments in ${generateSeconds.toFixed(1)} s`,
     );
     const machine = await describeMachine(loadAverage);
+    const fileSystem = fileSystemOf(folder);
+    const probe = await probeFileCreation(folder);
+    machine.push(describeFileSystem('Bench folder', fileSystem, probe));
+    console.log(machine.at(-1));
     const part = scale
       ? await runScale(root, folder, site, machine)
       : await runMain(root, folder, site, machine);
@@ -122,7 +130,43 @@ async function runMain(root, folder, site, machine) {
     await makeHugoProject(root, hugoFolder);
     hugo = { ...(await measureHugo(hugoFolder, { runs })), version: hugoInstalled };
   }
-  return renderMain({ site, machine, results, broadsheet, eleventy, hugo });
+  const disk = await measureOnDisk(root, folder, site, hugoInstalled);
+  return renderMain({ site, machine, results, broadsheet, eleventy, hugo, disk });
+}
+
+/**
+ * One cold build of each tool in the system's temporary folder, when the bench folder is on another
+ * file system (a tmpfs): what the same builds cost where a user's output usually goes, with the
+ * disk's file-creation rate measured just before. `undefined` when both are the same file system.
+ */
+async function measureOnDisk(root, folder, site, hugoInstalled) {
+  const fileSystem = fileSystemOf(os.tmpdir());
+  if (fileSystem.mountPoint === fileSystemOf(folder).mountPoint) return undefined;
+  const diskFolder = await mkdtemp(path.join(os.tmpdir(), 'broadsheet-bench-disk-'));
+  try {
+    const diskRoot = path.join(diskFolder, 'site');
+    await cp(root, diskRoot, { recursive: true });
+    const probe = await probeFileCreation(diskFolder);
+    console.log(`on disk: ${describeFileSystem('disk', fileSystem, probe)}`);
+    const broadsheet = await measureBroadsheet(diskRoot, {
+      runs: 1,
+      posts: site.posts,
+      only: 'cold',
+      log: (line) => console.log(`  disk:${line}`),
+    });
+    const eleventyFolder = path.join(diskFolder, 'eleventy');
+    await makeEleventyProject(diskRoot, eleventyFolder);
+    const eleventy = await measureEleventy(eleventyFolder, { runs: 1 });
+    let hugo;
+    if (hugoInstalled) {
+      const hugoFolder = path.join(diskFolder, 'hugo');
+      await makeHugoProject(diskRoot, hugoFolder);
+      hugo = { ...(await measureHugo(hugoFolder, { runs: 1 })), version: hugoInstalled };
+    }
+    return { description: describeFileSystem('Disk', fileSystem, probe), broadsheet, eleventy, hugo };
+  } finally {
+    await rm(diskFolder, { recursive: true, force: true });
+  }
 }
 
 async function runScale(root, folder, site, machine) {
@@ -188,7 +232,7 @@ function goal(met) {
   return met ? '**met**' : '**not met**';
 }
 
-function renderMain({ site, machine, results, broadsheet, eleventy, hugo }) {
+function renderMain({ site, machine, results, broadsheet, eleventy, hugo, disk }) {
   const rows = results.map(
     (result) =>
       `| \`${result.name}\` | ${result.description} | ${result.items.toLocaleString('en-US')} ${result.unit} | ${result.seconds.toFixed(2)} s | ${rate(result)} ${result.unit}/s | ${megabytes(result.peakRssBytes)} |`,
@@ -228,7 +272,7 @@ function renderMain({ site, machine, results, broadsheet, eleventy, hugo }) {
     '',
     '## Builds side by side',
     '',
-    `Median of ${runs} runs, writing to disk. Cold: no cache, no previous output. Warm: the cache and`,
+    `Median of ${runs} runs, in the bench folder (see Machine). Cold: no cache, no previous output. Warm: the cache and`,
     'the previous output of the run before, after appending a sentence to one post. Eleventy and Hugo',
     'build minimal projects the bench generates from the same post files: a post layout, an index of',
     'every post and an RSS feed (Eleventy: markdown-it, Nunjucks and @11ty/eleventy-plugin-rss; Hugo:',
@@ -255,6 +299,7 @@ function renderMain({ site, machine, results, broadsheet, eleventy, hugo }) {
     '',
     'What the profiles show, and why a goal is not met, is in docs/decisions/performance.md.',
     '',
+    ...renderDisk(disk),
     '## Sections',
     '',
     '| section | what | items | time | rate | peak RSS |',
@@ -276,6 +321,33 @@ function renderMain({ site, machine, results, broadsheet, eleventy, hugo }) {
     ),
     '',
   ].join('\n');
+}
+
+/** The cold builds of {@link measureOnDisk}, when they ran. */
+function renderDisk(disk) {
+  if (!disk) return [];
+  const row = (name, result) =>
+    `| ${name} | ${seconds(result.seconds)} | ${megabytes(result.peakRssBytes)} | ${result.files.toLocaleString('en-US')} |`;
+  return [
+    '## Cold builds on the disk',
+    '',
+    'The same cold builds, one run each, in the system temporary folder, where the file system is:',
+    '',
+    disk.description,
+    '',
+    '| build | time | peak RSS | files written |',
+    '|---|---:|---:|---:|',
+    row('broadsheet cold', { ...disk.broadsheet.cold, files: disk.broadsheet.files }),
+    row(`Eleventy ${disk.eleventy.version} cold`, disk.eleventy),
+    ...(disk.hugo
+      ? [row(`${disk.hugo.version.split(' ')[0]} ${disk.hugo.version.split(' ')[1] ?? ''} cold`, disk.hugo)]
+      : []),
+    '',
+    'broadsheet writes five times the files of the others (SPEC §4 gives every post a page, an API',
+    'document and three comment feeds), so a disk that is slow to create files slows it five times as',
+    'much; compare the probe figure above with the bench folder’s.',
+    '',
+  ];
 }
 
 function renderScale({ site, machine, cold, warm, memory }) {
