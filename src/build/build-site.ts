@@ -18,7 +18,12 @@ import {
   type SiblingKind,
   siblingPath,
 } from './out-folder';
-import { type OutputManifest, readOutputManifest, writeOutputManifest } from './output-manifest';
+import {
+  type OutputManifest,
+  outputCodeIdentity,
+  readOutputManifest,
+  writeOutputManifest,
+} from './output-manifest';
 import { checkOutputPaths, foldersUnchanged, recordFolders, stagePlan } from './write-tree';
 
 /** Options of {@link buildSite}. */
@@ -52,7 +57,12 @@ export type BuildProgress =
   | { phase: 'load' }
   | { phase: 'render'; posts: number }
   | { phase: 'write'; written: number; total: number }
-  | { phase: 'swap' };
+  /**
+   * Every file is staged; `groups` says how many output groups (a page, an API document, a feed's
+   * three files) were made and how many were reused from the last build without being made, because
+   * their inputs were unchanged (docs/decisions/output-keys.md).
+   */
+  | { phase: 'swap'; groups: { made: number; reused: number } };
 
 /**
  * What {@link buildSite} returns. On success `files` counts the output files (not counting the
@@ -186,9 +196,10 @@ async function build(
       previous: before ? { folder: out, manifest: before } : undefined,
       maxChanges: inPlace ? maxChangesInPlace(total) : 0,
       record: useCache,
+      keyNamespace: useCache ? await outputCodeIdentity() : undefined,
       onWritten: (done) => report({ phase: 'write', written: done, total }),
     });
-    report({ phase: 'swap' });
+    report({ phase: 'swap', groups: { made: staged.groups.made.length, reused: staged.groups.reused } });
     if (staged.kind === 'changes') {
       // The marker is replaced too: it is then exactly what a build from scratch writes.
       writeFileSync(path.join(staging, STAGED_MARKER), MARKER_TEXT, { flag: 'wx' });
@@ -207,12 +218,18 @@ async function build(
         const folders = new Map(before!.folders!);
         for (const folder of journal.removedFolders) folders.delete(folder);
         const touched = recordFolders(out, touchedFolders(journal));
-        manifest = { files: staged.files, folders: touched && new Map([...folders, ...touched]) };
+        manifest = {
+          files: staged.files,
+          folders: touched && new Map([...folders, ...touched]),
+          groups: staged.keys,
+        };
       }
       await discard(staging, trash);
     } else {
       await swapIn(staging, out, trash);
-      if (useCache) manifest = { files: staged.files, folders: recordFolders(out, staged.folders) };
+      if (useCache) {
+        manifest = { files: staged.files, folders: recordFolders(out, staged.folders), groups: staged.keys };
+      }
     }
     releaseSibling(staging);
     staging = undefined;

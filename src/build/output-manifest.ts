@@ -1,6 +1,9 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { contentHash } from '../cache/identity';
+import { VERSION } from '../version';
 
 /** What a build wrote for one output file: its bytes' hash and size, and the file's inode and mtime. */
 export interface OutputRecord {
@@ -21,13 +24,26 @@ export interface FolderRecord {
 }
 
 /**
+ * The input keys of the output groups a build made or reused (src/outputs/keys.ts), by each
+ * group's first path. They are comparable only within one `namespace`: the identity of the code that
+ * made the files ({@link outputCodeIdentity}).
+ */
+export interface GroupKeys {
+  namespace: string;
+  keys: Map<string, string>;
+}
+
+/**
  * The output folder as the last successful build left it: every output file (by its `/`-separated
  * path) and every folder (`''` is the output folder itself). `folders` is missing in a manifest
  * written by a version that did not record them; such an output is never updated in place.
+ * `groups` is missing in a manifest of a version without group keys (or of a build that could not
+ * tell its own code's identity); every group is then made and hashed.
  */
 export interface OutputManifest {
   files: Map<string, OutputRecord>;
   folders?: Map<string, FolderRecord>;
+  groups?: GroupKeys;
 }
 
 /** Where the manifest of an output folder lives in the cache folder. */
@@ -51,7 +67,7 @@ export async function readOutputManifest(
     return undefined;
   }
   try {
-    const value = JSON.parse(text) as { out?: unknown; files?: unknown; folders?: unknown };
+    const value = JSON.parse(text) as { out?: unknown; files?: unknown; folders?: unknown; groups?: unknown };
     if (value.out !== path.resolve(out) || !Array.isArray(value.files)) return { corrupt: file };
     const files = new Map<string, OutputRecord>();
     for (const entry of value.files as unknown[]) {
@@ -68,7 +84,12 @@ export async function readOutputManifest(
       }
       files.set(name, { hash, size, mtimeMs, ino });
     }
-    if (value.folders === undefined) return { manifest: { files }, file };
+    let groups: GroupKeys | undefined;
+    if (value.groups !== undefined) {
+      groups = readGroupKeys(value.groups);
+      if (!groups) return { corrupt: file };
+    }
+    if (value.folders === undefined) return { manifest: { files, groups }, file };
     if (!Array.isArray(value.folders)) return { corrupt: file };
     const folders = new Map<string, FolderRecord>();
     for (const entry of value.folders as unknown[]) {
@@ -79,7 +100,7 @@ export async function readOutputManifest(
       }
       folders.set(name, { mtimeMs, ino });
     }
-    return { manifest: { files, folders }, file };
+    return { manifest: { files, folders, groups }, file };
   } catch {
     return { corrupt: file };
   }
@@ -103,7 +124,62 @@ export async function writeOutputManifest(
   const folders = manifest.folders
     ? [...manifest.folders].map(([name, record]) => [name, record.mtimeMs, record.ino])
     : undefined;
+  const groups = manifest.groups
+    ? { namespace: manifest.groups.namespace, keys: [...manifest.groups.keys] }
+    : undefined;
   const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, JSON.stringify({ out: path.resolve(out), files, folders }));
+  await writeFile(temporary, JSON.stringify({ out: path.resolve(out), files, folders, groups }));
   await rename(temporary, file);
+}
+
+function readGroupKeys(value: unknown): GroupKeys | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { namespace, keys } = value as { namespace?: unknown; keys?: unknown };
+  if (typeof namespace !== 'string' || !Array.isArray(keys)) return undefined;
+  const map = new Map<string, string>();
+  for (const entry of keys as unknown[]) {
+    if (!Array.isArray(entry) || entry.length !== 2) return undefined;
+    const [name, key] = entry as unknown[];
+    if (typeof name !== 'string' || typeof key !== 'string') return undefined;
+    map.set(name, key);
+  }
+  return { namespace, keys: map };
+}
+
+let codeIdentity: Promise<string | undefined> | undefined;
+
+/**
+ * The identity of the code that makes the output files, for the namespace of the output groups'
+ * keys: broadsheet's version and a hash of the code itself, so that a development build of a
+ * changed `dist/` (same version number) does not reuse files its templates would now make
+ * differently. In the built package the code is every JavaScript file beside this module (`dist/`:
+ * the entries and the chunks they share, whichever of them holds the templates); from source (the
+ * tests) it is every `.ts` file under `src/`. `undefined` when the code cannot be read: the build
+ * then makes every group. Computed once per process.
+ */
+export function outputCodeIdentity(): Promise<string | undefined> {
+  codeIdentity ??= readCodeIdentity();
+  return codeIdentity;
+}
+
+async function readCodeIdentity(): Promise<string | undefined> {
+  try {
+    const here = typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url);
+    const fromSource = here.endsWith('.ts');
+    const folder = fromSource ? path.resolve(path.dirname(here), '..') : path.dirname(here);
+    const code = fromSource ? /\.ts$/ : /\.(?:js|cjs|mjs)$/;
+    const files = (await readdir(folder, { recursive: fromSource }))
+      .filter((name) => code.test(name))
+      .map((name) => name.split(path.sep).join('/'))
+      .sort();
+    const hash = createHash('sha256').update(`${VERSION}\0`);
+    for (const name of files) {
+      hash.update(`${name}\0`);
+      hash.update(await readFile(path.join(folder, name)));
+      hash.update('\0');
+    }
+    return hash.digest('base64url');
+  } catch {
+    return undefined;
+  }
 }

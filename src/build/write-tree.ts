@@ -4,7 +4,7 @@ import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { BroadsheetError } from '../errors';
 import type { OutputGroup } from '../outputs/index';
-import type { FolderRecord, OutputManifest, OutputRecord } from './output-manifest';
+import type { FolderRecord, GroupKeys, OutputManifest, OutputRecord } from './output-manifest';
 
 /** How long the write loop runs before it lets the event loop turn (progress, timers, the trash). */
 const YIELD_EVERY_MS = 20;
@@ -57,6 +57,13 @@ export interface StagePlanOptions {
   maxChanges: number;
   /** Record each file's hash and stat in the returned manifest (needed to reuse files next time). */
   record: boolean;
+  /**
+   * The identity of the code that makes the files (`outputCodeIdentity`), when known: the groups'
+   * keys are then recorded under it, and a group whose key (and paths) equal those recorded by the
+   * previous build under the same identity, and whose files are all still on disk as recorded, is
+   * neither made nor hashed: its records are reused. Needs `record`.
+   */
+  keyNamespace?: string;
   /** Called after each file is written, linked or found unchanged, with the count so far. */
   onWritten: (done: number) => void;
 }
@@ -73,6 +80,13 @@ export type StagePlanResult = {
   folders: Set<string>;
   written: number;
   linked: number;
+  /**
+   * The groups made (`make()` called, every file hashed), by first path in plan order, and how many
+   * were reused by key without being made.
+   */
+  groups: { made: string[]; reused: number };
+  /** The keys of the groups, by first path, for the next build's manifest (when `keyNamespace` was given). */
+  keys?: GroupKeys;
 } & ({ kind: 'tree' } | { kind: 'changes'; put: string[]; removed: string[] });
 
 /**
@@ -141,43 +155,114 @@ export async function stagePlan(
     kept.length = 0;
   };
 
+  const keyNamespace = record ? options.keyNamespace : undefined;
+  const keys = keyNamespace === undefined ? undefined : new Map<string, string>();
+  const previousKeys =
+    keyNamespace !== undefined && previous?.manifest.groups?.namespace === keyNamespace
+      ? previous.manifest.groups.keys
+      : undefined;
+  const groups = { made: [] as string[], reused: 0 };
+
   let turned = performance.now();
   for (const group of plan) {
-    for (const file of group.make()) {
-      // The hash of the text (its UTF-8 bytes) is the one cost every file pays; the size is the file's.
-      const hash = record ? hashText(file.contents) : '';
-      const same = previous && unchanged(previous, file.path, hash);
-      if (same && inPlace) {
-        files.set(file.path, same);
-        kept.push(file.path);
-      } else if (same && takeFromPrevious(file.path, false)) {
-        files.set(file.path, same);
-        linked += 1;
-      } else {
-        ensureParent(file.path);
-        const target = path.join(staging, file.path);
-        writeFileSync(target, file.contents, { flag: 'wx' });
-        written += 1;
-        if (record) {
-          const stats = lstatSync(target);
-          files.set(file.path, { hash, size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino });
-        }
-        if (inPlace) {
-          put.push(file.path);
-          if (put.length + removed.length > options.maxChanges) stageWholeTree();
-        }
+    const first = group.paths[0];
+    const key = keys && first !== undefined ? groupKey(group) : undefined;
+    if (key !== undefined) keys!.set(first!, key);
+    const reused =
+      key !== undefined && previousKeys?.get(first!) === key
+        ? recordsOnDisk(previous!, group.paths)
+        : undefined;
+    if (reused) {
+      // The same inputs made these very files last time, and they are still there: nothing to make.
+      groups.reused += 1;
+      for (const [index, file] of group.paths.entries()) {
+        files.set(file, reused[index]!);
+        if (inPlace) kept.push(file);
+        else takeFromPrevious(file, true);
+        done += 1;
+        options.onWritten(done);
       }
-      done += 1;
-      options.onWritten(done);
+      if (!inPlace) linked += group.paths.length;
+    } else {
+      if (first !== undefined) groups.made.push(first);
+      for (const file of group.make()) {
+        // The hash of the text (its UTF-8 bytes) is the one cost every file pays; the size is the file's.
+        const hash = record ? hashText(file.contents) : '';
+        const same = previous && unchanged(previous, file.path, hash);
+        if (same && inPlace) {
+          files.set(file.path, same);
+          kept.push(file.path);
+        } else if (same && takeFromPrevious(file.path, false)) {
+          files.set(file.path, same);
+          linked += 1;
+        } else {
+          ensureParent(file.path);
+          const target = path.join(staging, file.path);
+          writeFileSync(target, file.contents, { flag: 'wx' });
+          written += 1;
+          if (record) {
+            const stats = lstatSync(target);
+            files.set(file.path, { hash, size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino });
+          }
+          if (inPlace) {
+            put.push(file.path);
+            if (put.length + removed.length > options.maxChanges) stageWholeTree();
+          }
+        }
+        done += 1;
+        options.onWritten(done);
+      }
     }
     if (performance.now() - turned >= YIELD_EVERY_MS) {
       await nextTurn();
       turned = performance.now();
     }
   }
-  return inPlace
-    ? { kind: 'changes', put, removed, files, folders, written, linked }
-    : { kind: 'tree', files, folders, written, linked };
+  const common = {
+    files,
+    folders,
+    written,
+    linked,
+    groups,
+    keys: keys && { namespace: keyNamespace!, keys },
+  };
+  return inPlace ? { kind: 'changes', put, removed, ...common } : { kind: 'tree', ...common };
+}
+
+/**
+ * A group's key joined with its paths (equal keys then also mean the same files), or `undefined`
+ * when the group has none. The paths cannot hold `\0` (checkOutputPaths).
+ */
+function groupKey(group: OutputGroup): string | undefined {
+  const key = group.key?.();
+  return key === undefined
+    ? undefined
+    : oneShotHash('sha1', `${key}\0${group.paths.join('\0')}`, 'base64url');
+}
+
+/** The previous records of `files` when every one of them is still on disk as recorded; else `undefined`. */
+function recordsOnDisk(
+  previous: { folder: string; manifest: OutputManifest },
+  files: readonly string[],
+): OutputRecord[] | undefined {
+  const records: OutputRecord[] = [];
+  for (const file of files) {
+    const record = previous.manifest.files.get(file);
+    if (!record || !stillOnDisk(previous.folder, file, record)) return undefined;
+    records.push(record);
+  }
+  return records;
+}
+
+/** Whether the file in the previous output is still the one its record describes (inode, size, mtime). */
+function stillOnDisk(folder: string, file: string, record: OutputRecord): boolean {
+  const stats = lstatSync(path.join(folder, file), { throwIfNoEntry: false });
+  return (
+    stats?.isFile() === true &&
+    stats.ino === record.ino &&
+    stats.size === record.size &&
+    stats.mtimeMs === record.mtimeMs
+  );
 }
 
 /** The previous output's record of `file` when its bytes are the same and it is still on disk as recorded. */
@@ -188,16 +273,7 @@ function unchanged(
 ): OutputRecord | undefined {
   const record = previous.manifest.files.get(file);
   if (!record || record.hash !== hash) return undefined;
-  const stats = lstatSync(path.join(previous.folder, file), { throwIfNoEntry: false });
-  if (
-    !stats?.isFile() ||
-    stats.ino !== record.ino ||
-    stats.size !== record.size ||
-    stats.mtimeMs !== record.mtimeMs
-  ) {
-    return undefined;
-  }
-  return record;
+  return stillOnDisk(previous.folder, file, record) ? record : undefined;
 }
 
 /** The SHA-1 of a text's UTF-8 bytes, as base64url: what the manifest records of each file. */

@@ -1,6 +1,7 @@
 import type { OutputFile, Site } from '../site/types';
 import { apiPlan } from './api/index';
 import { feedPlan } from './feeds/index';
+import { OutputKeys } from './keys';
 import { pagePlan } from './pages/index';
 import { filesOf, type OutputGroup } from './plan';
 
@@ -33,7 +34,8 @@ export function siteFiles(site: Site): OutputFile[] {
  * ```
  */
 export function siteFilePlan(site: Site): OutputGroup[] {
-  return [...pagePlan(site), ...apiPlan(site), ...feedPlan(site)];
+  const keys = new OutputKeys(site);
+  return [...pagePlan(site, keys), ...apiPlan(site, keys), ...feedPlan(site, keys)];
 }
 
 /**

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { absoluteUrl, paths } from '../../site/paths';
 import type { Author, Comment, OutputFile, Post, Site, Tag, TagRef } from '../../site/types';
-import { filesOf, type OutputGroup, singleFile } from '../plan';
+import { keyedFile, OutputKeys } from '../keys';
+import { filesOf, type OutputGroup } from '../plan';
 import { jsonText, toJsonValue } from './json';
-import { feedLinks, httpUrl, normalizeUrl, paginate } from './links';
+import { feedLinks, httpUrl, normalizeUrl, type Page, paginate } from './links';
 import {
   type ApiAuthor,
   type ApiComment,
@@ -35,27 +36,58 @@ export function apiFiles(site: Site): OutputFile[] {
   return filesOf(apiPlan(site));
 }
 
-/** The documents of {@link apiFiles} as a plan: every path up front, each document made when asked. */
-export function apiPlan(site: Site): OutputGroup[] {
-  const plan = [singleFile(paths.api.site(), () => jsonText(apiSiteDocument(site)))];
-  const listPages = paginate(site.posts, site.config.postsPerPage).length;
-  plan.push({
-    paths: Array.from({ length: listPages }, (_, index) => paths.api.posts(index + 1)),
-    make: () =>
-      apiPostListDocuments(site).map((page) => ({
-        path: paths.api.posts(page.meta.pagination.page),
-        contents: jsonText(page),
-      })),
-  });
-  for (const post of site.posts) {
-    plan.push(singleFile(paths.api.post(post.slug), () => jsonText(apiPostDocument(site, post))));
+/**
+ * The documents of {@link apiFiles} as a plan: every path up front, each document made when asked,
+ * with a key of what it reads besides the site settings (`config`, `url`):
+ *
+ * - `api/site.json`: the counts of posts, comments, tags and authors (keyed by the lists themselves);
+ * - each page of `api/posts.json`: the page number and count, the number of posts, its posts'
+ *   summaries (title, dates, summary, tags, authors, comment count);
+ * - a post: the post (every field, its comments, its front matter);
+ * - `api/tags.json`: `site.tags` (name, slug, post count);
+ * - a tag: the tag (name, slug, its posts' summaries);
+ * - the JSON Schemas: nothing from the site.
+ */
+export function apiPlan(site: Site, keys = new OutputKeys(site)): OutputGroup[] {
+  const { posts, tags, comments, authors } = site;
+  const plan = [
+    keyedFile(keys, site, paths.api.site(), { lists: { posts, tags, comments, authors } }, (scoped) =>
+      jsonText(apiSiteDocument(scoped)),
+    ),
+  ];
+  for (const page of paginate(site.posts, site.config.postsPerPage)) {
+    const path = paths.api.posts(page.number);
+    plan.push(
+      keyedFile(keys, site, path, { page, total: site.posts.length }, (scoped, { page, total }) =>
+        jsonText(apiPostListDocument(scoped, page, total)),
+      ),
+    );
   }
-  plan.push(singleFile(paths.api.tags(), () => jsonText(apiTagListDocument(site))));
+  for (const post of site.posts) {
+    plan.push(
+      keyedFile(keys, site, paths.api.post(post.slug), { post }, (scoped, { post }) =>
+        jsonText(apiPostDocument(scoped, post)),
+      ),
+    );
+  }
+  plan.push(
+    keyedFile(keys, site, paths.api.tags(), { lists: { tags } }, (scoped) =>
+      jsonText(apiTagListDocument(scoped)),
+    ),
+  );
   for (const tag of site.tags) {
-    plan.push(singleFile(paths.api.tag(tag.slug), () => jsonText(apiTagDocument(site, tag))));
+    plan.push(
+      keyedFile(keys, site, paths.api.tag(tag.slug), { tag }, (scoped, { tag }) =>
+        jsonText(apiTagDocument(scoped, tag)),
+      ),
+    );
   }
   for (const [name, schema] of Object.entries(apiDocumentSchemas)) {
-    plan.push(singleFile(paths.api.schema(name), () => jsonText(z.toJSONSchema(schema, { io: 'input' }))));
+    plan.push(
+      keyedFile(keys, site, paths.api.schema(name), { name }, () =>
+        jsonText(z.toJSONSchema(schema, { io: 'input' })),
+      ),
+    );
   }
   return plan;
 }
@@ -85,22 +117,21 @@ export function apiSiteDocument(site: Site): ApiSite {
   };
 }
 
-/** `api/posts.json` and `api/posts/page/<n>.json`, in page order: summaries newest first. */
-export function apiPostListDocuments(site: Site): ApiPostList[] {
-  const limit = site.config.postsPerPage;
-  return paginate(site.posts, limit).map((page) => ({
+/** `api/posts.json` or `api/posts/page/<n>.json` (`page`) of a list of `total` posts: summaries newest first. */
+function apiPostListDocument(site: Site, page: Page<Post>, total: number): ApiPostList {
+  return {
     posts: page.items.map((post) => apiPostSummary(site, post)),
     meta: {
       pagination: {
         page: page.number,
-        limit,
+        limit: site.config.postsPerPage,
         pages: page.count,
-        total: site.posts.length,
+        total,
         next: page.number < page.count ? page.number + 1 : null,
         prev: page.number > 1 ? page.number - 1 : null,
       },
     },
-  }));
+  };
 }
 
 /** `api/posts/<slug>.json`: one post with its HTML, headings and approved comments. */

@@ -1,5 +1,6 @@
 import { paths } from '../../site/paths';
 import type { OutputFile, Post, Site, Tag } from '../../site/types';
+import { type GroupInputs, keyedGroup, OutputKeys } from '../keys';
 import { filesOf, type OutputGroup } from '../plan';
 import { renderAtom } from './atom';
 import { renderJsonFeed } from './json-feed';
@@ -70,18 +71,46 @@ export function feedFiles(site: Site): OutputFile[] {
   return filesOf(feedPlan(site));
 }
 
-/** The feeds of {@link feedFiles} as a plan: one group per feed folder, its three formats. */
-export function feedPlan(site: Site): OutputGroup[] {
-  const folder = (path: string, make: () => OutputFile[]): OutputGroup => ({
-    paths: [paths.feedFiles.rss, paths.feedFiles.atom, paths.feedFiles.json].map((name) => path + name),
-    make,
-  });
+/**
+ * The feeds of {@link feedFiles} as a plan: one group per feed folder, its three formats, with a key
+ * of what it reads besides the site settings (`config`, `url`):
+ *
+ * - the site feeds: the newest `feeds.limit` posts (every field a feed entry shows, their comments);
+ * - a tag's feeds: the tag (name, slug, its posts);
+ * - the site's comment feeds: the newest `feeds.limit` comments, and every post (the post a comment
+ *   is on, and the newest post date when there is no comment);
+ * - a post's comment feeds: the post (title, URL, language, date, its comments).
+ */
+export function feedPlan(site: Site, keys = new OutputKeys(site)): OutputGroup[] {
+  const folder = <T extends GroupInputs>(
+    path: string,
+    inputs: T,
+    make: (scoped: Site, inputs: T) => OutputFile[],
+  ): OutputGroup =>
+    keyedGroup(
+      keys,
+      site,
+      [paths.feedFiles.rss, paths.feedFiles.atom, paths.feedFiles.json].map((name) => path + name),
+      inputs,
+      make,
+    );
+  const { limit } = site.config.feeds;
   return [
-    folder(paths.feeds.site(), () => siteFeedFiles(site)),
-    ...site.tags.map((tag) => folder(paths.feeds.tag(tag.slug), () => tagFeedFiles(site, tag))),
-    folder(paths.feeds.comments(), () => commentFeedFiles(site)),
+    folder(paths.feeds.site(), { lists: { posts: site.posts.slice(0, limit) } }, (scoped) =>
+      siteFeedFiles(scoped),
+    ),
+    ...site.tags.map((tag) =>
+      folder(paths.feeds.tag(tag.slug), { tag }, (scoped, { tag }) => tagFeedFiles(scoped, tag)),
+    ),
+    folder(
+      paths.feeds.comments(),
+      { lists: { comments: site.comments.slice(0, limit), posts: site.posts } },
+      (scoped) => commentFeedFiles(scoped),
+    ),
     ...site.posts.map((post) =>
-      folder(paths.feeds.postComments(post.slug), () => postCommentFeedFiles(site, post)),
+      folder(paths.feeds.postComments(post.slug), { post }, (scoped, { post }) =>
+        postCommentFeedFiles(scoped, post),
+      ),
     ),
   ];
 }

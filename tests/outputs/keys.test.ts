@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { siteFilePlan } from '../../src/outputs/index';
+import { scopedSite } from '../../src/outputs/keys';
+import type { Site } from '../../src/site/types';
+import { buildSite, type SiteSpec } from './site-builder';
+
+/** Each group's key by its first path. */
+function keys(site: Site): Map<string, string | undefined> {
+  return new Map(siteFilePlan(site).map((group) => [group.paths[0]!, group.key?.()]));
+}
+
+/** The first paths of the groups whose key differs between two sites (or that only one has). */
+function changedKeys(before: Site, after: Site): string[] {
+  const a = keys(before);
+  const b = keys(after);
+  return [...new Set([...a.keys(), ...b.keys()])].filter((path) => a.get(path) !== b.get(path)).sort();
+}
+
+const spec = (data: Record<string, unknown> = {}): SiteSpec => ({
+  title: 'Keys',
+  posts: [
+    { title: 'One', body: 'First *post*.', tags: ['A'] },
+    { title: 'Two', body: 'Second.', tags: ['B'], data, comments: [{ name: 'Ann', body: 'Hi' }] },
+    { title: 'Three', body: 'Third.' },
+  ],
+});
+
+describe('output group keys', () => {
+  it('are the same for the same content in two separately loaded sites, and every group has one', async () => {
+    const first = keys(await buildSite(spec()));
+    expect([...first.values()].every((key) => typeof key === 'string')).toBe(true);
+    expect(keys(await buildSite(spec()))).toEqual(first);
+  });
+
+  it('tell apart front matter values that JSON would write alike', async () => {
+    const variants: Record<string, unknown>[] = [
+      { extra: new Map([['a', 1]]) },
+      { extra: { a: 1 } },
+      { extra: [['a', 1]] },
+      { extra: new Set(['a']) },
+      { extra: ['a'] },
+      { extra: new Date(0) },
+      { extra: new Date(0).toISOString() },
+      { extra: Number.NaN },
+      { extra: null },
+      { extra: 10n },
+      { extra: '10' },
+      { extra: -0 },
+      { extra: 0 },
+      { extra: { '\0map': [['a', 1]] } },
+      { extra: '\0x' },
+      { extra: undefined },
+      {},
+    ];
+    const base = await buildSite(spec());
+    const seen = new Map<string, number>();
+    for (const [index, data] of variants.entries()) {
+      const site = await buildSite(spec(data));
+      const key = keys(site).get('posts/post-2/index.html');
+      expect(key, `variant ${index}`).toBeTypeOf('string');
+      expect(seen.get(key!), `variant ${index} has the key of variant ${seen.get(key!)}`).toBeUndefined();
+      seen.set(key!, index);
+      // Only the groups that read post 2 change: its page, document and feeds, the lists it is in.
+      if (index === variants.length - 1) expect(changedKeys(base, site)).toEqual([]);
+    }
+  });
+
+  it('change for the groups that read an edited post, and no other', async () => {
+    const before = await buildSite(spec());
+    const edited = spec();
+    edited.posts[2]!.body = 'Third, edited.';
+    edited.posts[2]!.summary = 'Third.';
+    // Post 3 is the newest and has no tag: its own page, document and comment feeds, the first page
+    // of the lists, the site feeds; api/site.json and the site's comment feeds read every post.
+    expect(changedKeys(before, await buildSite(edited))).toEqual([
+      'api/posts.json',
+      'api/posts/post-3.json',
+      'api/site.json',
+      'comments/rss.xml',
+      'index.html',
+      'posts/post-3/comments/rss.xml',
+      'posts/post-3/index.html',
+      'rss.xml',
+    ]);
+  });
+
+  it('give no key to a group whose post cannot be fingerprinted (a cycle), so it is always made', async () => {
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    const site = await buildSite(spec({ cycle }));
+    const plan = siteFilePlan(site);
+    expect(plan.find((group) => group.paths[0] === 'posts/post-2/index.html')?.key?.()).toBeUndefined();
+    expect(plan.find((group) => group.paths[0] === 'posts/post-1/index.html')?.key?.()).toBeTypeOf('string');
+  });
+
+  it('scope each group to the site lists in its key: reading another list throws', async () => {
+    const site = await buildSite(spec());
+    const scoped = scopedSite(site, { tags: site.tags });
+    expect(scoped.tags).toBe(site.tags);
+    expect(scoped.url).toBe(site.url);
+    expect(() => scoped.posts).toThrowErrorMatchingInlineSnapshot(
+      `[BroadsheetError: an output group read site.posts, which is not in its inputs (src/outputs/keys.ts)]`,
+    );
+  });
+});
