@@ -4,6 +4,10 @@ import { defineConfig } from 'tsup';
 const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
 const define = { __BROADSHEET_VERSION__: JSON.stringify(version) };
 
+// The library (ESM and CommonJS) and the CLI are split into chunks, so that what is imported with
+// `import()` (the markdown pipeline, the worker pool, each CLI command) is loaded only when it is
+// used: a bundle without splitting hoists every `import` (or `require`) of unified & co. to its top.
+// See docs/decisions/warm-load.md.
 export default defineConfig([
   {
     entry: { index: 'src/index.ts' },
@@ -12,7 +16,7 @@ export default defineConfig([
     sourcemap: false,
     target: 'node20',
     platform: 'node',
-    splitting: false,
+    splitting: true,
     treeshake: true,
     define,
   },
@@ -41,7 +45,7 @@ export default defineConfig([
     target: 'node20',
     platform: 'node',
     banner: { js: '#!/usr/bin/env node' },
-    splitting: false,
+    splitting: true,
     define,
   },
 ]);

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 /**
  * The SHA-256 of some text parts, hex. Parts are joined with a separator that cannot occur in
@@ -10,14 +10,26 @@ import { createHash } from 'node:crypto';
  * ```
  */
 export function contentHash(...parts: readonly string[]): string {
-  const hash = createHash('sha256');
+  // The digest of `<length>:<part>\0` for each part. Short parts are joined and hashed with one call
+  // (the UTF-8 of a concatenation is the concatenation of the UTF-8s); a long part (a document) is
+  // given to the hash as it is, not copied into a joined string.
+  let pending = '';
+  let running: ReturnType<typeof createHash> | undefined;
   for (const part of parts) {
-    hash.update(`${part.length}:`);
-    hash.update(part);
-    hash.update('\0');
+    if (part.length < LONG_PART) {
+      pending += `${part.length}:${part}\0`;
+      continue;
+    }
+    running ??= createHash('sha256');
+    running.update(`${pending}${part.length}:`);
+    running.update(part);
+    pending = '\0';
   }
-  return hash.digest('hex');
+  return running ? running.update(pending).digest('hex') : hash('sha256', pending, 'hex');
 }
+
+/** Parts at least this long are hashed without being joined to the others. */
+const LONG_PART = 512;
 
 /**
  * A stable text for any config value, functions included: object keys sorted, a function written as

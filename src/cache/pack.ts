@@ -144,8 +144,11 @@ export class Pack {
     const segments = new Map(index.segments.map((segment) => [segment.name, segment.size]));
     if (index.namespace !== options.namespace) return new Pack(options, new Map(), segments, true);
     const entries = new Map<string, Location>();
-    for (const [key, segment, offset, length] of index.entries) {
-      entries.set(key, { segment: index.segments[segment]!.name, offset, length });
+    const names = index.segments.map((segment) => segment.name);
+    // Indexed loops, not destructuring: an index holds an entry per document, each read at every build.
+    for (let at = 0; at < index.entries.length; at++) {
+      const entry = index.entries[at]!;
+      entries.set(entry[0], { segment: names[entry[1]]!, offset: entry[2], length: entry[3] });
     }
     return new Pack(options, entries, segments, false);
   }
@@ -637,15 +640,30 @@ function parseIndex(text: string, layout: string): StoredIndex | undefined {
     if (typeof name !== 'string' || !SEGMENT_NAME.test(name) || !isCount(size)) return undefined;
     sizes.push(size);
   }
-  for (const entry of index.entries as unknown[]) {
+  const entries = index.entries as unknown[];
+  for (let at = 0; at < entries.length; at++) {
+    const entry = entries[at];
     if (!Array.isArray(entry) || entry.length !== 4) return undefined;
-    const [key, segment, offset, length] = entry as unknown[];
-    if (typeof key !== 'string' || !KEY.test(key)) return undefined;
+    const key: unknown = entry[0];
+    const segment: unknown = entry[1];
+    const offset: unknown = entry[2];
+    const length: unknown = entry[3];
+    if (typeof key !== 'string' || !isKey(key)) return undefined;
     if (!isCount(segment) || !isCount(offset) || !isCount(length)) return undefined;
     const size = sizes[segment];
     if (size === undefined || length < HEADER_BYTES || offset + length > size) return undefined;
   }
   return index as StoredIndex;
+}
+
+/** Whether `key` is 64 lower-case hex digits (what {@link KEY} matches, without a regular expression run per entry). */
+function isKey(key: string): boolean {
+  if (key.length !== 64) return false;
+  for (let at = 0; at < 64; at++) {
+    const code = key.charCodeAt(at);
+    if (!((code >= 48 && code <= 57) || (code >= 97 && code <= 102))) return false;
+  }
+  return true;
 }
 
 function isCount(value: unknown): value is number {

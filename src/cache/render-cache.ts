@@ -4,11 +4,18 @@ import type { RenderResult } from '../render/render-markdown';
 import { contentHash } from './identity';
 import { Pack } from './pack';
 
-/** The layout of the render cache's files; a new layout starts an empty cache. */
-const LAYOUT = 'render-v2';
+/**
+ * The layout of the render cache's files; a new layout starts an empty cache. `render-v3`: a record's
+ * payload is the render without its HTML as one line of JSON, a line feed, then the HTML's bytes
+ * (`render-v2` had the HTML inside the JSON: a second copy of every page's HTML to parse and collect).
+ */
+const LAYOUT = 'render-v3';
 
 /** Folders of earlier layouts, removed once the new one is written. */
-const RETIRED_LAYOUTS = ['render-v1'];
+const RETIRED_LAYOUTS = ['render-v1', 'render-v2'];
+
+/** The byte between a payload's JSON line and its HTML (JSON text never has a raw line feed). */
+const LINE_FEED = 0x0a;
 
 /**
  * A persistent cache of rendered markdown, keyed by the SHA-256 of what decides the HTML: the
@@ -64,7 +71,8 @@ export class RenderCache {
 
   /** Stores a render (appended to this build's segment, written in the background). */
   set(key: string, result: RenderResult): void {
-    this.pack.set(key, JSON.stringify(result));
+    const { html, ...rest } = result;
+    this.pack.set(key, `${JSON.stringify(rest)}\n${html}`);
   }
 
   /** `cache-corrupt` warnings found so far, one per cache file. */
@@ -82,8 +90,12 @@ export class RenderCache {
 }
 
 function decodeRenderResult(payload: Buffer): RenderResult | undefined {
-  const value: unknown = JSON.parse(payload.toString('utf8'));
-  return isRenderResult(value) ? value : undefined;
+  const lineEnd = payload.indexOf(LINE_FEED);
+  if (lineEnd === -1) return undefined;
+  const value: unknown = JSON.parse(payload.toString('utf8', 0, lineEnd));
+  if (value === null || typeof value !== 'object' || Object.hasOwn(value, 'html')) return undefined;
+  const result = { html: payload.toString('utf8', lineEnd + 1), ...value };
+  return isRenderResult(result) ? result : undefined;
 }
 
 function isRenderResult(value: unknown): value is RenderResult {

@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { RenderJob } from '../build/workers/protocol';
-import { renderInWorkers } from '../build/workers/render-pool';
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import { BroadsheetError } from '../errors';
 import { createMarkdownRenderer, type MarkdownRenderer, type RenderResult } from '../render/render-markdown';
@@ -92,6 +91,8 @@ async function render(
   };
   const { size, forced } = workerCount(missing.length, options);
   if (size > 0 && options.configFile !== undefined) {
+    // Loaded only when threads are to render: a warm build with everything cached needs no pool.
+    const { renderInWorkers } = await import('../build/workers/render-pool');
     const outcome = await renderInWorkers(
       missing.map((index) => jobs[index]!),
       {

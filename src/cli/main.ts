@@ -1,9 +1,5 @@
 import { BroadsheetError } from '../errors';
 import { VERSION } from '../version';
-import { buildCommand } from './commands/build';
-import { checkCommand } from './commands/check';
-import { initCommand } from './commands/init';
-import { newCommand } from './commands/new';
 import { type CliIo, EXIT } from './io';
 import { UsageError } from './usage';
 
@@ -25,11 +21,13 @@ Exit codes: 0 success (warnings allowed), 1 content errors, 2 usage or config er
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
 
-const commands: Record<string, Command> = {
-  build: buildCommand,
-  check: checkCommand,
-  init: initCommand,
-  new: (args, io) => newCommand(args, io),
+// Each command's modules are loaded when it runs: `--version` and `--help` load none of them, and
+// `init` does not load the loader, zod or the renderer.
+const commands: Record<string, () => Promise<Command>> = {
+  build: () => import('./commands/build').then((module) => module.buildCommand),
+  check: () => import('./commands/check').then((module) => module.checkCommand),
+  init: () => import('./commands/init').then((module) => module.initCommand),
+  new: () => import('./commands/new').then((module) => (args, io) => module.newCommand(args, io)),
 };
 
 /**
@@ -45,8 +43,8 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
     io.stdout(`${VERSION}\n`);
     return EXIT.ok;
   }
-  const command = commands[name];
-  if (!command) {
+  const loadCommand = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (!loadCommand) {
     io.stderr(`broadsheet: unknown command "${name}"\n\n${HELP}`);
     return EXIT.usageError;
   }
@@ -54,6 +52,7 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
     io.stdout(HELP);
     return EXIT.ok;
   }
+  const command = await loadCommand();
   try {
     return await command(rest, io);
   } catch (error) {

@@ -19,6 +19,7 @@ import {
 import { datePartsToInstant, parseDateParts } from '../schema/dates';
 import { isHttpUrl } from '../schema/urls';
 import { assembleSite, compareNewestFirst, compareText } from '../site/assemble';
+import { absoluteUrl, paths } from '../site/paths';
 import type { Author, Comment, Post, Site, TagRef } from '../site/types';
 import { readContentFiles, type SourceFile } from './files';
 import {
@@ -387,7 +388,7 @@ export async function loadSite<
       if (!first) tagNamesBySlug.set(slug, { name, post, index });
       if (seen.has(slug)) return;
       seen.add(slug);
-      refs.push({ name, slug, url: new URL(`tags/${slug}/`, config.site.url).href });
+      refs.push({ name, slug, url: absoluteUrl(config.site.url, paths.tag(slug)) });
     });
     return refs;
   };
@@ -489,8 +490,9 @@ function withLazyPositions(
   text: string,
   bodyStart: number,
 ): ParsedFile {
+  // The body is a slice of the text, which it keeps alive anyway: the front matter's text is taken
+  // from it only when a position is asked for.
   const body = text.slice(bodyStart);
-  const head = Buffer.from(text.slice(0, bodyStart), 'utf8').toString('utf8');
   let positioned: ParsedFile['positionOf'] | undefined;
   return {
     file,
@@ -498,7 +500,7 @@ function withLazyPositions(
     body,
     positionOf: (at, options) => {
       if (!positioned) {
-        const again = parseFrontMatterFile(file, head);
+        const again = parseFrontMatterFile(file, text.slice(0, bodyStart));
         positioned = 'parsed' in again ? again.parsed.positionOf : () => ({ line: 1, column: 1 });
       }
       return positioned(at, options);
@@ -526,7 +528,7 @@ async function renderSite(
   // (from the cache, on worker threads or here), then put together in the same order.
   const jobs: RenderJob[] = [];
   const threads = published.map(({ post }) => {
-    const url = new URL(`posts/${post.slug}/`, config.site.url).href;
+    const url = absoluteUrl(config.site.url, paths.post(post.slug));
     jobs.push({ trust: 'post', url, markdown: post.parsed.body });
     const thread = approvedThread(commentsByPost.get(post.slug));
     for (const { comment } of thread) jobs.push({ trust: 'comment', url, markdown: comment.parsed.body });

@@ -69,8 +69,12 @@ export function decodeText(file: string, bytes: Uint8Array): { text: string } | 
  * byte-order mark is dropped, CRLF and CR become LF, as {@link decodeText} does, without checking.
  */
 export function decodeUtf8(bytes: Uint8Array): string {
-  return new TextDecoder('utf-8', { ignoreBOM: false }).decode(bytes).replace(/\r\n?/g, '\n');
+  const text = utf8.decode(bytes);
+  return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
 }
+
+/** One decoder for every file: `decode` without `stream` keeps no state between calls. */
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: false });
 
 /**
  * What identifies the parser for the front matter cache: the source text of the functions whose

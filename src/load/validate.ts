@@ -33,14 +33,18 @@ function reportUnknownKeys(
   path: PropertyKey[],
   diagnostics: Diagnostic[],
 ): void {
-  const object = unwrapObject(schema);
-  if (!object || value === null || typeof value !== 'object' || Array.isArray(value)) return;
-  const { shape } = object;
-  const knownKeys = Object.keys(shape);
-  for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return;
+  const object = objectShape(schema);
+  if (!object) return;
+  const { shape, knownKeys } = object;
+  for (const key of Object.keys(value)) {
     const childSchema = shape[key];
     if (childSchema) {
-      reportUnknownKeys(parsed, childSchema, child, [...path, key], diagnostics);
+      const child = (value as Record<string, unknown>)[key];
+      // Only mappings have keys to check: no path is made for the rest.
+      if (child !== null && typeof child === 'object' && !Array.isArray(child)) {
+        reportUnknownKeys(parsed, childSchema, child, [...path, key], diagnostics);
+      }
       continue;
     }
     const { line, column } = parsed.positionOf([...path, key], { key: true });
@@ -55,6 +59,21 @@ function reportUnknownKeys(
       message: `unknown key "${name}"${suggestion ? `: did you mean \`${suggestion}\`?` : ' is ignored'}`,
     });
   }
+}
+
+const shapes = new WeakMap<z.ZodType, { shape: Record<string, z.ZodType>; knownKeys: string[] } | null>();
+
+/** {@link unwrapObject} with the shape's keys, once per schema (every file of a kind has the same one). */
+function objectShape(
+  schema: z.ZodType,
+): { shape: Record<string, z.ZodType>; knownKeys: string[] } | undefined {
+  let known = shapes.get(schema);
+  if (known === undefined) {
+    const object = unwrapObject(schema);
+    known = object ? { shape: object.shape, knownKeys: Object.keys(object.shape) } : null;
+    shapes.set(schema, known);
+  }
+  return known ?? undefined;
 }
 
 // Sees through `.optional()`, `.default()`, `.prefault()` and `.nullable()` to an object schema. Duck-typed,

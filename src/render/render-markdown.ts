@@ -1,22 +1,12 @@
 // Markdown to sanitised HTML at two trust levels. The threat model is in docs/security.md and the
 // reasons for the pipeline's shape in docs/decisions/rendering.md.
 import type { Root as HastRoot } from 'hast';
-import rehypeSanitize from 'rehype-sanitize';
-import rehypeStringify from 'rehype-stringify';
-import remarkParse from 'remark-parse';
-import remarkRehype from 'remark-rehype';
-import { type PluggableList, unified } from 'unified';
-import type { VFile } from 'vfile';
+import type { PluggableList } from 'unified';
 import { BroadsheetError } from '../errors';
 import type { Heading } from '../site/types';
-import { rehypeCommentLinks, remarkCommentRestrictions } from './comment-plugins';
-import { documentInfo, removeComments, trimDocument } from './document-info';
+import { documentInfo } from './document-info';
 import { renderData } from './file-data';
-import { rehypeHeadingIds } from './rehype-heading-ids';
-import { rehypeRawIfNeeded } from './rehype-raw-if-needed';
-import { rehypeEnforceUrlProtocols, rehypeResolveUrls } from './rehype-urls';
-import { remarkGfmFast } from './remark-gfm-fast';
-import { commentSchema, postSchema } from './schemas';
+import type { RenderProcessor } from './pipeline';
 
 /** Who wrote the markdown: the site's authors (`post`) or visitors (`comment`). */
 export type Trust = 'post' | 'comment';
@@ -58,15 +48,6 @@ export type RendererOptions = Omit<RenderOptions, 'url'>;
 /** One document's render, by a renderer from {@link createMarkdownRenderer}. */
 export type MarkdownRenderer = (markdown: string, document?: { url?: string }) => Promise<RenderResult>;
 
-/** The last step before stringifying: reads summary, headings and counts, then drops comments and outer white space. */
-function rehypeDocumentInfo() {
-  return (tree: HastRoot, file: VFile): undefined => {
-    renderData(file).info = documentInfo(tree);
-    removeComments(tree);
-    trimDocument(tree);
-  };
-}
-
 /**
  * The two steps of the pipelines that stand in for a stock plugin only to be faster: GFM (remark-gfm)
  * and parsing raw HTML in posts (rehype-raw). The tests render with the stock plugins too and compare.
@@ -76,46 +57,6 @@ export interface RenderSteps {
   gfm: PluggableList;
   /** Parses raw HTML in posts. */
   raw: PluggableList;
-}
-
-function defaultSteps(options: RendererOptions): RenderSteps {
-  // Remark plugins other than ours can give the tree any shape: then parse5 always re-parses it.
-  return {
-    gfm: [remarkGfmFast],
-    raw: [[rehypeRawIfNeeded, { always: Boolean(options.remarkPlugins?.length) }]],
-  };
-}
-
-function postProcessor(options: RendererOptions, steps: RenderSteps) {
-  return unified()
-    .use(remarkParse)
-    .use(steps.gfm)
-    .use(options.remarkPlugins ?? [])
-    .use(remarkRehype, { allowDangerousHtml: true, clobberPrefix: '' })
-    .use(steps.raw)
-    .use(rehypeHeadingIds)
-    .use(rehypeSanitize, postSchema)
-    .use(rehypeEnforceUrlProtocols, postSchema.protocols ?? {})
-    .use(options.rehypePlugins ?? [])
-    .use(rehypeResolveUrls)
-    .use(rehypeDocumentInfo)
-    .use(rehypeStringify)
-    .freeze();
-}
-
-function commentProcessor(steps: RenderSteps) {
-  return unified()
-    .use(remarkParse)
-    .use(steps.gfm)
-    .use(remarkCommentRestrictions)
-    .use(remarkRehype)
-    .use(rehypeSanitize, commentSchema)
-    .use(rehypeEnforceUrlProtocols, commentSchema.protocols ?? {})
-    .use(rehypeResolveUrls)
-    .use(rehypeCommentLinks)
-    .use(rehypeDocumentInfo)
-    .use(rehypeStringify)
-    .freeze();
 }
 
 /**
@@ -194,13 +135,21 @@ export function createMarkdownRendererWithSteps(
   steps: Partial<RenderSteps>,
 ): MarkdownRenderer {
   checkOptions(options);
-  const allSteps = { ...defaultSteps(options), ...steps };
-  const processor = options.trust === 'post' ? postProcessor(options, allSteps) : commentProcessor(allSteps);
+  // The lists as they are now: the pipeline is built later.
+  const fixed: RendererOptions = {
+    ...options,
+    remarkPlugins: options.remarkPlugins && [...options.remarkPlugins],
+    rehypePlugins: options.rehypePlugins && [...options.rehypePlugins],
+  };
+  // Built at the first render: the pipeline's modules are loaded only when something is rendered.
+  let building: Promise<RenderProcessor> | undefined;
   return async (markdown, document) => {
     if (typeof markdown !== 'string') {
       throw new BroadsheetError('invalid-argument', `markdown must be a string, got ${typeof markdown}`);
     }
     const baseUrl = checkUrl(document?.url);
+    building ??= import('./pipeline').then((pipeline) => pipeline.buildProcessor(fixed, steps));
+    const processor = await building;
     try {
       const file = await processor.process({ value: markdown, data: { broadsheet: { baseUrl } } });
       const info = renderData(file).info;

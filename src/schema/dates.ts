@@ -28,23 +28,46 @@ export function parseDateParts(text: string): DateParts | undefined {
   const dateOnly = DATE_ONLY.exec(text);
   const match = dateOnly ?? DATE_TIME.exec(text);
   if (!match) return undefined;
-  const [, y, mo, d, h = '0', mi = '0', s = '0', fraction, zulu, sign, offH, offM] = match;
+  // Indexes, not destructuring: every post and comment is parsed (twice), and a pattern allocates.
+  const fraction = match[7];
+  const zulu = match[8];
+  const sign = match[9];
   const parts: DateParts = {
-    year: Number(y),
-    month: Number(mo),
-    day: Number(d),
-    hour: Number(h),
-    minute: Number(mi),
-    second: Number(s),
+    year: Number(match[1]),
+    month: Number(match[2]),
+    day: Number(match[3]),
+    hour: Number(match[4] ?? '0'),
+    minute: Number(match[5] ?? '0'),
+    second: Number(match[6] ?? '0'),
     millisecond: fraction ? Math.floor(Number(`0${fraction}`) * 1000) : 0,
-    offsetMinutes: zulu ? 0 : sign ? (sign === '-' ? -1 : 1) * (Number(offH) * 60 + Number(offM)) : undefined,
+    offsetMinutes: zulu
+      ? 0
+      : sign
+        ? (sign === '-' ? -1 : 1) * (Number(match[10]) * 60 + Number(match[11]))
+        : undefined,
     dateOnly: Boolean(dateOnly),
   };
-  const daysInMonth = new Date(Date.UTC(parts.year, parts.month, 0)).getUTCDate();
-  if (parts.month < 1 || parts.month > 12 || parts.day < 1 || parts.day > daysInMonth) return undefined;
+  if (
+    parts.month < 1 ||
+    parts.month > 12 ||
+    parts.day < 1 ||
+    parts.day > daysInMonth(parts.year, parts.month)
+  )
+    return undefined;
   if (parts.hour > 23 || parts.minute > 59 || parts.second > 60) return undefined;
   if (parts.offsetMinutes !== undefined && Math.abs(parts.offsetMinutes) >= 24 * 60) return undefined;
   return parts;
+}
+
+/**
+ * Days in a month of the Gregorian calendar (`month` 1–12), as `Date.UTC(year, month, 0)` counts them:
+ * a year 0–99 is read as 1900–1999 there, and so here.
+ */
+function daysInMonth(year: number, month: number): number {
+  if (month !== 2) return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  const gregorian = year >= 0 && year <= 99 ? 1900 + year : year;
+  const leap = gregorian % 4 === 0 && (gregorian % 100 !== 0 || gregorian % 400 === 0);
+  return leap ? 29 : 28;
 }
 
 /** The instant a parsed date names, reading local times in the IANA `timeZone`. */

@@ -186,18 +186,20 @@ describe('a corrupted cache', () => {
     {
       name: 'garbage bytes inside a record (still valid JSON: only the checksum sees it)',
       corrupt: async () => {
-        const record = await firstRecord('render-v2');
+        const record = await firstRecord('render-v3');
         const payload = await readFile(record.file);
-        // Inside the HTML string of the payload `{"html":"<…`: the JSON still parses.
-        expect(payload.toString('utf8', record.offset + 44, record.offset + 54)).toBe('{"html":"<');
-        await overwrite(record.file, record.offset + 44 + 12, 'XYZ');
+        // Inside the HTML after the payload's JSON line: the payload still decodes.
+        const at = payload.indexOf('\n<', record.offset + 44) + 2;
+        expect(at).toBeGreaterThan(record.offset + 44);
+        expect(at + 3).toBeLessThan(record.offset + record.length);
+        await overwrite(record.file, at, 'XYZ');
         return record.file;
       },
     },
     {
       name: 'a truncated segment',
       corrupt: async () => {
-        const record = await firstRecord('render-v2');
+        const record = await firstRecord('render-v3');
         const { size } = await stat(record.file);
         await truncate(record.file, Math.floor(size / 2));
         return record.file;
@@ -206,39 +208,39 @@ describe('a corrupted cache', () => {
     {
       name: 'an index pointing past the end of its segment file',
       corrupt: async () => {
-        const index = await readIndex('render-v2');
+        const index = await readIndex('render-v3');
         const segment = index.segments[0]!;
         const entry = index.entries.find(([, number]) => number === 0)!;
         entry[2] = segment.size;
         segment.size += entry[3];
-        await writeIndex('render-v2', index);
-        return path.join(await packFolder('render-v2'), segment.name);
+        await writeIndex('render-v3', index);
+        return path.join(await packFolder('render-v3'), segment.name);
       },
     },
     {
       name: 'an index whose entry lies beyond the segment size it records',
       corrupt: async () => {
-        const index = await readIndex('render-v2');
+        const index = await readIndex('render-v3');
         index.entries[0]![2] = index.segments[index.entries[0]![1]]!.size;
-        await writeIndex('render-v2', index);
-        return path.join(await packFolder('render-v2'), 'index.json');
+        await writeIndex('render-v3', index);
+        return path.join(await packFolder('render-v3'), 'index.json');
       },
     },
     {
       name: 'an index of the wrong shape',
       corrupt: async () => {
-        const index = await readIndex('render-v2');
-        await writeIndex('render-v2', {
+        const index = await readIndex('render-v3');
+        await writeIndex('render-v3', {
           ...index,
           entries: Object.fromEntries(index.entries.map((e) => [e[0], e])),
         });
-        return path.join(await packFolder('render-v2'), 'index.json');
+        return path.join(await packFolder('render-v3'), 'index.json');
       },
     },
     {
       name: 'an index that is not JSON',
       corrupt: async () => {
-        const file = path.join(await packFolder('render-v2'), 'index.json');
+        const file = path.join(await packFolder('render-v3'), 'index.json');
         await writeFile(file, '\u0000{not json');
         return file;
       },
@@ -288,8 +290,8 @@ describe('a corrupted cache', () => {
     const root = await copyGoldenSite();
     const out = path.join(await temporaryFolder(), 'out');
     await build(root, out);
-    const index = await readIndex('render-v2');
-    const file = path.join(await packFolder('render-v2'), index.segments[0]!.name);
+    const index = await readIndex('render-v3');
+    const file = path.join(await packFolder('render-v3'), index.segments[0]!.name);
     const records = index.entries.filter(([, segment]) => segment === 0).slice(0, 3);
     for (const [, , offset] of records) await overwrite(file, offset + 44 + 12, 'XYZ');
     const { warnings } = await build(root, out);
@@ -304,8 +306,8 @@ describe('a corrupted cache', () => {
     await build(root, path.join(folder, 'reference'), { cache: false });
     const out = path.join(folder, 'out');
     await build(root, out);
-    const index = await readIndex('render-v2');
-    await rm(path.join(await packFolder('render-v2'), index.segments[0]!.name));
+    const index = await readIndex('render-v3');
+    await rm(path.join(await packFolder('render-v3'), index.segments[0]!.name));
     const { warnings } = await build(root, out);
     expect(warnings.filter((warning) => warning.startsWith('cache-corrupt'))).toEqual([]);
     expect(await hashTree(out)).toEqual(await hashTree(path.join(folder, 'reference')));

@@ -1,0 +1,24 @@
+import { readdir, rename } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { build, cacheEntries, copyGoldenSite, hashTree, packFolder, temporaryFolder } from './helpers';
+
+describe('the render cache layout', () => {
+  it('the cache of an earlier layout (render-v2) is set aside without a warning, not read', async () => {
+    const root = await copyGoldenSite();
+    const folder = await temporaryFolder();
+    const first = await build(root, path.join(folder, 'first'));
+    const current = await packFolder('render-v3');
+    const entries = await cacheEntries('render-v3');
+    expect(entries.length).toBeGreaterThan(0);
+    // What an earlier broadsheet left: its pack under its own layout's name, and none of this one.
+    await rename(current, path.join(path.dirname(current), 'render-v2'));
+
+    const second = await build(root, path.join(folder, 'second'));
+    expect(second.warnings).toEqual(first.warnings);
+    expect(await hashTree(path.join(folder, 'second'))).toEqual(await hashTree(path.join(folder, 'first')));
+    const site = path.dirname(current);
+    expect((await readdir(site)).filter((name) => name.startsWith('render-'))).toEqual(['render-v3']);
+    expect(await cacheEntries('render-v3')).toEqual(entries);
+  });
+});

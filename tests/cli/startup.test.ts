@@ -1,0 +1,83 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixturesDir } from '../load/helpers';
+
+const exec = promisify(execFile);
+const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
+const cli = path.join(repositoryRoot, 'dist/cli.js');
+const { version } = JSON.parse(await readFile(path.join(repositoryRoot, 'package.json'), 'utf8')) as {
+  version: string;
+};
+
+// Module hooks that write every package a process resolves (the `node_modules/<name>` of its URL) to
+// the file named by BROADSHEET_TEST_RESOLVED: what the built CLI loads for a command.
+const HOOKS = `
+import { appendFileSync } from 'node:fs';
+export async function resolve(specifier, context, nextResolve) {
+  const result = await nextResolve(specifier, context);
+  const match = /\\/node_modules\\/((?:@[^/]+\\/)?[^/]+)\\//.exec(result.url);
+  if (match) appendFileSync(process.env.BROADSHEET_TEST_RESOLVED, match[1] + '\\n');
+  return result;
+}
+`;
+
+let folder: string;
+let registerHooks: string;
+
+beforeAll(async () => {
+  if (!existsSync(cli)) await exec('npx', ['tsup'], { cwd: repositoryRoot });
+  folder = await mkdtemp(path.join(tmpdir(), 'broadsheet-startup-'));
+  const hooks = path.join(folder, 'hooks.mjs');
+  await writeFile(hooks, HOOKS);
+  registerHooks = path.join(folder, 'register.mjs');
+  await writeFile(
+    registerHooks,
+    `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`,
+  );
+}, 120_000);
+
+afterAll(async () => {
+  await rm(folder, { recursive: true, force: true });
+});
+
+/** Runs the built CLI; returns its output and the packages it loaded, sorted and without repeats. */
+async function runBuilt(args: string[], env: Record<string, string> = {}) {
+  const log = path.join(folder, `resolved-${Math.random().toString(36).slice(2)}.txt`);
+  await writeFile(log, '');
+  const { stdout, stderr } = await exec(process.execPath, ['--import', registerHooks, cli, ...args], {
+    env: { ...process.env, GITHUB_ACTIONS: '', BROADSHEET_TEST_RESOLVED: log, ...env },
+  });
+  const packages = [...new Set((await readFile(log, 'utf8')).split('\n').filter(Boolean))].sort();
+  return { stdout, stderr, packages };
+}
+
+describe('what the built CLI loads', () => {
+  it('--version and --help load no dependency', async () => {
+    const printed = await runBuilt(['--version']);
+    expect(printed.stdout).toBe(`${version}\n`);
+    expect(printed.packages).toEqual([]);
+    const help = await runBuilt(['--help']);
+    expect(help.stdout).toContain('Usage:');
+    expect(help.packages).toEqual([]);
+  });
+
+  it('check loads the markdown pipeline only when a document is not in the render cache', async () => {
+    const cache = { BROADSHEET_CACHE_DIR: path.join(folder, 'cache') };
+    const root = path.join(fixturesDir, 'config-json');
+    const cold = await runBuilt(['check', '--root', root], cache);
+    expect(cold.stderr).toContain('no errors');
+    expect(cold.packages).toEqual(expect.arrayContaining(['zod', 'unified', 'remark-parse', 'micromark']));
+    const warm = await runBuilt(['check', '--root', root], cache);
+    expect(warm.stderr).toBe(cold.stderr);
+    expect(warm.packages).toContain('zod');
+    expect(
+      warm.packages.filter((name) => /unified|remark|rehype|micromark|mdast|hast|parse5/.test(name)),
+    ).toEqual([]);
+  });
+});

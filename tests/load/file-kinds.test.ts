@@ -1,0 +1,145 @@
+import { execFileSync } from 'node:child_process';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadSite } from '../../src/index';
+import { lines, NOW, temporarySite } from './helpers';
+
+const VALID_POST = '---\ntitle: Fine\ndate: 2020-01-01\n---\n\nFine.\n';
+const AUTHOR = 'name: Ada\n';
+const unix = process.platform !== 'win32';
+
+/**
+ * What is not a regular file must never be read (a FIFO would block the build until a writer comes,
+ * a device would be read forever). Author profiles are taken by name, so any kind of file can be
+ * one; posts and comments are taken only when the folder listing says they are files.
+ */
+describe.runIf(unix)('content paths that are not regular files', () => {
+  it('a FIFO, a socket, a device and a folder named like author profiles are each not-a-file', async () => {
+    const root = await temporarySite({
+      'content/posts/ok.md': VALID_POST,
+      'content/authors/ada.yaml': AUTHOR,
+    });
+    const authors = path.join(root, 'content/authors');
+    execFileSync('mkfifo', [path.join(authors, 'fifo.yaml')]);
+    execFileSync('mkfifo', [path.join(root, 'target-fifo')]);
+    await symlink(path.join(root, 'target-fifo'), path.join(authors, 'linked-fifo.yaml'));
+    await symlink('/dev/zero', path.join(authors, 'zero.yaml'));
+    await mkdir(path.join(authors, 'folder.yaml'));
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(path.join(authors, 'socket.yaml'), resolve));
+    try {
+      const result = await loadSite({ root, now: NOW, cache: false });
+      expect(lines(result)).toMatchInlineSnapshot(`
+        [
+          "content/authors/fifo.yaml:1:1: error not-a-file: not a regular file",
+          "content/authors/folder.yaml:1:1: error not-a-file: not a regular file",
+          "content/authors/linked-fifo.yaml:1:1: error not-a-file: not a regular file",
+          "content/authors/socket.yaml:1:1: error not-a-file: not a regular file",
+          "content/authors/zero.yaml:1:1: error not-a-file: not a regular file",
+        ]
+      `);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('links that loop or point at nothing, taken by name, cannot be read', async () => {
+    const root = await temporarySite({ 'content/posts/ok.md': VALID_POST });
+    const authors = path.join(root, 'content/authors');
+    await mkdir(authors);
+    await symlink('loop.yaml', path.join(authors, 'loop.yaml'));
+    await symlink('missing.yaml', path.join(authors, 'dangling.yaml'));
+    expect(lines(await loadSite({ root, now: NOW, cache: false }))).toMatchInlineSnapshot(`
+      [
+        "content/authors/dangling.yaml:1:1: error unreadable-file: cannot read file: ENOENT",
+        "content/authors/loop.yaml:1:1: error unreadable-file: cannot read file: ELOOP",
+      ]
+    `);
+  });
+
+  it('a post that is a FIFO, or a link to one, is not taken as a post (and does not block)', async () => {
+    const root = await temporarySite({ 'content/posts/ok.md': VALID_POST });
+    execFileSync('mkfifo', [path.join(root, 'content/posts/fifo.md')]);
+    execFileSync('mkfifo', [path.join(root, 'elsewhere')]);
+    await symlink(path.join(root, 'elsewhere'), path.join(root, 'content/posts/linked.md'));
+    const result = await loadSite({ root, now: NOW, cache: false });
+    expect(result.ok && result.site.posts.map((post) => post.file)).toEqual(['content/posts/ok.md']);
+  });
+});
+
+describe('regular files, however reached', () => {
+  it('reads posts, comments and authors through links to files and folders, with the same paths', async () => {
+    const outside = await temporarySite({
+      'shared/linked.md': VALID_POST.replace('Fine', 'Linked'),
+      'shared/ada.yaml': AUTHOR,
+      'shared/comment.md': '---\nauthor: Visitor\ndate: 2020-01-02T00:00:00Z\n---\nHello.\n',
+    });
+    const root = await temporarySite({ 'content/posts/ok.md': VALID_POST });
+    await symlink(path.join(outside, 'shared/linked.md'), path.join(root, 'content/posts/linked.md'));
+    await mkdir(path.join(root, 'content/authors'));
+    await symlink(path.join(outside, 'shared/ada.yaml'), path.join(root, 'content/authors/ada.yaml'));
+    await mkdir(path.join(root, 'content/comments'));
+    await mkdir(path.join(outside, 'comments-of-ok'));
+    await symlink(path.join(outside, 'shared/comment.md'), path.join(outside, 'comments-of-ok/c1.md'));
+    await symlink(path.join(outside, 'comments-of-ok'), path.join(root, 'content/comments/ok'), 'dir');
+    const result = await loadSite({ root, now: NOW, cache: false });
+    if (!result.ok) throw new Error(lines(result).join('\n'));
+    expect(result.site.posts.map((post) => `${post.file} ${post.title}`)).toEqual([
+      'content/posts/linked.md Linked',
+      'content/posts/ok.md Fine',
+    ]);
+    expect(result.site.authors.map((author) => `${author.id} ${author.name}`)).toContain('ada Ada');
+    expect(result.site.comments.map((comment) => `${comment.file} ${comment.html}`)).toEqual([
+      'content/comments/ok/c1.md <p>Hello.</p>',
+    ]);
+  });
+
+  it('many files of many sizes come back byte for byte (files share read buffers)', async () => {
+    const files: Record<string, string> = {};
+    // Sizes around the shared buffers' limits: tiny, a few KB, and 300 KB (read on its own).
+    const sizes = [0, 1, 100, 4000, 70_000, 300_000, 5, 200_000, 1_000_000, 12];
+    const bodies = sizes.map((size, index) =>
+      `${'x'.repeat(size % 61)} ${'Lorem ipsum dolor sit amet. '.repeat(Math.floor(size / 28))}${index}`.trim(),
+    );
+    bodies.forEach((body, index) => {
+      files[`content/posts/p${index}.md`] = `---\ntitle: Post ${index}\ndate: 2020-01-01\n---\n\n${body}\n`;
+    });
+    const root = await temporarySite(files);
+    const result = await loadSite({ root, now: NOW, cache: false });
+    if (!result.ok) throw new Error(lines(result).join('\n'));
+    for (const [index, body] of bodies.entries()) {
+      const post = result.site.posts.find((candidate) => candidate.slug === `p${index}`);
+      expect(post?.html === `<p>${body}</p>`, `p${index}`).toBe(true);
+    }
+  });
+
+  it('a file too large is refused before it is read, also through a link', async () => {
+    const outside = await temporarySite({});
+    await writeFile(path.join(outside, 'big.md'), Buffer.alloc(3 * 1024 * 1024, 'a'));
+    const root = await temporarySite({ 'content/posts/ok.md': VALID_POST });
+    await symlink(path.join(outside, 'big.md'), path.join(root, 'content/posts/big.md'));
+    expect(lines(await loadSite({ root, now: NOW, cache: false }))).toMatchInlineSnapshot(`
+      [
+        "content/posts/big.md:1:1: error file-too-large: file is 3145728 bytes; the limit is 2097152 bytes (2 MiB)",
+      ]
+    `);
+  });
+});
+
+describe('dates in front matter', () => {
+  it('accept exactly the days that exist, leap years included (as Date.UTC counts them)', async () => {
+    const { postSchema } = await import('../../src/index');
+    const valid = (text: string) => postSchema.safeParse({ title: 'T', date: text }).success;
+    const pad = (n: number, width: number) => String(n).padStart(width, '0');
+    for (let year = 0; year <= 9999; year += year < 2100 ? 1 : 7) {
+      for (const month of [2, 4, 12]) {
+        const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+        const day = (d: number) => `${pad(year, 4)}-${pad(month, 2)}-${pad(d, 2)}`;
+        expect(valid(day(days)), day(days)).toBe(true);
+        expect(valid(day(days + 1)), day(days + 1)).toBe(false);
+      }
+    }
+  });
+});
