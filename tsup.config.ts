@@ -1,8 +1,37 @@
 import { readFileSync } from 'node:fs';
-import { defineConfig } from 'tsup';
+import { builtinModules } from 'node:module';
+import { defineConfig, type Options } from 'tsup';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
 const define = { __BROADSHEET_VERSION__: JSON.stringify(version) };
+
+// Dependencies bundled into dist/ rather than imported from node_modules: the unified stack (about 300
+// small modules for one render), yaml (about 70 CommonJS files) and github-slugger. Loading a module
+// costs a resolution (package.json lookups) and a compile each; one chunk loads several times faster
+// (docs/decisions/warm-load.md, "Bundled dependencies"). zod stays external: users build their schema
+// extensions with their own zod, which must be the same instance as ours. jiti stays external: it is
+// loaded only for TypeScript configs and requires its own files at run time.
+const noExternal = [/^(?!zod(\/|$)|jiti(\/|$))/];
+
+// yaml's CommonJS build calls `require('process')` and `require('buffer')`; bundled into an ES module,
+// esbuild turns those into a `require` that throws. The shim takes the same module from node.
+const builtinRequireShim: NonNullable<Options['esbuildPlugins']>[number] = {
+  name: 'builtin-require-shim',
+  setup(build) {
+    const builtins = new Set(builtinModules);
+    build.onResolve({ filter: /^[a-z_:/]+$/ }, ({ path, kind }) => {
+      const name = path.replace(/^node:/, '');
+      return kind === 'require-call' && builtins.has(name)
+        ? { path: name, namespace: 'builtin-require-shim' }
+        : undefined;
+    });
+    build.onLoad({ filter: /.*/, namespace: 'builtin-require-shim' }, ({ path }) => ({
+      contents: `module.exports = process.getBuiltinModule(${JSON.stringify(`node:${path}`)});`,
+      loader: 'js',
+    }));
+  },
+};
+const bundled = { noExternal, esbuildPlugins: [builtinRequireShim] } satisfies Options;
 
 // The library (ESM and CommonJS) and the CLI are split into chunks, so that what is imported with
 // `import()` (the markdown pipeline, the worker pool, each CLI command) is loaded only when it is
@@ -19,6 +48,7 @@ export default defineConfig([
     splitting: true,
     treeshake: true,
     define,
+    ...bundled,
   },
   {
     entry: { client: 'src/client/index.ts' },
@@ -38,6 +68,7 @@ export default defineConfig([
     platform: 'node',
     splitting: false,
     define,
+    ...bundled,
   },
   {
     entry: { cli: 'src/cli/bin.ts' },
@@ -47,5 +78,6 @@ export default defineConfig([
     banner: { js: '#!/usr/bin/env node' },
     splitting: true,
     define,
+    ...bundled,
   },
 ]);

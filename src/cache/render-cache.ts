@@ -22,7 +22,7 @@ const LINE_FEED = 0x0a;
  * namespace (broadsheet's version, the config, the plugin lists) and the document (trust level, page
  * URL, markdown). Not by modification time: a fresh clone hits the cache.
  *
- * The entries live in a {@link Pack} (`<cache folder>/render-v2/`: a few segment files and an
+ * The entries live in a {@link Pack} (`<cache folder>/render-v3/`: a few segment files and an
  * index), so a cold build writes a few large files instead of one file per document. An entry that
  * cannot be read is ignored with a `cache-corrupt` warning (one per file) and rendered again; the
  * cache never makes a build fail, and a killed build leaves the previous index in force.

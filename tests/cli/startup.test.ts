@@ -15,13 +15,16 @@ const { version } = JSON.parse(await readFile(path.join(repositoryRoot, 'package
   version: string;
 };
 
-// Module hooks that write every package a process resolves (the `node_modules/<name>` of its URL) to
-// the file named by BROADSHEET_TEST_RESOLVED: what the built CLI loads for a command.
+// Module hooks that write every package a process resolves (the `node_modules/<name>` of its URL)
+// and every module of dist/ (`dist/<name>` without the chunk's hash) to the file named by
+// BROADSHEET_TEST_RESOLVED: what the built CLI loads for a command.
 const HOOKS = `
 import { appendFileSync } from 'node:fs';
 export async function resolve(specifier, context, nextResolve) {
   const result = await nextResolve(specifier, context);
-  const match = /\\/node_modules\\/((?:@[^/]+\\/)?[^/]+)\\//.exec(result.url);
+  const match =
+    /\\/node_modules\\/((?:@[^/]+\\/)?[^/]+)\\//.exec(result.url) ??
+    /\\/(dist\\/[a-z-]+?)(?:-[A-Z0-9]{8})?\\.c?js$/.exec(result.url);
   if (match) appendFileSync(process.env.BROADSHEET_TEST_RESOLVED, match[1] + '\\n');
   return result;
 }
@@ -46,15 +49,23 @@ afterAll(async () => {
   await rm(folder, { recursive: true, force: true });
 });
 
-/** Runs the built CLI; returns its output and the packages it loaded, sorted and without repeats. */
+/**
+ * Runs the built CLI; returns its output, the packages it loaded and the modules of dist/ it loaded
+ * (`dist/pipeline`, `dist/check`, …), each sorted and without repeats.
+ */
 async function runBuilt(args: string[], env: Record<string, string> = {}) {
   const log = path.join(folder, `resolved-${Math.random().toString(36).slice(2)}.txt`);
   await writeFile(log, '');
   const { stdout, stderr } = await exec(process.execPath, ['--import', registerHooks, cli, ...args], {
     env: { ...process.env, GITHUB_ACTIONS: '', BROADSHEET_TEST_RESOLVED: log, ...env },
   });
-  const packages = [...new Set((await readFile(log, 'utf8')).split('\n').filter(Boolean))].sort();
-  return { stdout, stderr, packages };
+  const loaded = [...new Set((await readFile(log, 'utf8')).split('\n').filter(Boolean))].sort();
+  return {
+    stdout,
+    stderr,
+    packages: loaded.filter((name) => !name.startsWith('dist/')),
+    modules: loaded.filter((name) => name.startsWith('dist/')),
+  };
 }
 
 describe('what the built CLI loads', () => {
@@ -72,12 +83,22 @@ describe('what the built CLI loads', () => {
     const root = path.join(fixturesDir, 'config-json');
     const cold = await runBuilt(['check', '--root', root], cache);
     expect(cold.stderr).toContain('no errors');
-    expect(cold.packages).toEqual(expect.arrayContaining(['zod', 'unified', 'remark-parse', 'micromark']));
+    expect(cold.modules).toContain('dist/pipeline');
     const warm = await runBuilt(['check', '--root', root], cache);
     expect(warm.stderr).toBe(cold.stderr);
-    expect(warm.packages).toContain('zod');
-    expect(
-      warm.packages.filter((name) => /unified|remark|rehype|micromark|mdast|hast|parse5/.test(name)),
-    ).toEqual([]);
+    expect(warm.modules).toContain('dist/check');
+    expect(warm.modules).not.toContain('dist/pipeline');
+    expect(warm.modules).not.toContain('dist/render-pool');
+  });
+
+  it('takes only zod from node_modules: the unified stack, yaml and github-slugger are bundled', async () => {
+    // zod stays a dependency so that a config's schema extensions, built with the user's zod, meet
+    // the same zod as broadsheet's own schemas (docs/decisions/warm-load.md).
+    const cache = { BROADSHEET_CACHE_DIR: path.join(folder, 'cache-bundled') };
+    const root = path.join(fixturesDir, 'config-json');
+    const built = await runBuilt(['check', '--root', root], cache);
+    expect(built.stderr).toContain('no errors');
+    expect(built.modules).toContain('dist/pipeline');
+    expect(built.packages).toEqual(['zod']);
   });
 });
