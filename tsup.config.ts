@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
+import path from 'node:path';
 import { defineConfig, type Options } from 'tsup';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
@@ -31,7 +32,48 @@ const builtinRequireShim: NonNullable<Options['esbuildPlugins']>[number] = {
     }));
   },
 };
-const bundled = { noExternal, esbuildPlugins: [builtinRequireShim] } satisfies Options;
+// Bundled code carries its licences with it: every package whose files went into dist/ is listed in
+// dist/THIRD-PARTY-NOTICES.md with its licence text (rewritten after each build with the union of
+// the packages of every build of this config).
+const bundledPackages = new Set<string>();
+const thirdPartyNotices: NonNullable<Options['esbuildPlugins']>[number] = {
+  name: 'third-party-notices',
+  setup(build) {
+    build.initialOptions.metafile = true;
+    build.onEnd((result) => {
+      for (const input of Object.keys(result.metafile?.inputs ?? {})) {
+        const at = input.lastIndexOf('node_modules/');
+        if (at === -1) continue;
+        const rest = input.slice(at + 'node_modules/'.length).split('/');
+        const name = rest[0]!.startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0]!;
+        bundledPackages.add(input.slice(0, at + 'node_modules/'.length + name.length));
+      }
+      writeNotices();
+    });
+  },
+};
+
+function writeNotices(): void {
+  const sections = [...bundledPackages].sort().map((folder) => {
+    const manifest = JSON.parse(readFileSync(path.join(folder, 'package.json'), 'utf8')) as {
+      name: string;
+      version: string;
+      license?: string;
+    };
+    const licenceFile = readdirSync(folder).find((name) => /^(licen[cs]e|copying)(\.|$)/i.test(name));
+    const text = licenceFile
+      ? readFileSync(path.join(folder, licenceFile), 'utf8').trim()
+      : '(no licence file)';
+    return `## ${manifest.name} ${manifest.version} (${manifest.license ?? 'unknown licence'})\n\n\`\`\`\n${text}\n\`\`\`\n`;
+  });
+  if (!existsSync('dist')) mkdirSync('dist');
+  writeFileSync(
+    'dist/THIRD-PARTY-NOTICES.md',
+    `# Third-party notices\n\nbroadsheet's dist/ bundles code of these packages, under their licences:\n\n${sections.join('\n')}`,
+  );
+}
+
+const bundled = { noExternal, esbuildPlugins: [builtinRequireShim, thirdPartyNotices] } satisfies Options;
 
 // The library (ESM and CommonJS) and the CLI are split into chunks, so that what is imported with
 // `import()` (the markdown pipeline, the worker pool, each CLI command) is loaded only when it is
