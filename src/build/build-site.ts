@@ -1,13 +1,15 @@
 import { existsSync, linkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { access, lstat, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { setImmediate as setImmediatePromise } from 'node:timers/promises';
 import { cacheFolder } from '../cache/location';
 import { CONFIG_FILE_NAMES } from '../config/load-config';
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import { BroadsheetError } from '../errors';
 import { loadSite } from '../load/load-site';
-import { siteFilePlan } from '../outputs/index';
+import { type OutputGroup, siteFilePlan } from '../outputs/index';
 import { commitJournal, JOURNAL_FILE, journalFor, touchedFolders } from './commit';
+import { checkOutputOnDisk } from './disk-check';
 import {
   claimSibling,
   MARKER_FILE,
@@ -24,7 +26,7 @@ import {
   readOutputManifest,
   writeOutputManifest,
 } from './output-manifest';
-import { checkOutputPaths, foldersUnchanged, recordFolders, stagePlan } from './write-tree';
+import { checkOutputPaths, recordFolders, stagePlan } from './write-tree';
 
 /** Options of {@link buildSite}. */
 export interface BuildSiteOptions {
@@ -169,7 +171,7 @@ async function build(
   report({ phase: 'render', posts: site.posts.length });
   // Every path up front (to check them and count them); each file's contents only when it is written.
   const plan = siteFilePlan(site);
-  const paths = plan.flatMap((group) => group.paths.map((file) => ({ path: file })));
+  const paths = plan.flatMap((group) => group.paths);
   checkOutputPaths(paths, MARKER_FILE);
   checkNotReserved(paths);
   const total = paths.length;
@@ -185,18 +187,22 @@ async function build(
   try {
     // A build killed while updating `out` in place is undone first, before `out` is looked at.
     await recoverSiblings(out);
+    // The `lstat` of every recorded file and folder runs on another thread while the keys are computed.
+    const checks = before ? checkOutputOnDisk(out, before) : undefined;
+    const keyNamespace = useCache ? await outputCodeIdentity() : undefined;
+    if (keyNamespace !== undefined) await computeKeys(plan);
+    const onDisk = await checks;
     await mkdir(path.dirname(out), { recursive: true });
     staging = await createSibling(out, 'tmp');
     // The marker goes first, so that a build killed from here on leaves a folder the next one removes.
     writeFileSync(path.join(staging, MARKER_FILE), MARKER_TEXT, { flag: 'wx' });
     // Update in place only an output exactly as the last build left it, on a file system with hard links.
-    const inPlace =
-      before?.folders !== undefined && foldersUnchanged(out, before.folders) && hardLinksWork(staging);
+    const inPlace = onDisk?.foldersUnchanged === true && hardLinksWork(staging);
     const staged = await stagePlan(staging, plan, {
-      previous: before ? { folder: out, manifest: before } : undefined,
+      previous: before ? { folder: out, manifest: before, onDisk } : undefined,
       maxChanges: inPlace ? maxChangesInPlace(total) : 0,
       record: useCache,
-      keyNamespace: useCache ? await outputCodeIdentity() : undefined,
+      keyNamespace,
       onWritten: (done) => report({ phase: 'write', written: done, total }),
     });
     report({ phase: 'swap', groups: { made: staged.groups.made.length, reused: staged.groups.reused } });
@@ -267,9 +273,24 @@ async function build(
   };
 }
 
+/**
+ * Computes every group's key (each group keeps its own), letting the event loop turn every few
+ * milliseconds: the checks of the output run meanwhile, and the trash is emptied.
+ */
+async function computeKeys(plan: readonly OutputGroup[]): Promise<void> {
+  let turned = performance.now();
+  for (const group of plan) {
+    group.key?.();
+    if (performance.now() - turned >= 20) {
+      await setImmediatePromise();
+      turned = performance.now();
+    }
+  }
+}
+
 /** Names beginning with `.broadsheet-` at the top of the output are the build's own (marker, journal). */
-function checkNotReserved(files: readonly { path: string }[]): void {
-  for (const { path: file } of files) {
+function checkNotReserved(files: readonly string[]): void {
+  for (const file of files) {
     if (file.startsWith('.broadsheet-')) {
       throw new BroadsheetError('invalid-output-path', `output path "${file}" is reserved`);
     }

@@ -51,9 +51,26 @@ function manifestFile(cacheFolder: string, out: string): string {
   return path.join(cacheFolder, `outputs-${contentHash(path.resolve(out)).slice(0, 16)}.json`);
 }
 
+/** The format of the manifest file; a file of another format is taken as no manifest. */
+const MANIFEST_FORMAT = 2;
+
 /**
- * The manifest of the last successful build into `out`: `undefined` when there is none, or
- * `'corrupt'` when the file is not a manifest (the build then writes every file).
+ * The manifest as stored: JSON with one array per field (names, hashes, sizes, …) rather than one
+ * object or array per file, which parses and writes several times faster (20,854 files on the bench
+ * site). Group keys point at their first file by its index in `files.names`.
+ */
+interface StoredManifest {
+  format: typeof MANIFEST_FORMAT;
+  out: string;
+  files: { names: string[]; hashes: string[]; sizes: number[]; mtimes: number[]; inos: number[] };
+  folders?: { names: string[]; mtimes: number[]; inos: number[] };
+  groups?: { namespace: string; files: number[]; keys: string[] };
+}
+
+/**
+ * The manifest of the last successful build into `out`: `undefined` when there is none (or one of
+ * an earlier format, which the build replaces), or `'corrupt'` when the file is not a manifest (the
+ * build then writes every file).
  */
 export async function readOutputManifest(
   cacheFolder: string,
@@ -66,44 +83,92 @@ export async function readOutputManifest(
   } catch {
     return undefined;
   }
+  let value: Partial<Record<keyof StoredManifest, unknown>>;
   try {
-    const value = JSON.parse(text) as { out?: unknown; files?: unknown; folders?: unknown; groups?: unknown };
-    if (value.out !== path.resolve(out) || !Array.isArray(value.files)) return { corrupt: file };
-    const files = new Map<string, OutputRecord>();
-    for (const entry of value.files as unknown[]) {
-      if (!Array.isArray(entry) || entry.length !== 5) return { corrupt: file };
-      const [name, hash, size, mtimeMs, ino] = entry as unknown[];
-      if (
-        typeof name !== 'string' ||
-        typeof hash !== 'string' ||
-        typeof size !== 'number' ||
-        typeof mtimeMs !== 'number' ||
-        typeof ino !== 'number'
-      ) {
-        return { corrupt: file };
-      }
-      files.set(name, { hash, size, mtimeMs, ino });
-    }
-    let groups: GroupKeys | undefined;
-    if (value.groups !== undefined) {
-      groups = readGroupKeys(value.groups);
-      if (!groups) return { corrupt: file };
-    }
-    if (value.folders === undefined) return { manifest: { files, groups }, file };
-    if (!Array.isArray(value.folders)) return { corrupt: file };
-    const folders = new Map<string, FolderRecord>();
-    for (const entry of value.folders as unknown[]) {
-      if (!Array.isArray(entry) || entry.length !== 3) return { corrupt: file };
-      const [name, mtimeMs, ino] = entry as unknown[];
-      if (typeof name !== 'string' || typeof mtimeMs !== 'number' || typeof ino !== 'number') {
-        return { corrupt: file };
-      }
-      folders.set(name, { mtimeMs, ino });
-    }
-    return { manifest: { files, folders, groups }, file };
+    value = JSON.parse(text);
   } catch {
     return { corrupt: file };
   }
+  if (typeof value !== 'object' || value === null) return { corrupt: file };
+  // A manifest of an earlier version (one array per file, no `format`): the build writes everything.
+  if (value.format === undefined && Array.isArray(value.files) && value.out === path.resolve(out)) {
+    return undefined;
+  }
+  const manifest = value.format === MANIFEST_FORMAT && value.out === path.resolve(out) && parse(value);
+  return manifest ? { manifest, file } : { corrupt: file };
+}
+
+/** The manifest stored in `value`, or `undefined` when a field is missing or of the wrong type. */
+function parse(value: Partial<Record<keyof StoredManifest, unknown>>): OutputManifest | undefined {
+  const stored = value.files as Partial<StoredManifest['files']> | undefined;
+  const names = stored?.names;
+  if (
+    !isArrayOf(names, 'string') ||
+    !isArrayOf(stored?.hashes, 'string', names.length) ||
+    !isArrayOf(stored?.sizes, 'number', names.length) ||
+    !isArrayOf(stored?.mtimes, 'number', names.length) ||
+    !isArrayOf(stored?.inos, 'number', names.length)
+  ) {
+    return undefined;
+  }
+  const { hashes, sizes, mtimes, inos } = stored;
+  const files = new Map<string, OutputRecord>();
+  for (let index = 0; index < names.length; index++) {
+    files.set(names[index]!, {
+      hash: hashes[index]!,
+      size: sizes[index]!,
+      mtimeMs: mtimes[index]!,
+      ino: inos[index]!,
+    });
+  }
+  let groups: GroupKeys | undefined;
+  if (value.groups !== undefined) {
+    const stored = value.groups as Partial<StoredManifest['groups']>;
+    const firsts = stored?.files;
+    if (
+      typeof stored?.namespace !== 'string' ||
+      !isArrayOf(firsts, 'number') ||
+      !isArrayOf(stored.keys, 'string', firsts.length)
+    ) {
+      return undefined;
+    }
+    const keys = new Map<string, string>();
+    for (let index = 0; index < firsts.length; index++) {
+      const first = names[firsts[index]!];
+      if (first === undefined) return undefined;
+      keys.set(first, stored.keys[index]!);
+    }
+    groups = { namespace: stored.namespace, keys };
+  }
+  if (value.folders === undefined) return { files, groups };
+  const storedFolders = value.folders as Partial<NonNullable<StoredManifest['folders']>>;
+  const folderNames = storedFolders.names;
+  if (
+    !isArrayOf(folderNames, 'string') ||
+    !isArrayOf(storedFolders.mtimes, 'number', folderNames.length) ||
+    !isArrayOf(storedFolders.inos, 'number', folderNames.length)
+  ) {
+    return undefined;
+  }
+  const folders = new Map<string, FolderRecord>();
+  for (let index = 0; index < folderNames.length; index++) {
+    folders.set(folderNames[index]!, {
+      mtimeMs: storedFolders.mtimes[index]!,
+      ino: storedFolders.inos[index]!,
+    });
+  }
+  return { files, folders, groups };
+}
+
+/** Whether `value` is an array of `type` values (of `length` items, when given). */
+function isArrayOf<T extends 'string' | 'number'>(
+  value: unknown,
+  type: T,
+  length?: number,
+): value is (T extends 'string' ? string : number)[] {
+  if (!Array.isArray(value) || (length !== undefined && value.length !== length)) return false;
+  for (const item of value) if (typeof item !== type) return false;
+  return true;
 }
 
 /** Saves the manifest of a build into `out` (a temporary file renamed over the old one). */
@@ -114,36 +179,39 @@ export async function writeOutputManifest(
 ): Promise<void> {
   const file = manifestFile(cacheFolder, out);
   await mkdir(cacheFolder, { recursive: true });
-  const files = [...manifest.files].map(([name, record]) => [
-    name,
-    record.hash,
-    record.size,
-    record.mtimeMs,
-    record.ino,
-  ]);
-  const folders = manifest.folders
-    ? [...manifest.folders].map(([name, record]) => [name, record.mtimeMs, record.ino])
-    : undefined;
-  const groups = manifest.groups
-    ? { namespace: manifest.groups.namespace, keys: [...manifest.groups.keys] }
-    : undefined;
-  const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, JSON.stringify({ out: path.resolve(out), files, folders, groups }));
-  await rename(temporary, file);
-}
-
-function readGroupKeys(value: unknown): GroupKeys | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const { namespace, keys } = value as { namespace?: unknown; keys?: unknown };
-  if (typeof namespace !== 'string' || !Array.isArray(keys)) return undefined;
-  const map = new Map<string, string>();
-  for (const entry of keys as unknown[]) {
-    if (!Array.isArray(entry) || entry.length !== 2) return undefined;
-    const [name, key] = entry as unknown[];
-    if (typeof name !== 'string' || typeof key !== 'string') return undefined;
-    map.set(name, key);
+  // Filled by `push`, so that the arrays stay packed: JSON writes those faster.
+  const files: StoredManifest['files'] = { names: [], hashes: [], sizes: [], mtimes: [], inos: [] };
+  const positions = new Map<string, number>();
+  for (const [name, record] of manifest.files) {
+    positions.set(name, files.names.length);
+    files.names.push(name);
+    files.hashes.push(record.hash);
+    files.sizes.push(record.size);
+    files.mtimes.push(record.mtimeMs);
+    files.inos.push(record.ino);
   }
-  return { namespace, keys: map };
+  const stored: StoredManifest = { format: MANIFEST_FORMAT, out: path.resolve(out), files };
+  if (manifest.folders) {
+    stored.folders = { names: [], mtimes: [], inos: [] };
+    for (const [name, record] of manifest.folders) {
+      stored.folders.names.push(name);
+      stored.folders.mtimes.push(record.mtimeMs);
+      stored.folders.inos.push(record.ino);
+    }
+  }
+  if (manifest.groups) {
+    stored.groups = { namespace: manifest.groups.namespace, files: [], keys: [] };
+    for (const [first, key] of manifest.groups.keys) {
+      // A key of a group whose first file is not in the manifest cannot be checked: it is left out.
+      const position = positions.get(first);
+      if (position === undefined) continue;
+      stored.groups.files.push(position);
+      stored.groups.keys.push(key);
+    }
+  }
+  const temporary = `${file}.${process.pid}.tmp`;
+  await writeFile(temporary, JSON.stringify(stored));
+  await rename(temporary, file);
 }
 
 let codeIdentity: Promise<string | undefined> | undefined;

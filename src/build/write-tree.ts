@@ -4,38 +4,38 @@ import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { BroadsheetError } from '../errors';
 import type { OutputGroup } from '../outputs/index';
+import type { OutputOnDisk } from './disk-check';
 import type { FolderRecord, GroupKeys, OutputManifest, OutputRecord } from './output-manifest';
 
 /** How long the write loop runs before it lets the event loop turn (progress, timers, the trash). */
 const YIELD_EVERY_MS = 20;
 
+/** An empty segment, `.` or `..` (at the start, between two `/` or at the end), a backslash or a NUL. */
+const UNSAFE_PATH = /(?:^|\/)\.{0,2}(?:\/|$)|[\\\0]/;
+
 /**
  * Checks that output paths are safe relative `/`-separated file paths, each once, none of them
- * `reserved`. A bad path is a bug in an output function, so it throws.
+ * `reserved`, and none the parent folder of another. A bad path is a bug in an output function, so
+ * it throws.
  */
-export function checkOutputPaths(files: readonly { path: string }[], reserved: string): void {
+export function checkOutputPaths(files: readonly string[], reserved: string): void {
   const seen = new Set<string>();
-  for (const { path: file } of files) {
-    const segments = file.split('/');
-    const safe =
-      file.length > 0 &&
-      !file.includes('\\') &&
-      !file.includes('\0') &&
-      segments.every((segment) => segment !== '' && segment !== '.' && segment !== '..');
-    if (!safe)
+  for (const file of files) {
+    if (UNSAFE_PATH.test(file))
       throw new BroadsheetError('invalid-output-path', `output path "${file}" is not a relative file path`);
     if (file === reserved)
       throw new BroadsheetError('invalid-output-path', `output path "${file}" is reserved`);
-    if (seen.has(file))
-      throw new BroadsheetError('invalid-output-path', `two outputs have the path "${file}"`);
+    const size = seen.size;
     seen.add(file);
+    if (seen.size === size)
+      throw new BroadsheetError('invalid-output-path', `two outputs have the path "${file}"`);
   }
   for (const file of files) {
-    const folder = file.path.slice(0, file.path.lastIndexOf('/'));
-    if (folder !== '' && seen.has(folder)) {
+    const slash = file.lastIndexOf('/');
+    if (slash > 0 && seen.has(file.slice(0, slash))) {
       throw new BroadsheetError(
         'invalid-output-path',
-        `output path "${file.path}" needs "${folder}" to be a folder`,
+        `output path "${file}" needs "${file.slice(0, slash)}" to be a folder`,
       );
     }
   }
@@ -47,9 +47,11 @@ export interface StagePlanOptions {
    * The current output folder and the manifest of what the last build wrote into it. A file whose
    * bytes are unchanged (same hash and size, and the file on disk still the one the manifest saw:
    * same inode, size and modification time) is not written again: it stays where it is (when only
-   * the changes are staged) or is hard-linked from there into the staging tree.
+   * the changes are staged) or is hard-linked from there into the staging tree. `onDisk`, when
+   * given, holds the checks of the files against their records, made beforehand
+   * (`checkOutputOnDisk` in src/build/disk-check.ts); without it each file is checked when it is needed.
    */
-  previous?: { folder: string; manifest: OutputManifest };
+  previous?: { folder: string; manifest: OutputManifest; onDisk?: OutputOnDisk };
   /**
    * Stage only the files that changed, for an update of `previous.folder` in place, as long as the
    * files to write or remove are at most this many; past it (or when `0`) the whole tree is staged.
@@ -59,7 +61,7 @@ export interface StagePlanOptions {
   record: boolean;
   /**
    * The identity of the code that makes the files (`outputCodeIdentity`), when known: the groups'
-   * keys are then recorded under it, and a group whose key (and paths) equal those recorded by the
+   * keys are then recorded under it, and a group whose key (which covers its paths) equals the one recorded by the
    * previous build under the same identity, and whose files are all still on disk as recorded, is
    * neither made nor hashed: its records are reused. Needs `record`.
    */
@@ -166,7 +168,7 @@ export async function stagePlan(
   let turned = performance.now();
   for (const group of plan) {
     const first = group.paths[0];
-    const key = keys && first !== undefined ? groupKey(group) : undefined;
+    const key = keys && first !== undefined ? group.key?.() : undefined;
     if (key !== undefined) keys!.set(first!, key);
     const reused =
       key !== undefined && previousKeys?.get(first!) === key
@@ -229,34 +231,28 @@ export async function stagePlan(
   return inPlace ? { kind: 'changes', put, removed, ...common } : { kind: 'tree', ...common };
 }
 
-/**
- * A group's key joined with its paths (equal keys then also mean the same files), or `undefined`
- * when the group has none. The paths cannot hold `\0` (checkOutputPaths).
- */
-function groupKey(group: OutputGroup): string | undefined {
-  const key = group.key?.();
-  return key === undefined
-    ? undefined
-    : oneShotHash('sha1', `${key}\0${group.paths.join('\0')}`, 'base64url');
-}
-
 /** The previous records of `files` when every one of them is still on disk as recorded; else `undefined`. */
 function recordsOnDisk(
-  previous: { folder: string; manifest: OutputManifest },
+  previous: { folder: string; manifest: OutputManifest; onDisk?: OutputOnDisk },
   files: readonly string[],
 ): OutputRecord[] | undefined {
   const records: OutputRecord[] = [];
   for (const file of files) {
     const record = previous.manifest.files.get(file);
-    if (!record || !stillOnDisk(previous.folder, file, record)) return undefined;
+    if (!record || !stillOnDisk(previous, file, record)) return undefined;
     records.push(record);
   }
   return records;
 }
 
 /** Whether the file in the previous output is still the one its record describes (inode, size, mtime). */
-function stillOnDisk(folder: string, file: string, record: OutputRecord): boolean {
-  const stats = lstatSync(path.join(folder, file), { throwIfNoEntry: false });
+function stillOnDisk(
+  previous: { folder: string; onDisk?: OutputOnDisk },
+  file: string,
+  record: OutputRecord,
+): boolean {
+  if (previous.onDisk) return previous.onDisk.fileUnchanged(file);
+  const stats = lstatSync(path.join(previous.folder, file), { throwIfNoEntry: false });
   return (
     stats?.isFile() === true &&
     stats.ino === record.ino &&
@@ -267,13 +263,13 @@ function stillOnDisk(folder: string, file: string, record: OutputRecord): boolea
 
 /** The previous output's record of `file` when its bytes are the same and it is still on disk as recorded. */
 function unchanged(
-  previous: { folder: string; manifest: OutputManifest },
+  previous: { folder: string; manifest: OutputManifest; onDisk?: OutputOnDisk },
   file: string,
   hash: string,
 ): OutputRecord | undefined {
   const record = previous.manifest.files.get(file);
   if (!record || record.hash !== hash) return undefined;
-  return stillOnDisk(previous.folder, file, record) ? record : undefined;
+  return stillOnDisk(previous, file, record) ? record : undefined;
 }
 
 /** The SHA-1 of a text's UTF-8 bytes, as base64url: what the manifest records of each file. */
@@ -285,30 +281,13 @@ function hashText(text: string): string {
 export function foldersOf(files: readonly string[]): Set<string> {
   const folders = new Set<string>();
   for (const file of files) {
-    for (
-      let folder = path.posix.dirname(file);
-      folder !== '.' && !folders.has(folder);
-      folder = path.posix.dirname(folder)
-    ) {
+    for (let slash = file.lastIndexOf('/'); slash > 0; slash = file.lastIndexOf('/', slash - 1)) {
+      const folder = file.slice(0, slash);
+      if (folders.has(folder)) break;
       folders.add(folder);
     }
   }
   return folders;
-}
-
-/**
- * Whether every folder the manifest recorded is still there as it was (same inode and mtime). A
- * folder's mtime changes when an entry is added, removed or renamed in it, so when this holds,
- * nobody has added, removed or replaced anything in the output since the last build; files
- * changed in place are caught by their own records.
- */
-export function foldersUnchanged(out: string, folders: ReadonlyMap<string, FolderRecord>): boolean {
-  if (!folders.has('')) return false;
-  for (const [folder, record] of folders) {
-    const stats = lstatSync(path.join(out, folder), { throwIfNoEntry: false });
-    if (!stats?.isDirectory() || stats.ino !== record.ino || stats.mtimeMs !== record.mtimeMs) return false;
-  }
-  return true;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { hash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { stableIdentity } from '../cache/identity';
 import { BroadsheetError } from '../errors';
 import type { Author, Comment, OutputFile, Post, Site, Tag } from '../site/types';
@@ -57,6 +57,9 @@ export function scopedSite(site: Site, lists: SiteLists): Site {
     },
   };
 }
+
+/** Lists at least this long are written once per plan and stand in a key as the hash of their text. */
+const LONG_LIST = 64;
 
 /** Marks a value that JSON would write like another one (a `Map`, `NaN`, a `bigint`, …) in a fingerprint. */
 const TAG = '\0';
@@ -150,9 +153,13 @@ function isPlainJson(value: unknown, depth = 0): boolean {
   }
 }
 
-/** Front matter as exact text: plain JSON when that is exact (`j`), else through the replacer (`x`). */
-function dataText(data: unknown): string {
-  return isPlainJson(data) ? `j${JSON.stringify(data)}` : `x${exactText(data)}`;
+/**
+ * Front matter as a value whose JSON is exact: itself when JSON writes it exactly, else an object
+ * holding its exact text under a tagged key (which plain front matter cannot have, see
+ * {@link isPlainJson}), so that the two never write alike.
+ */
+function dataValue(data: unknown): unknown {
+  return isPlainJson(data) ? data : { [`${TAG}exact`]: exactText(data) };
 }
 
 function digest(text: string): string {
@@ -182,6 +189,8 @@ export class OutputKeys {
   private readonly kinds = new Map<object, Kind>();
   /** A comment of a post, as its post and its place in `post.comments`: the post's fingerprint covers it. */
   private readonly owners = new Map<Comment, { post: Post; index: number }>();
+  /** The text of each long list already written once (`site.posts` is read by several groups). */
+  private readonly lists = new WeakMap<readonly unknown[], string>();
 
   constructor(private readonly site: Site) {
     for (const post of site.posts) {
@@ -196,8 +205,8 @@ export class OutputKeys {
   }
 
   /**
-   * The key of a group with these paths and inputs: the same key in two builds means the same files.
-   * `undefined` when an input cannot be fingerprinted.
+   * The key of a group with these paths and inputs (both are in it): the same key in two builds
+   * means the same files at the same paths. `undefined` when an input cannot be fingerprinted.
    */
   keyOf(paths: readonly string[], inputs: GroupInputs): string | undefined {
     const site = this.siteWide();
@@ -234,11 +243,13 @@ export class OutputKeys {
           return `${kind}:${fingerprint}`;
         }
         if (Array.isArray(value)) {
-          let text = '[';
-          for (let index = 0; index < value.length; index++) {
-            text += `${index === 0 ? '' : ','}${index in value ? this.inputText(value[index]) : 'hole'}`;
+          if (value.length < LONG_LIST) return this.arrayText(value);
+          let text = this.lists.get(value);
+          if (text === undefined) {
+            text = `list:${digest(this.arrayText(value))}`;
+            this.lists.set(value, text);
           }
-          return `${text}]`;
+          return text;
         }
         if (Object.getPrototypeOf(value) === Object.prototype) {
           let text = '{';
@@ -252,6 +263,14 @@ export class OutputKeys {
       default:
         return `x${exactText(value)}`;
     }
+  }
+
+  private arrayText(value: readonly unknown[]): string {
+    let text = '[';
+    for (let index = 0; index < value.length; index++) {
+      text += `${index === 0 ? '' : ','}${index in value ? this.inputText(value[index]) : 'hole'}`;
+    }
+    return `${text}]`;
   }
 
   private siteWide(): string | null {
@@ -284,7 +303,13 @@ export class OutputKeys {
 
   private commentFingerprint(comment: Comment): string | null {
     const owner = this.owners.get(comment);
-    if (!owner) return digest(`${JSON.stringify(commentRest(comment))}\0${comment.html}`);
+    if (!owner) {
+      return createHash('sha1')
+        .update(JSON.stringify(commentRest(comment)))
+        .update('\0')
+        .update(comment.html)
+        .digest('base64url');
+    }
     const post = this.fingerprint(owner.post, 'post');
     return post === null ? null : `${post}#${owner.index}`;
   }
@@ -296,25 +321,22 @@ class NoFingerprint extends Error {}
  * A post's fingerprint: every field of the post and of its comments. The bulk of a post is its HTML,
  * which JSON would copy and escape (most of the cost), so the HTML of the post and of its comments
  * is hashed as it is, after the JSON of everything else (which records each HTML's length, so the
- * text splits back into its parts). Dates are written as their time value (JSON's `toISOString` is
- * slow); front matter, which a schema extension may turn into any value, as {@link dataText}; the
+ * bytes split back into their parts). Dates are written as their time value (JSON's `toISOString` is
+ * slow); front matter, which a schema extension may turn into any value, as {@link dataValue}; the
  * other fields are strings, numbers, booleans and arrays and objects of them, which JSON writes exactly.
  */
 function postFingerprint(post: Post): string {
-  let bodies = post.html;
-  const comments = post.comments.map((comment) => {
-    bodies += comment.html;
-    return commentRest(comment);
-  });
   const rest = JSON.stringify({
     ...post,
     date: post.date.getTime(),
     updated: post.updated?.getTime(),
     html: post.html.length,
-    comments,
-    data: dataText(post.data),
+    comments: post.comments.map(commentRest),
+    data: dataValue(post.data),
   });
-  return digest(`${rest}\0${bodies}`);
+  const sha1 = createHash('sha1').update(rest).update('\0').update(post.html);
+  for (const comment of post.comments) sha1.update(comment.html);
+  return sha1.digest('base64url');
 }
 
 /** A comment without its HTML (only its length), for JSON. */
@@ -323,7 +345,7 @@ function commentRest(comment: Comment): object {
     ...comment,
     date: comment.date.getTime(),
     html: comment.html.length,
-    data: dataText(comment.data),
+    data: dataValue(comment.data),
   };
 }
 
@@ -347,9 +369,14 @@ export function keyedGroup<T extends GroupInputs>(
   inputs: T,
   make: (site: Site, inputs: T) => OutputFile[],
 ): OutputGroup {
+  // Computed once: a build may ask for the keys ahead of making the files (the site does not change).
+  let key: string | undefined | null = null;
   return {
     paths,
-    key: () => keys.keyOf(paths, inputs),
+    key: () => {
+      if (key === null) key = keys.keyOf(paths, inputs);
+      return key;
+    },
     make: () => make(scopedSite(site, inputs.lists ?? {}), inputs),
   };
 }

@@ -501,6 +501,21 @@ describe('a warm build with output group keys', () => {
     expect((await goldenBuild(root, out, { cache: false })).groups).toEqual({ made: groups.made, reused: 0 });
   });
 
+  it('takes a manifest of the earlier format (one array per file) as none: no warning, every group made', async () => {
+    const root = await copyGoldenSite();
+    const out = path.join(root, 'public');
+    const { groups } = await goldenBuild(root, out);
+    const read = await readOutputManifest(await cacheFolder(root), out);
+    if (!read || !('file' in read)) throw new Error('no manifest after a build');
+    const { files } = read.manifest;
+    const earlier = { out, files: [...files].map(([name, r]) => [name, r.hash, r.size, r.mtimeMs, r.ino]) };
+    await writeFile(read.file, JSON.stringify(earlier));
+    const warm = await goldenBuild(root, out);
+    expect(warm.groups).toEqual({ made: groups.made, reused: 0 });
+    expect(warm.warnings.map((warning) => warning.code)).not.toContain('cache-corrupt');
+    expect((await goldenBuild(root, out)).groups.reused).toBe(groups.made);
+  });
+
   it('warns about a manifest whose keys are not a manifest’s, and makes every group', async () => {
     const root = await copyGoldenSite();
     const out = path.join(root, 'public');
