@@ -1,3 +1,4 @@
+import { access } from 'node:fs/promises';
 import path from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import type { RenderResult } from '../render/render-markdown';
@@ -13,6 +14,17 @@ const LAYOUT = 'render-v3';
 
 /** Folders of earlier layouts, removed once the new one is written. */
 const RETIRED_LAYOUTS = ['render-v1', 'render-v2'];
+
+/**
+ * Whether the cache folder `folder` (see `cacheFolder`) holds a render cache of the current layout:
+ * when it does not, a build renders every document (a cold build).
+ */
+export function renderCacheExists(folder: string): Promise<boolean> {
+  return access(path.join(folder, LAYOUT, 'index.json')).then(
+    () => true,
+    () => false,
+  );
+}
 
 /** The byte between a payload's JSON line and its HTML (JSON text never has a raw line feed). */
 const LINE_FEED = 0x0a;

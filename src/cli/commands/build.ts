@@ -2,6 +2,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { type BuildProgress, buildSite } from '../../build/build-site';
 import type { Diagnostic } from '../../diagnostics/diagnostic';
+import { tuneHeapForRendering } from '../heap';
 import { type CliIo, EXIT } from '../io';
 import { countOf, failureExitCode, type ReportFormat, reportAnnotations, reportDiagnostics } from '../report';
 import { parseFormat, siteOptions } from '../usage';
@@ -32,6 +33,7 @@ export async function buildCommand(args: string[], io: CliIo): Promise<number> {
   });
   const format: ReportFormat = parseFormat(values.format);
   const root = path.resolve(io.cwd, values.root ?? '.');
+  await tuneHeapForRendering(root, values['no-cache'] !== true);
   const started = performance.now();
   const progress = io.isTTY ? createProgressLine(io) : undefined;
   const result = await buildSite({

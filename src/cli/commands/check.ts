@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadSite } from '../../load/load-site';
+import { tuneHeapForRendering } from '../heap';
 import { type CliIo, EXIT } from '../io';
 import { countOf, failureExitCode, type ReportFormat, reportDiagnostics } from '../report';
 import { parseFormat, siteOptions } from '../usage';
@@ -20,6 +21,7 @@ export async function checkCommand(args: string[], io: CliIo): Promise<number> {
   });
   const format: ReportFormat = parseFormat(values.format);
   const root = path.resolve(io.cwd, values.root ?? '.');
+  await tuneHeapForRendering(root, values['no-cache'] !== true);
   const result = await loadSite({
     root,
     configFile: values.config,
