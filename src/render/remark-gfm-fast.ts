@@ -1,12 +1,16 @@
 // remark-gfm, without the cost of the two micromark constructs that are tried all the time, in the
-// documents where they cannot match. Why, and why not by dropping them: docs/decisions/render-speed.md.
-import type { Root } from 'mdast';
+// documents where they cannot match, and of its autolink tree transform, in the trees where it cannot
+// match. Why, and why not by dropping them: docs/decisions/render-speed.md.
+import type { Parent, Root } from 'mdast';
 import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import { type Data, type Processor, unified } from 'unified';
 import { BroadsheetError } from '../errors';
 
 type MicromarkExtension = NonNullable<Data['micromarkExtensions']>[number];
+type MdastExtensionEntry = NonNullable<Data['fromMarkdownExtensions']>[number];
+type MdastExtension = Exclude<MdastExtensionEntry, readonly unknown[]>;
+type MdastTransform = NonNullable<MdastExtension['transforms']>[number];
 type ConstructRecord = NonNullable<MicromarkExtension['text']>;
 type ConstructRecordValue = ConstructRecord[keyof ConstructRecord];
 
@@ -74,11 +78,60 @@ function withoutConstructs(
   return copy;
 }
 
+/** The name of mdast-util-gfm-autolink-literal's tree transform, the only one remark-gfm installs. */
+export const AUTOLINK_TRANSFORM_NAME = 'transformGfmAutolinkLiterals';
+
+/**
+ * What a text node must contain for one of the autolink transform's patterns to match in it: `www.`,
+ * `http://` or `https://` in any case (its URL pattern is case-insensitive), or an `@` (its `xmpp:`,
+ * `mailto:` and email patterns all have one).
+ */
+const AUTOLINK_CANDIDATE = /@|https?:\/\/|www\./i;
+
+/**
+ * Whether a text node that the autolink transform looks at could hold a match. It looks, with
+ * mdast-util-find-and-replace, at every text node that is not inside a `link` or `linkReference`.
+ */
+function hasAutolinkCandidate(node: Parent): boolean {
+  for (const child of node.children) {
+    if (child.type === 'text') {
+      if (AUTOLINK_CANDIDATE.test(child.value)) return true;
+    } else if (child.type !== 'link' && child.type !== 'linkReference' && 'children' in child) {
+      if (hasAutolinkCandidate(child)) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * The autolink transform, run only on trees where one of its patterns can match. It walks the whole
+ * tree once per pattern (four times) with unist-util-visit-parents, which allocates a closure and an
+ * array of parents per node: 9% of a post's render. When no text node it looks at has a candidate,
+ * it finds nothing and changes nothing, so not running it gives the same tree.
+ */
+function skipWithoutCandidates(transform: MdastTransform): MdastTransform {
+  return (tree) => (hasAutolinkCandidate(tree) ? transform(tree) : undefined);
+}
+
+/** `extension` with the autolink transform, if it has it, wrapped by {@link skipWithoutCandidates}. */
+function withAutolinkTransformSkipped(extension: MdastExtension): MdastExtension {
+  const transforms = extension.transforms;
+  if (!transforms?.some((transform) => transform.name === AUTOLINK_TRANSFORM_NAME)) return extension;
+  return {
+    ...extension,
+    transforms: transforms.map((transform) =>
+      transform.name === AUTOLINK_TRANSFORM_NAME ? skipWithoutCandidates(transform) : transform,
+    ),
+  };
+}
+
 /**
  * Remark plugin, used instead of remark-gfm right after remark-parse: GitHub Flavored Markdown exactly
  * as remark-gfm adds it (its micromark syntax, and its mdast-util-from-markdown and
  * mdast-util-to-markdown extensions), except that each document is parsed without the constructs of
- * {@link SKIPPABLE_CONSTRUCTS} that cannot match in its source. The tree is the same as remark-gfm's;
+ * {@link SKIPPABLE_CONSTRUCTS} that cannot match in its source, and the autolink literal transform
+ * (four walks of the tree) runs only when a text node it looks at has `@`, `www.` or `http(s)://`
+ * ({@link skipWithoutCandidates}). The tree is the same as remark-gfm's, positions included;
  * a post without emails or tables parses in about half the time. The processor's own parser has
  * them all left out; a document that needs some is parsed by a second parser, set up like this
  * processor's (its settings and every extension, read once it is frozen) when first needed.
@@ -95,7 +148,15 @@ export function remarkGfmFast(this: Processor): undefined {
   if (!parseWithoutAll) throw new BroadsheetError('internal', 'remarkGfmFast must come after remark-parse');
   const data = this.data();
   const before = data.micromarkExtensions?.length ?? 0;
+  const mdastBefore = data.fromMarkdownExtensions?.length ?? 0;
   remarkGfm.call(this);
+  const mdastExtensions = data.fromMarkdownExtensions ?? [];
+  for (let index = mdastBefore; index < mdastExtensions.length; index++) {
+    const entry = mdastExtensions[index] as MdastExtensionEntry;
+    mdastExtensions[index] = Array.isArray(entry)
+      ? entry.map(withAutolinkTransformSkipped)
+      : withAutolinkTransformSkipped(entry as MdastExtension);
+  }
   const extensions = data.micromarkExtensions ?? [];
   const stockOf = new Map<MicromarkExtension, MicromarkExtension>();
   for (let index = before; index < extensions.length; index++) {

@@ -12,7 +12,11 @@ import remarkRehype from 'remark-rehype';
 import { type Data, unified } from 'unified';
 import { describe, expect, it } from 'vitest';
 import { rehypeRawIfNeeded, wellFormedCommentText } from '../../src/render/rehype-raw-if-needed';
-import { remarkGfmFast, SKIPPABLE_CONSTRUCTS } from '../../src/render/remark-gfm-fast';
+import {
+  AUTOLINK_TRANSFORM_NAME,
+  remarkGfmFast,
+  SKIPPABLE_CONSTRUCTS,
+} from '../../src/render/remark-gfm-fast';
 import {
   createMarkdownRendererWithSteps,
   type RendererOptions,
@@ -83,6 +87,17 @@ const piece = fc.oneof(
       'first.last+tag@example.co.uk',
       'https://example.com/a_b?c=d',
       'www.example.com',
+      'WWW.EXAMPLE.COM',
+      'Https://example.com',
+      'xmpp:a@b.co/r',
+      '&#64;',
+      '&#x40;',
+      'www&#46;example.com',
+      '&#119;ww.example.com',
+      'https&#58;//example.com',
+      'www\\.example.com',
+      '[www.example.com](u)',
+      '[a@b.com][r]',
       '<https://example.org/>',
       '<a@b.co>',
       '&#64;',
@@ -160,6 +175,38 @@ describe('the speed steps render what remark-gfm and rehype-raw render', () => {
     );
   });
 
+  it('parses to the tree remark-gfm parses to, positions included', () => {
+    const fastParser = unified().use(remarkParse).use(remarkGfmFast).freeze();
+    const stockParser = unified().use(remarkParse).use(remarkGfm).freeze();
+    fc.assert(
+      fc.property(fc.oneof(markdown, fastMarkdown), (text) => {
+        expect(fastParser.runSync(fastParser.parse(text))).toEqual(
+          stockParser.runSync(stockParser.parse(text)),
+        );
+      }),
+      { numRuns: NUM_RUNS * 4 },
+    );
+  });
+
+  it('links URLs and emails that only the text, not the source, spells out', async () => {
+    // The autolink transform runs only where a text node it looks at has `@`, `www.` or `http(s)://`:
+    // character references and escapes make those from other source text, and case does not matter.
+    const documents = [
+      'a&#64;b.com and a&#x40;b.com',
+      'WWW.EXAMPLE.COM and HTTPS://EXAMPLE.COM, WWW&#46;EXAMPLE.COM and HTTPS&#58;//EXAMPLE.COM',
+      'www&#46;example.com, &#119;ww.example.com and https&#58;//example.com',
+      'www\\.example.com',
+      '[www.example.com](/u), [a@b.com][r] and <https://example.org/>\n\n[r]: /v',
+      'Thanks for post 1, **really** useful. See https://example.net/1.',
+      '_see www.example.com_ and `www.example.com`',
+    ];
+    for (const document of documents) await expectSameRender(document);
+    const { html } = await post.fast('a&#64;b.com, WWW&#46;EXAMPLE.COM, www&#46;example.com');
+    expect(html).toBe(
+      '<p><a href="mailto:a@b.com">a@b.com</a>, <a href="http://WWW.EXAMPLE.COM">WWW.EXAMPLE.COM</a>, <a href="http://www.example.com">www.example.com</a></p>',
+    );
+  });
+
   it('where leaving the email construct out of every document would not', async () => {
     // Each of these renders differently when the email construct is dropped and
     // mdast-util-gfm-autolink-literal's transform alone finds emails (docs/decisions/render-speed.md).
@@ -213,6 +260,20 @@ describe('remarkGfmFast', () => {
     expect([...stock].filter((name) => !fast.has(name))).toEqual(
       SKIPPABLE_CONSTRUCTS.map(({ name }) => name),
     );
+  });
+
+  it("wraps remark-gfm's autolink transform, its only tree transform (so a rename is noticed)", () => {
+    const transformsOf = (processor: { freeze(): unknown; data(): Data }) => {
+      processor.freeze();
+      return (processor.data().fromMarkdownExtensions ?? [])
+        .flat()
+        .flatMap((extension) => extension.transforms ?? []);
+    };
+    const stock = transformsOf(unified().use(remarkParse).use(remarkGfm));
+    expect(stock.map((transform) => transform.name)).toEqual([AUTOLINK_TRANSFORM_NAME]);
+    const fast = transformsOf(unified().use(remarkParse).use(remarkGfmFast));
+    expect(fast).toHaveLength(1);
+    expect(fast[0]).not.toBe(stock[0]);
   });
 
   it('parses each document with the constructs its source may need', async () => {
