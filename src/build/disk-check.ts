@@ -19,49 +19,6 @@ export interface OutputOnDisk {
   fileUnchanged(file: string): boolean;
 }
 
-/** The `lstat` checks of {@link checkOutputOnDisk}, as plain JavaScript for a worker (`eval`) or this thread. */
-const CHECKS_SOURCE = `
-function checkOutput(lstatSync, join, data) {
-  const { out, files, fileRecords, folders, folderRecords } = data;
-  let foldersUnchanged = folders !== null && folders.includes('');
-  if (foldersUnchanged) {
-    for (let index = 0; index < folders.length; index++) {
-      const stats = lstatSync(join(out, folders[index]), { throwIfNoEntry: false });
-      if (
-        stats === undefined ||
-        !stats.isDirectory() ||
-        stats.ino !== folderRecords[2 * index] ||
-        stats.mtimeMs !== folderRecords[2 * index + 1]
-      ) {
-        foldersUnchanged = false;
-        break;
-      }
-    }
-  }
-  const unchanged = new Uint8Array(files.length);
-  for (let index = 0; index < files.length; index++) {
-    const stats = lstatSync(join(out, files[index]), { throwIfNoEntry: false });
-    unchanged[index] =
-      stats !== undefined &&
-      stats.isFile() &&
-      stats.ino === fileRecords[3 * index] &&
-      stats.size === fileRecords[3 * index + 1] &&
-      stats.mtimeMs === fileRecords[3 * index + 2]
-        ? 1
-        : 0;
-  }
-  return { foldersUnchanged, unchanged };
-}
-`;
-
-const WORKER_SOURCE = `${CHECKS_SOURCE}
-const { parentPort, workerData } = require('node:worker_threads');
-const { lstatSync } = require('node:fs');
-const { join } = require('node:path');
-const result = checkOutput(lstatSync, join, workerData);
-parentPort.postMessage(result, [result.unchanged.buffer]);
-`;
-
 interface CheckData {
   out: string;
   files: string[];
@@ -75,11 +32,49 @@ interface CheckResult {
   unchanged: Uint8Array;
 }
 
-const checkHere = new Function(`${CHECKS_SOURCE}\nreturn checkOutput;`)() as (
-  lstat: typeof lstatSync,
-  join: typeof path.join,
-  data: CheckData,
-) => CheckResult;
+/**
+ * The `lstat` checks of {@link checkOutputOnDisk}. It runs on a worker from its source text
+ * (`toString()`), so it uses nothing but its parameters.
+ */
+function checkOutput(lstat: typeof lstatSync, join: typeof path.join, data: CheckData): CheckResult {
+  const { out, files, fileRecords, folders, folderRecords } = data;
+  let foldersUnchanged = folders?.includes('') === true;
+  if (foldersUnchanged && folders) {
+    for (let index = 0; index < folders.length; index++) {
+      const stats = lstat(join(out, folders[index]!), { throwIfNoEntry: false });
+      if (
+        stats === undefined ||
+        !stats.isDirectory() ||
+        stats.ino !== folderRecords[2 * index] ||
+        stats.mtimeMs !== folderRecords[2 * index + 1]
+      ) {
+        foldersUnchanged = false;
+        break;
+      }
+    }
+  }
+  const unchanged = new Uint8Array(files.length);
+  for (let index = 0; index < files.length; index++) {
+    const stats = lstat(join(out, files[index]!), { throwIfNoEntry: false });
+    unchanged[index] =
+      stats?.isFile() === true &&
+      stats.ino === fileRecords[3 * index] &&
+      stats.size === fileRecords[3 * index + 1] &&
+      stats.mtimeMs === fileRecords[3 * index + 2]
+        ? 1
+        : 0;
+  }
+  return { foldersUnchanged, unchanged };
+}
+
+const WORKER_SOURCE = `
+const checkOutput = ${checkOutput.toString()};
+const { parentPort, workerData } = require('node:worker_threads');
+const { lstatSync } = require('node:fs');
+const { join } = require('node:path');
+const result = checkOutput(lstatSync, join, workerData);
+parentPort.postMessage(result, [result.unchanged.buffer]);
+`;
 
 /**
  * Starts the `lstat` checks of every file and folder the manifest recorded (one call each: 29,000
@@ -121,7 +116,7 @@ export function checkOutputOnDisk(out: string, manifest: OutputManifest): Promis
       return position !== undefined && unchanged[position] === 1;
     },
   });
-  const here = (): OutputOnDisk => answer(checkHere(lstatSync, path.join, data));
+  const here = (): OutputOnDisk => answer(checkOutput(lstatSync, path.join, data));
 
   return new Promise<OutputOnDisk>((resolve) => {
     let worker: Worker;
