@@ -194,6 +194,11 @@ async function runScale(root, folder, site, machine) {
   return renderScale({ site, machine, cold, warm, memory });
 }
 
+/** The bench's settings given in the environment, as a command's prefix (`BENCH_DIR=/dev/shm `). */
+function environmentPrefix(names) {
+  return names.map((name) => (process.env[name] ? `${name}=${process.env[name]} ` : '')).join('');
+}
+
 function rate(result) {
   return Math.round(result.items / result.seconds).toLocaleString('en-US');
 }
@@ -249,7 +254,7 @@ function renderMain({ site, machine, results, broadsheet, eleventy, hugo, disk }
     broadsheet.cold.peakRssBytes && eleventy.peakRssBytes
       ? broadsheet.cold.peakRssBytes / eleventy.peakRssBytes
       : undefined;
-  const command = `${process.env.BENCH_N ? `BENCH_N=${process.env.BENCH_N} ` : ''}${process.env.BENCH_RUNS ? `BENCH_RUNS=${process.env.BENCH_RUNS} ` : ''}npm run bench`;
+  const command = `${environmentPrefix(['BENCH_DIR', 'BENCH_N', 'BENCH_RUNS'])}npm run bench`;
   return [
     '# Benchmarks',
     '',
@@ -351,7 +356,7 @@ function renderDisk(disk) {
 }
 
 function renderScale({ site, machine, cold, warm, memory }) {
-  const command = `${process.env.BENCH_N ? `BENCH_N=${process.env.BENCH_N} ` : ''}npm run bench -- --scale`;
+  const command = `${environmentPrefix(['BENCH_DIR', 'BENCH_N'])}npm run bench -- --scale`;
   return [
     SCALE_START,
     '## Scale: a large site within a 2 GB heap',
