@@ -10,11 +10,14 @@ Usage:
   broadsheet check [--root DIR] [--config FILE] [--format text|json] [--no-cache]
   broadsheet new post "Title" [--root DIR]
   broadsheet init [DIR]
+  broadsheet serve [--root DIR] [--config FILE] [--port N] [--host H]
   broadsheet --help | --version
 
 build writes every output (pages, JSON API, feeds) into --out, by default the config's \`out\`
 (public/), all or nothing: the previous output stays as it was unless the whole build succeeds.
 --future publishes posts dated after now. --root and --out are relative to the current folder.
+serve answers on http://127.0.0.1:8080 (--port 0: a free port) with the built out folder under the
+path of site.url, until interrupted.
 
 Exit codes: 0 success (warnings allowed), 1 content errors, 2 usage or config errors.
 `;
@@ -28,6 +31,7 @@ const commands: Record<string, () => Promise<Command>> = {
   check: () => import('./commands/check').then((module) => module.checkCommand),
   init: () => import('./commands/init').then((module) => module.initCommand),
   new: () => import('./commands/new').then((module) => (args, io) => module.newCommand(args, io)),
+  serve: () => import('./commands/serve').then((module) => module.serveCommand),
 };
 
 /**
