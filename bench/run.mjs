@@ -28,6 +28,7 @@ import {
   timed,
 } from './compare.mjs';
 import { describeFileSystem, fileSystemOf, probeFileCreation } from './disk.mjs';
+import { FILE_COUNT_END, FILE_COUNT_START } from './file-count.mjs';
 import { generateSite, postCount } from './generate.mjs';
 
 /** The measured sections, in order; each is `bench/sections/<name>.mjs`. */
@@ -84,12 +85,19 @@ async function runParent() {
     const previous = await readFile(documentPath, 'utf8').catch(() => '');
     const document = scale
       ? `${mainPart(previous).trimEnd()}\n\n${part}\n`
-      : `${part}${scalePart(previous) ? `\n${scalePart(previous)}\n` : ''}`;
+      : `${part}${fileCountPart(previous) ? `\n${fileCountPart(previous)}\n` : ''}${scalePart(previous) ? `\n${scalePart(previous)}\n` : ''}`;
     await writeFile(documentPath, document);
     console.log('wrote docs/benchmarks.md');
   } finally {
     await rm(folder, { recursive: true, force: true });
   }
+}
+
+/** The part bench/file-count.mjs writes, kept by a main run. */
+function fileCountPart(text) {
+  const start = text.indexOf(FILE_COUNT_START);
+  const end = text.indexOf(FILE_COUNT_END);
+  return start === -1 || end === -1 ? '' : text.slice(start, end + FILE_COUNT_END.length);
 }
 
 function mainPart(text) {

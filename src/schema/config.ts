@@ -11,6 +11,12 @@ const relativePath = z
     message: 'must be a path relative to the site root',
   });
 
+/** The formats of a feed: RSS 2.0, Atom 1.0, JSON Feed 1.1. */
+export const FEED_FORMATS = ['rss', 'atom', 'json'] as const;
+
+/** One of {@link FEED_FORMATS}. */
+export type FeedFormat = (typeof FEED_FORMATS)[number];
+
 const isFunction = (value: unknown): value is (...args: never[]) => unknown => typeof value === 'function';
 
 const pluginList = z.array(z.unknown()).default([]);
@@ -44,6 +50,12 @@ export const configSchema = z.object({
     .object({
       limit: z.number().int().min(1).default(20),
       fullContent: z.boolean().default(true),
+      postComments: z
+        .array(z.enum(FEED_FORMATS))
+        .refine((formats) => new Set(formats).size === formats.length, {
+          message: 'lists a format twice',
+        })
+        .default(['atom']),
     })
     .prefault({}),
   future: z.boolean().default(false),
@@ -90,7 +102,12 @@ export interface BroadsheetConfig<
   /** Output folder relative to the root, default `public`. */
   out?: string;
   postsPerPage?: number;
-  feeds?: { limit?: number; fullContent?: boolean };
+  feeds?: {
+    limit?: number;
+    fullContent?: boolean;
+    /** Formats of each post's comment feeds under `posts/<slug>/comments/`, default `['atom']`; `[]` for none. */
+    postComments?: FeedFormat[];
+  };
   future?: boolean;
   markdown?: { remarkPlugins?: PluggableList; rehypePlugins?: PluggableList };
   schema?: {

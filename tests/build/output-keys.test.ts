@@ -440,7 +440,7 @@ describe('a warm build with output group keys', () => {
         'rss.xml',
         'tags/open-source/rss.xml',
         'comments/rss.xml',
-        'posts/quiet-post/comments/rss.xml',
+        'posts/quiet-post/comments/atom.xml',
       ].sort(),
     );
     expect(staged.groups.reused).toBe(total - staged.groups.made.length);

@@ -30,6 +30,9 @@ describe('config files', () => {
         "feeds": {
           "fullContent": true,
           "limit": 20,
+          "postComments": [
+            "atom",
+          ],
         },
         "future": false,
         "markdown": {

@@ -1,6 +1,6 @@
 // Builds consistent Site objects directly (no files, no markdown), so that property tests can put any
 // string in any field. The fixture tests go through loadSite on real files instead.
-import type { ResolvedConfig } from '../../src/schema/config';
+import type { FeedFormat, ResolvedConfig } from '../../src/schema/config';
 import type { CommentFrontMatter, PostFrontMatter } from '../../src/schema/content';
 import { assembleSite } from '../../src/site/assemble';
 import type { Author, Comment, Post, Site } from '../../src/site/types';
@@ -36,6 +36,8 @@ export interface SiteSpec {
   copyright?: string;
   limit?: number;
   fullContent?: boolean;
+  /** Default: all three formats, so that every feed test sees every comment feed. */
+  postComments?: FeedFormat[];
   posts: PostSpec[];
 }
 
@@ -57,7 +59,11 @@ export function buildSite(spec: SiteSpec): Site {
     content: 'content',
     out: 'public',
     postsPerPage: 10,
-    feeds: { limit: spec.limit ?? 20, fullContent: spec.fullContent ?? true },
+    feeds: {
+      limit: spec.limit ?? 20,
+      fullContent: spec.fullContent ?? true,
+      postComments: spec.postComments ?? ['rss', 'atom', 'json'],
+    },
     future: false,
     markdown: { remarkPlugins: [], rehypePlugins: [] },
   };

@@ -78,7 +78,7 @@ describe('output group keys', () => {
       'api/site.json',
       'comments/rss.xml',
       'index.html',
-      'posts/post-3/comments/rss.xml',
+      'posts/post-3/comments/atom.xml',
       'posts/post-3/index.html',
       'rss.xml',
     ]);

@@ -210,24 +210,43 @@ describe('a post page', () => {
     const subscribe = findAll(tree, byTag('p', 'subscribe')).find((paragraph) =>
       text(paragraph).includes('Post Comments'),
     )!;
-    expect(text(subscribe)).toBe(
-      'Subscribe to: Post Comments (Atom), Post Comments (RSS), Post Comments (JSON Feed)',
-    );
-    expect(text(subscribe)).toMatch(/^Subscribe to: Post Comments \(Atom\)/);
+    expect(text(subscribe)).toBe('Subscribe to: Post Comments (Atom)');
     expect(findAll(subscribe, byTag('a')).map((link) => link.properties.href)).toEqual([
       'https://example.com/gazette/posts/hello-world/comments/atom.xml',
-      'https://example.com/gazette/posts/hello-world/comments/rss.xml',
-      'https://example.com/gazette/posts/hello-world/comments/feed.json',
     ]);
     expect(
       linksWithRel(tree, 'alternate')
         .slice(3)
         .map((link) => [link.properties.type, link.properties.href]),
-    ).toEqual([
-      ['application/atom+xml', 'https://example.com/gazette/posts/hello-world/comments/atom.xml'],
-      ['application/rss+xml', 'https://example.com/gazette/posts/hello-world/comments/rss.xml'],
-      ['application/feed+json', 'https://example.com/gazette/posts/hello-world/comments/feed.json'],
-    ]);
+    ).toEqual([['application/atom+xml', 'https://example.com/gazette/posts/hello-world/comments/atom.xml']]);
+  });
+
+  it('links only the comment feed formats feeds.postComments lists, and none for []', () => {
+    const withFormats = (postComments: ('rss' | 'atom' | 'json')[]) => {
+      const variant: Site = {
+        ...site,
+        config: { ...site.config, feeds: { ...site.config.feeds, postComments } },
+      };
+      const file = pageFiles(variant).find((candidate) => candidate.path === 'posts/hello-world/index.html')!;
+      const tree = parsePage(file.contents).tree;
+      const subscribe = findAll(tree, byTag('p', 'subscribe')).filter((paragraph) =>
+        text(paragraph).includes('Post Comments'),
+      );
+      return {
+        subscribe: subscribe.map(text),
+        alternates: linksWithRel(tree, 'alternate')
+          .slice(3)
+          .map((link) => link.properties.href),
+      };
+    };
+    expect(withFormats([])).toEqual({ subscribe: [], alternates: [] });
+    expect(withFormats(['json', 'rss'])).toEqual({
+      subscribe: ['Subscribe to: Post Comments (RSS), Post Comments (JSON Feed)'],
+      alternates: [
+        'https://example.com/gazette/posts/hello-world/comments/rss.xml',
+        'https://example.com/gazette/posts/hello-world/comments/feed.json',
+      ],
+    });
   });
 });
 

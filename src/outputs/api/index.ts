@@ -4,7 +4,7 @@ import type { Author, Comment, OutputFile, Post, Site, Tag, TagRef } from '../..
 import { keyedFile, OutputKeys } from '../keys';
 import { filesOf, type OutputGroup } from '../plan';
 import { jsonText, toJsonValue } from './json';
-import { feedLinks, httpUrl, normalizeUrl, type Page, paginate } from './links';
+import { feedLinks, httpUrl, normalizeUrl, type Page, paginate, postCommentFeedLinks } from './links';
 import {
   type ApiAuthor,
   type ApiComment,
@@ -146,7 +146,7 @@ export function apiPostDocument(site: Site, post: Post): ApiPost {
     headings: post.headings.map(({ depth, text, id }) => ({ depth, text, id })),
     wordCount: post.wordCount,
     readingTime: post.readingTime,
-    commentFeeds: feedLinks(site.url, paths.feeds.postComments(post.slug)),
+    commentFeeds: postCommentFeedLinks(site, post.slug),
     comments: post.comments.map(apiComment),
     data: toJsonValue(post.data) as Record<string, unknown>,
   };

@@ -1,4 +1,6 @@
+import type { FeedFormat } from '../../schema/config';
 import { absoluteUrl, paths } from '../../site/paths';
+import type { Site } from '../../site/types';
 
 /** Absolute URLs of the feed set in `folder` (one of `paths.feeds.*`), in its three formats. */
 export function feedLinks(siteUrl: string, folder: string): { rss: string; atom: string; json: string } {
@@ -7,6 +9,17 @@ export function feedLinks(siteUrl: string, folder: string): { rss: string; atom:
     atom: absoluteUrl(siteUrl, folder + paths.feedFiles.atom),
     json: absoluteUrl(siteUrl, folder + paths.feedFiles.json),
   };
+}
+
+/**
+ * Absolute URLs of one post's comment feeds, in the formats `feeds.postComments` lists only: the
+ * formats a build writes. Empty when the list is `[]`.
+ */
+export function postCommentFeedLinks(site: Site, slug: string): Partial<Record<FeedFormat, string>> {
+  const all = feedLinks(site.url, paths.feeds.postComments(slug));
+  const links: Partial<Record<FeedFormat, string>> = {};
+  for (const format of site.config.feeds.postComments) links[format] = all[format];
+  return links;
 }
 
 /** One page of a paginated list. */

@@ -18,6 +18,15 @@ export const apiFeedLinksSchema = z
   .object({ rss: httpUrl, atom: httpUrl, json: httpUrl })
   .meta({ title: 'Feed links', description: 'Absolute URLs of one feed in its three formats.' });
 
+/** A post's comment feeds: only the formats the config's `feeds.postComments` lists. */
+export const apiPostCommentFeedLinksSchema = z
+  .object({ rss: httpUrl.optional(), atom: httpUrl.optional(), json: httpUrl.optional() })
+  .meta({
+    title: 'Post comment feed links',
+    description:
+      "Absolute URLs of a post's comment feeds, in the formats the site publishes (none, some or all).",
+  });
+
 /** A tag as a post refers to it. */
 export const apiTagRefSchema = z
   .object({ name: z.string(), slug: z.string(), url: httpUrl.describe("The tag page's URL.") })
@@ -123,7 +132,9 @@ export const apiPostSchema = apiPostSummarySchema
     headings: z.array(apiHeadingSchema),
     wordCount: count,
     readingTime: z.int().min(1).describe('Minutes.'),
-    commentFeeds: apiFeedLinksSchema.describe("The post's comment feeds."),
+    commentFeeds: apiPostCommentFeedLinksSchema.describe(
+      "The post's comment feeds, in the formats the site publishes (config feeds.postComments).",
+    ),
     comments: z.array(apiCommentSchema).describe('Approved comments, oldest first.'),
     data: z
       .record(z.string(), z.unknown())

@@ -44,11 +44,13 @@ function renderEntry(entry: FeedEntry) {
     entry.categories.map((category) => xml('category', { term: category.term, label: category.label })),
     entry.summary !== undefined && xml('summary', {}, entry.summary),
     entry.contentHtml !== undefined && xml('content', { type: 'html' }, entry.contentHtml),
+    // RFC 4685: `replies` points at the post's Atom comment feed, or at the comments on its page
+    // when `feeds.postComments` leaves Atom out.
     replies &&
       xml('link', {
         rel: 'replies',
-        type: 'application/atom+xml',
-        href: replies.feeds.atom,
+        type: replies.feeds.atom !== undefined ? 'application/atom+xml' : 'text/html',
+        href: replies.feeds.atom ?? replies.pageUrl,
         'thr:count': replies.count,
         'thr:updated': replies.updated && rfc3339(replies.updated),
       }),

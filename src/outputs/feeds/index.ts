@@ -1,3 +1,4 @@
+import { FEED_FORMATS, type FeedFormat } from '../../schema/config';
 import { paths } from '../../site/paths';
 import type { OutputFile, Post, Site, Tag } from '../../site/types';
 import { type GroupInputs, keyedGroup, OutputKeys } from '../keys';
@@ -9,13 +10,21 @@ import { renderRss } from './rss';
 
 export type { JsonFeed, JsonFeedAuthor, JsonFeedItem } from './json-feed';
 
-/** The three files of one feed: `rss.xml` (RSS 2.0), `atom.xml` (Atom 1.0), `feed.json` (JSON Feed 1.1). */
-function formats(feed: FeedDocument): OutputFile[] {
-  return [
-    { path: feed.folder + paths.feedFiles.rss, contents: renderRss(feed) },
-    { path: feed.folder + paths.feedFiles.atom, contents: renderAtom(feed) },
-    { path: feed.folder + paths.feedFiles.json, contents: renderJsonFeed(feed) },
-  ];
+const RENDER: Record<FeedFormat, (feed: FeedDocument) => string> = {
+  rss: renderRss,
+  atom: renderAtom,
+  json: renderJsonFeed,
+};
+
+/**
+ * The files of one feed in `only` these formats (default all three): `rss.xml` (RSS 2.0), `atom.xml`
+ * (Atom 1.0), `feed.json` (JSON Feed 1.1).
+ */
+function formats(feed: FeedDocument, only: readonly FeedFormat[] = FEED_FORMATS): OutputFile[] {
+  return only.map((format) => ({
+    path: feed.folder + paths.feedFiles[format],
+    contents: RENDER[format](feed),
+  }));
 }
 
 /**
@@ -45,9 +54,13 @@ export function commentFeedFiles(site: Site): OutputFile[] {
   return formats(commentsFeed(site));
 }
 
-/** One post's comment feeds under `posts/<slug>/comments/`; valid, empty feeds when it has no comments. */
+/**
+ * One post's comment feeds under `posts/<slug>/comments/`, in the formats `feeds.postComments` lists
+ * (default Atom only; none for `[]`); valid, empty feeds when it has no comments.
+ */
 export function postCommentFeedFiles(site: Site, post: Post): OutputFile[] {
-  return formats(postCommentsFeed(site, post));
+  const only = site.config.feeds.postComments;
+  return only.length === 0 ? [] : formats(postCommentsFeed(site, post), only);
 }
 
 /**
@@ -79,22 +92,24 @@ export function feedFiles(site: Site): OutputFile[] {
  * - a tag's feeds: the tag (name, slug, its posts);
  * - the site's comment feeds: the newest `feeds.limit` comments, and every post (the post a comment
  *   is on, and the newest post date when there is no comment);
- * - a post's comment feeds: the post (title, URL, language, date, its comments).
+ * - a post's comment feeds (in the formats `feeds.postComments` lists; none for `[]`): the post
+ *   (title, URL, language, date, its comments).
  */
 export function feedPlan(site: Site, keys = new OutputKeys(site)): OutputGroup[] {
   const folder = <T extends GroupInputs>(
     path: string,
     inputs: T,
     make: (scoped: Site, inputs: T) => OutputFile[],
+    only: readonly FeedFormat[] = FEED_FORMATS,
   ): OutputGroup =>
     keyedGroup(
       keys,
       site,
-      [paths.feedFiles.rss, paths.feedFiles.atom, paths.feedFiles.json].map((name) => path + name),
+      only.map((format) => path + paths.feedFiles[format]),
       inputs,
       make,
     );
-  const { limit } = site.config.feeds;
+  const { limit, postComments } = site.config.feeds;
   return [
     folder(paths.feeds.site(), { lists: { posts: site.posts.slice(0, limit) } }, (scoped) =>
       siteFeedFiles(scoped),
@@ -107,9 +122,12 @@ export function feedPlan(site: Site, keys = new OutputKeys(site)): OutputGroup[]
       { lists: { comments: site.comments.slice(0, limit), posts: site.posts } },
       (scoped) => commentFeedFiles(scoped),
     ),
-    ...site.posts.map((post) =>
-      folder(paths.feeds.postComments(post.slug), { post }, (scoped, { post }) =>
-        postCommentFeedFiles(scoped, post),
+    ...(postComments.length === 0 ? [] : site.posts).map((post) =>
+      folder(
+        paths.feeds.postComments(post.slug),
+        { post },
+        (scoped, { post }) => postCommentFeedFiles(scoped, post),
+        postComments,
       ),
     ),
   ];

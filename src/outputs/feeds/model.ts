@@ -1,6 +1,7 @@
 import { BroadsheetError } from '../../errors';
 import { absoluteUrl, paths } from '../../site/paths';
 import type { Comment, Post, Site, Tag } from '../../site/types';
+import { postCommentFeedLinks } from '../api/links';
 
 /** A person as a feed credits them: a post's author, a visitor, or the site. Never an email. */
 export interface FeedPerson {
@@ -42,7 +43,7 @@ export interface FeedEntry {
   /** Sanitised HTML with absolute links; left out when the feed carries summaries only. */
   contentHtml?: string;
   /** A post's comments and its comment feeds (RFC 4685 `replies`, RSS `wfw:commentRss`, `slash:comments`). */
-  replies?: { count: number; updated?: Date; pageUrl: string; feeds: FeedUrls };
+  replies?: { count: number; updated?: Date; pageUrl: string; feeds: Partial<FeedUrls> };
   /** What a comment answers (RFC 4685 `thr:in-reply-to`): its post, or the comment it replies to. */
   inReplyTo?: { ref: string; href: string };
 }
@@ -171,7 +172,6 @@ function postFeed(
 }
 
 function postEntry(site: Site, post: Post, feedLanguage: string): FeedEntry {
-  const commentsFolder = paths.feeds.postComments(post.slug);
   const lastComment = post.comments.reduce<Date | undefined>(
     (latest, comment) => (latest === undefined || comment.date > latest ? comment.date : latest),
     undefined,
@@ -191,7 +191,7 @@ function postEntry(site: Site, post: Post, feedLanguage: string): FeedEntry {
       count: post.comments.length,
       updated: lastComment,
       pageUrl: `${post.url}#comments`,
-      feeds: feedUrls(site, commentsFolder),
+      feeds: postCommentFeedLinks(site, post.slug),
     },
   };
 }

@@ -63,7 +63,7 @@ function renderItem(entry: FeedEntry) {
     encoded !== undefined && xml('content:encoded', {}, encoded),
     entry.replies && [
       xml('comments', {}, entry.replies.pageUrl),
-      xml('wfw:commentRss', {}, entry.replies.feeds.rss),
+      entry.replies.feeds.rss !== undefined && xml('wfw:commentRss', {}, entry.replies.feeds.rss),
       xml('slash:comments', {}, String(entry.replies.count)),
     ],
   );

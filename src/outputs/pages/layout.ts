@@ -10,7 +10,8 @@ export type FeedLinks = ReturnType<typeof feedLinks>;
 export interface FeedSet {
   /** What the feeds hold, for the link titles: `Posts`, `Post Comments`, a tag's name. */
   label: string;
-  links: FeedLinks;
+  /** The formats the site publishes for this set; a page links only these. */
+  links: Partial<FeedLinks>;
 }
 
 /** What {@link layout} needs to make a whole page. */
@@ -75,18 +76,26 @@ blockquote{margin:1rem 0;padding-left:1rem;border-left:3px solid var(--rule);col
 
 /** `<link rel="alternate">` autodiscovery for a feed set. */
 function alternateLinks(site: Site, feeds: FeedSet): HtmlFragment[] {
-  return FEED_TYPES.map(
-    ({ key, type, name }) =>
-      html`<link rel="alternate" type="${type}" title="${site.config.site.title}: ${feeds.label} (${name})" href="${feeds.links[key]}">\n`,
-  );
+  return FEED_TYPES.flatMap(({ key, type, name }) => {
+    const href = feeds.links[key];
+    return href === undefined
+      ? []
+      : [
+          html`<link rel="alternate" type="${type}" title="${site.config.site.title}: ${feeds.label} (${name})" href="${href}">\n`,
+        ];
+  });
 }
 
-/** "Subscribe to: Posts (Atom), Posts (RSS), Posts (JSON Feed)", as Blogger words it. */
+/**
+ * "Subscribe to: Posts (Atom), Posts (RSS), Posts (JSON Feed)", as Blogger words it; nothing when
+ * the set has no format.
+ */
 export function subscribeLinks(feeds: FeedSet): HtmlFragment {
-  const links = FEED_TYPES.map(
-    ({ key, name }) => html`<a href="${feeds.links[key]}">${feeds.label} (${name})</a>`,
-  );
-  return html`<p class="subscribe">Subscribe to: ${joinHtml(links, ', ')}</p>`;
+  const links = FEED_TYPES.flatMap(({ key, name }) => {
+    const href = feeds.links[key];
+    return href === undefined ? [] : [html`<a href="${href}">${feeds.label} (${name})</a>`];
+  });
+  return links.length === 0 ? html`` : html`<p class="subscribe">Subscribe to: ${joinHtml(links, ', ')}</p>`;
 }
 
 /** The feeds every page announces. */

@@ -1,6 +1,6 @@
 import { absoluteUrl, paths } from '../../site/paths';
 import type { Author, Comment, Post, Site, Tag } from '../../site/types';
-import { feedLinks, httpUrl, type Page } from '../api/links';
+import { feedLinks, httpUrl, type Page, postCommentFeedLinks } from '../api/links';
 import { displayDay, displayDayTime } from './dates';
 import { type HtmlFragment, type HtmlValue, html, joinHtml, trustedHtml } from './html';
 import { type FeedSet, layout, subscribeLinks } from './layout';
@@ -117,7 +117,7 @@ export function postPage(site: Site, post: Post): string {
   const { timezone } = site.config.site;
   const commentFeeds: FeedSet = {
     label: 'Post Comments',
-    links: feedLinks(site.url, paths.feeds.postComments(post.slug)),
+    links: postCommentFeedLinks(site, post.slug),
   };
   const meta: HtmlValue[] = [time(post.date, displayDay(post.date, timezone))];
   if (post.updated && post.updated.getTime() !== post.date.getTime()) {
@@ -128,6 +128,7 @@ export function postPage(site: Site, post: Post): string {
   const tags = post.tags.map(
     (tag) => html`<a rel="tag" href="${absoluteUrl(site.url, paths.tag(tag.slug))}">${tag.name}</a>`,
   );
+  const subscribe = subscribeLinks(commentFeeds);
   const main = html`<article class="post">
 <header>
 <h1>${post.title}</h1>
@@ -141,8 +142,7 @@ ${tags.length > 0 ? html`<footer>\n<p class="meta">Tags: ${joinHtml(tags, ', ')}
 <h2>Comments</h2>
 ${post.comments.length > 0 ? commentThread(site, post.comments) : html`<p>No comments</p>\n`}${
   post.commentsOpen ? '' : html`<p>Comments are closed.</p>\n`
-}${subscribeLinks(commentFeeds)}
-</section>`;
+}${subscribe.markup === '' ? '' : html`${subscribe}\n`}</section>`;
   return layout({
     site,
     path: paths.post(post.slug),
