@@ -371,3 +371,45 @@ describe('dates come from the content', () => {
     expect(text(child(parseXml(file(files, 'atom.xml')), ATOM_NS, 'updated'))).toBe('1970-01-01T00:00:00Z');
   });
 });
+
+describe('feeds.postComments', () => {
+  const comments = [{ name: 'Ann', html: '<p>Hi</p>' }];
+  const formats = (postComments: ('rss' | 'atom' | 'json')[]) =>
+    feedFiles(buildSite({ title: 'S', postComments, posts: [post({ comments })] }))
+      .map((f) => f.path)
+      .filter((path) => path.startsWith('posts/'));
+
+  it('writes a post comment feed in each listed format only, and none for []', () => {
+    expect(formats(['atom'])).toEqual(['posts/post-1/comments/atom.xml']);
+    expect(formats(['json', 'rss'])).toEqual([
+      'posts/post-1/comments/feed.json',
+      'posts/post-1/comments/rss.xml',
+    ]);
+    expect(formats([])).toEqual([]);
+  });
+
+  it('links from post entries only the comment feeds that exist', () => {
+    const entryLinks = (postComments: ('rss' | 'atom' | 'json')[]) => {
+      const files = feedFiles(buildSite({ title: 'S', postComments, posts: [post({ comments })] }));
+      for (const f of files) expectValidFeedFile(f);
+      const item = child(child(parseXml(file(files, 'rss.xml')), '', 'channel'), '', 'item');
+      const entry = child(parseXml(file(files, 'atom.xml')), ATOM_NS, 'entry');
+      const replies = children(entry, ATOM_NS, 'link').find((link) => attr(link, 'rel') === 'replies')!;
+      return {
+        commentRss: children(item, RSS_NS.wfw, 'commentRss').map(text),
+        slash: text(child(item, RSS_NS.slash, 'comments')),
+        replies: [attr(replies, 'type'), attr(replies, 'href'), attr(replies, 'count', THREAD_NS)],
+      };
+    };
+    expect(entryLinks(['atom'])).toEqual({
+      commentRss: [],
+      slash: '1',
+      replies: ['application/atom+xml', 'https://example.com/blog/posts/post-1/comments/atom.xml', '1'],
+    });
+    expect(entryLinks(['rss'])).toEqual({
+      commentRss: ['https://example.com/blog/posts/post-1/comments/rss.xml'],
+      slash: '1',
+      replies: ['text/html', 'https://example.com/blog/posts/post-1/#comments', '1'],
+    });
+  });
+});
