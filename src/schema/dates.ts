@@ -82,10 +82,28 @@ export function datePartsToInstant(parts: DateParts, timeZone: string): Date {
     parts.millisecond,
   );
   if (parts.offsetMinutes !== undefined) return new Date(wall - parts.offsetMinutes * 60_000);
-  let instant = wall - zoneOffsetMinutes(wall, timeZone) * 60_000;
-  // A second pass settles times next to a daylight-saving change.
-  instant = wall - zoneOffsetMinutes(instant, timeZone) * 60_000;
-  return new Date(instant);
+  return new Date(wallTimeToInstant(wall, timeZone));
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The instant at which a clock in `timeZone` shows `wall` (a wall time counted as if it were UTC),
+ * with Temporal's "compatible" disambiguation: a wall time that the clocks skip (a gap, as at
+ * midnight in America/Santiago on 2024-09-08) is read with the offset before the change, so it names
+ * the instant after the gap (00:00 → 01:00); a wall time shown twice (a fold) names the earlier.
+ */
+function wallTimeToInstant(wall: number, timeZone: string): number {
+  // Daylight-saving changes are months apart: the offsets a day either side are those before and
+  // after any change near `wall`.
+  const before = zoneOffsetMinutes(wall - DAY_MS, timeZone);
+  const after = zoneOffsetMinutes(wall + DAY_MS, timeZone);
+  const earlier = wall - Math.max(before, after) * 60_000;
+  const later = wall - Math.min(before, after) * 60_000;
+  if (zoneOffsetMinutes(earlier, timeZone) === Math.max(before, after)) return earlier;
+  if (zoneOffsetMinutes(later, timeZone) === Math.min(before, after)) return later;
+  // In a gap: the offset before the change, moving the time forward by the gap's length.
+  return wall - before * 60_000;
 }
 
 /** Whether `zone` is an IANA time zone name this runtime knows. */
