@@ -86,30 +86,42 @@ function tidyProperties(properties: Properties): void {
 
 /**
  * Makes the tree what hast-util-raw would give for it, when {@link needsParse5} says parse5 changes
- * nothing else: well-formed comments become comment nodes, properties are tidied, node data is dropped
+ * nothing else: well-formed comments become comment nodes, adjacent text nodes become one (parse5
+ * makes one text node of a run of characters: steps after this one, as `removeComments`, look at
+ * text nodes and must see the same ones on both paths), properties are tidied, node data is dropped
  * (parse5 does not carry it over).
  */
 function tidyLikeParse5(parent: Root | Element): void {
-  const children = parent.children;
-  for (let index = 0; index < children.length; index++) {
-    const node = children[index] as RootContent;
+  const kept: RootContent[] = [];
+  for (const node of parent.children as RootContent[]) {
+    const previous = kept.at(-1);
+    if (node.type === 'text' && previous?.type === 'text') {
+      previous.value += node.value;
+      if (previous.position && node.position) previous.position.end = node.position.end;
+      else delete previous.position;
+      continue;
+    }
     if (node.type === 'raw') {
       const comment: Comment = { type: 'comment', value: wellFormedCommentText(node.value) ?? '' };
       if (node.position) comment.position = node.position;
-      children[index] = comment;
-    } else if (node.type === 'element') {
+      kept.push(comment);
+      continue;
+    }
+    if (node.type === 'element') {
       delete node.data;
       tidyProperties(node.properties);
       tidyLikeParse5(node);
     }
+    kept.push(node);
   }
+  parent.children = kept as typeof parent.children;
 }
 
 /**
  * Rehype plugin, in place of rehype-raw: runs rehype-raw (parse5 re-parses the whole tree) only when
  * the tree holds raw HTML other than well-formed comments, or a shape that parse5 would change;
  * otherwise turns each comment into a comment node itself. The result is the same tree either way
- * (but for positions and how text is split into nodes, which do not change the HTML).
+ * (but for positions).
  */
 export function rehypeRawIfNeeded(options: RawIfNeededOptions = {}) {
   const parse = rehypeRaw();

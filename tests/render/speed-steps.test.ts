@@ -127,6 +127,7 @@ const piece = fc.oneof(
       '<!--\nmore\n-->',
       '<!-- a -- b -->',
       '\n- ',
+      '\n  ',
       '\n1. ',
       '\n- [x] ',
       '\n> ',
@@ -227,6 +228,22 @@ describe('the speed steps render what remark-gfm and rehype-raw render', () => {
     expect(html).toBe(
       '<p>Write to <a href="mailto:webmaster@www.w3.org">webmaster@www.w3.org</a> today.</p>',
     );
+  });
+
+  it('on comments between text in list items (parse5 merges adjacent text nodes)', async () => {
+    const documents = [
+      '- a\n  <!-- more -->\n- b',
+      '- a\n  <!-- more -->\n  c\n- b',
+      '1. a\n   <!-- x --><!-- y -->\n2. b',
+      'a\n<!-- more -->\nb',
+      '> a\n> <!-- more -->\n> b',
+    ];
+    for (const document of documents) await expectSameRender(document);
+    // The output does not depend on raw HTML elsewhere in the post (which sends it through parse5).
+    const { html } = await post.fast('- a\n  <!-- more -->\n- b');
+    const withRaw = await post.fast('- a\n  <!-- more -->\n- b\n\n<b>x</b>');
+    expect(html).toBe('<ul>\n<li>a\n\n</li>\n<li>b</li>\n</ul>');
+    expect(withRaw.html.startsWith(html)).toBe(true);
   });
 
   it('on the bench posts and every render fixture', async () => {
