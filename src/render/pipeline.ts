@@ -43,8 +43,9 @@ function postProcessor(options: RendererOptions, steps: RenderSteps) {
     .use(options.remarkPlugins ?? [])
     .use(remarkRehype, { allowDangerousHtml: true, clobberPrefix: '' })
     .use(steps.raw)
-    .use(rehypeHeadingIds)
     .use(rehypeSanitize, postSchema)
+    // After the sanitizer: slugs from the text that is kept, ids unique among the ids that are kept.
+    .use(rehypeHeadingIds)
     .use(rehypeEnforceUrlProtocols, postSchema.protocols ?? {})
     .use(options.rehypePlugins ?? [])
     .use(rehypeResolveUrls)

@@ -138,6 +138,17 @@ describe('posts', () => {
     );
   });
 
+  it('gives heading ids after sanitizing: from the text that is kept, avoiding only ids that are kept', async () => {
+    // `<font>` is not allowed: it goes, with its id, so nothing takes `intro` from the heading.
+    const font = await renderMarkdown('# Intro\n\n<font id="intro">x</font>', { trust: 'post' });
+    expect(font.html).toBe('<h1 id="intro">Intro</h1>\n<p>x</p>');
+    expect(font.headings).toEqual([{ depth: 1, text: 'Intro', id: 'intro' }]);
+    // The script's text is dropped, so it is not in the slug.
+    const script = await renderMarkdown('# a <script>evil</script> b', { trust: 'post' });
+    expect(script.html).toBe('<h1 id="a--b">a  b</h1>');
+    expect(script.headings).toEqual([{ depth: 1, text: 'a b', id: 'a--b' }]);
+  });
+
   it('keeps fragment-only links as fragments when resolving against the page URL', async () => {
     const { html } = await renderMarkdown('[a](#x) [b](./#x) [c]()', { trust: 'post', url: PAGE });
     expect(html).toBe(`<p><a href="#x">a</a> <a href="${PAGE}#x">b</a> <a href="${PAGE}">c</a></p>`);
