@@ -36,3 +36,15 @@ export function failureExitCode(diagnostics: readonly Diagnostic[]): number {
 export function countOf(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
+
+/**
+ * The summary line of a `check` or `build` that found errors, in words:
+ * `check failed: 2 errors and 1 warning in 2 files`.
+ */
+export function failureSummary(command: 'check' | 'build', diagnostics: readonly Diagnostic[]): string {
+  const errors = diagnostics.filter((diagnostic) => diagnostic.severity === 'error').length;
+  const warnings = diagnostics.length - errors;
+  const files = new Set(diagnostics.map((diagnostic) => diagnostic.file)).size;
+  const unchanged = command === 'build' ? '; nothing was written, the previous output is as it was' : '';
+  return `${command} failed: ${countOf(errors, 'error')} and ${countOf(warnings, 'warning')} in ${countOf(files, 'file')}${unchanged}\n`;
+}

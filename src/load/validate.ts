@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Diagnostic } from '../diagnostics/diagnostic';
+import { aliasesFor, aliasOf } from './key-aliases';
 import type { ParsedFile } from './parse';
 
 /**
@@ -48,7 +49,8 @@ function reportUnknownKeys(
       continue;
     }
     const { line, column } = parsed.positionOf([...path, key], { key: true });
-    const suggestion = closest(key, knownKeys);
+    // Another tool's name for a known key (`name` → `author`) before the closest spelling.
+    const suggestion = aliasOf(key, knownKeys) ?? closest(key, knownKeys);
     const name = [...path, key].map(String).join('.');
     diagnostics.push({
       file: parsed.file,
@@ -98,7 +100,11 @@ function unwrapObject(schema: z.ZodType): { shape: Record<string, z.ZodType> } |
 function issueToDiagnostic(parsed: ParsedFile, issue: z.core.$ZodIssue): Diagnostic {
   const key = issue.path.map(String).join('.') || 'front matter';
   const value = getIn(parsed.data, issue.path);
-  const missing = issue.code === 'invalid_type' && value === undefined;
+  // A required key that is absent: zod says `invalid_type`, or a union's or custom check's issue.
+  const missing =
+    value === undefined &&
+    issue.path.length > 0 &&
+    (issue.code === 'invalid_type' || issue.code === 'invalid_union' || issue.code === 'custom');
   const empty = issue.code === 'invalid_type' && value === null;
   const { line, column } = parsed.positionOf(issue.path);
   const custom = (issue as { params?: { broadsheetCode?: string } }).params?.broadsheetCode;
@@ -106,7 +112,7 @@ function issueToDiagnostic(parsed: ParsedFile, issue: z.core.$ZodIssue): Diagnos
   let message: string;
   if (missing) {
     code = 'missing-field';
-    message = issue.path.length > 0 ? `${key} is required` : 'front matter is required';
+    message = issue.path.length > 0 ? missingMessage(parsed, issue.path, key) : 'front matter is required';
   } else if (empty) {
     code = 'missing-value';
     message = `${key} has no value: give it one or remove the key`;
@@ -117,6 +123,21 @@ function issueToDiagnostic(parsed: ParsedFile, issue: z.core.$ZodIssue): Diagnos
     ({ code, message } = describeIssue(key, issue));
   }
   return { file: parsed.file, line, column, severity: 'error', code, message };
+}
+
+/** `author is required`, naming the keys of other tools that the file has in its place (`name`, `email`). */
+function missingMessage(parsed: ParsedFile, path: readonly PropertyKey[], key: string): string {
+  const parent = getIn(parsed.data, path.slice(0, -1));
+  const field = String(path.at(-1));
+  if (parent === null || typeof parent !== 'object' || Array.isArray(parent)) return `${key} is required`;
+  const keys = Object.keys(parent);
+  // The keys the schema knows here are the ones present that are not aliases, plus the missing one.
+  const found = aliasesFor(field, keys, [field]);
+  if (found.length === 0) return `${key} is required`;
+  const list = found.map((name) => `\`${name}\``).join(', ');
+  return field === 'author'
+    ? `${key} is required: write ${list} under \`${field}\` (author: {name, url, email}, or author: a name)`
+    : `${key} is required: rename ${found.map((name) => `\`${name}\``).join(' or ')} to \`${field}\``;
 }
 
 function describeIssue(key: string, issue: z.core.$ZodIssue): { code: string; message: string } {
@@ -148,9 +169,29 @@ function describeIssue(key: string, issue: z.core.$ZodIssue): { code: string; me
         code: 'invalid-value',
         message: `${key} must be one of ${issue.values.map((option) => JSON.stringify(option)).join(', ')}`,
       };
+    case 'invalid_union':
+      // zod's own message ("Invalid input") says nothing: name the types the key takes.
+      return {
+        code: 'invalid-value',
+        message:
+          issue.message && issue.message !== 'Invalid input'
+            ? `${key} ${issue.message}`
+            : `${key} must be ${unionExpectation(issue)}`,
+      };
     default:
       return { code: 'invalid-value', message: `${key}: ${issue.message}` };
   }
+}
+
+/** "a string or a list": what the branches of a union expected, from their first issues. */
+function unionExpectation(issue: z.core.$ZodIssueInvalidUnion): string {
+  const expected = new Set<string>();
+  for (const branch of issue.errors) {
+    const first = branch[0];
+    if (first?.code !== 'invalid_type') return 'another kind of value';
+    expected.add(article(first.expected));
+  }
+  return expected.size > 0 ? [...expected].join(' or ') : 'another kind of value';
 }
 
 function article(expected: string): string {

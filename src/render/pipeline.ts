@@ -37,21 +37,23 @@ function defaultSteps(options: RendererOptions): RenderSteps {
 }
 
 function postProcessor(options: RendererOptions, steps: RenderSteps) {
-  return unified()
-    .use(remarkParse)
-    .use(steps.gfm)
-    .use(options.remarkPlugins ?? [])
-    .use(remarkRehype, { allowDangerousHtml: true, clobberPrefix: '' })
-    .use(steps.raw)
-    .use(rehypeSanitize, postSchema)
-    // After the sanitizer: slugs from the text that is kept, ids unique among the ids that are kept.
-    .use(rehypeHeadingIds)
-    .use(rehypeEnforceUrlProtocols, postSchema.protocols ?? {})
-    .use(options.rehypePlugins ?? [])
-    .use(rehypeResolveUrls)
-    .use(rehypeDocumentInfo)
-    .use(rehypeStringify)
-    .freeze();
+  return (
+    unified()
+      .use(remarkParse)
+      .use(steps.gfm)
+      .use(options.remarkPlugins ?? [])
+      .use(remarkRehype, { allowDangerousHtml: true, clobberPrefix: '' })
+      .use(steps.raw)
+      .use(rehypeSanitize, postSchema)
+      // After the sanitizer: slugs from the text that is kept, ids unique among the ids that are kept.
+      .use(rehypeHeadingIds)
+      .use(rehypeEnforceUrlProtocols, postSchema.protocols ?? {})
+      .use(options.rehypePlugins ?? [])
+      .use(rehypeResolveUrls)
+      .use(rehypeDocumentInfo)
+      .use(rehypeStringify)
+      .freeze()
+  );
 }
 
 function commentProcessor(steps: RenderSteps) {

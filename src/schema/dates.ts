@@ -130,18 +130,24 @@ export function isLanguageTag(tag: string): boolean {
  * already turned into a `Date` are accepted too. The output is the text, normalised; the loader turns
  * it into an instant with the site's time zone.
  */
-export const frontMatterDate = z.union([z.string(), z.date()]).transform((value, context) => {
-  const text = value instanceof Date ? value.toISOString() : value.trim();
-  if (!parseDateParts(text)) {
-    context.addIssue({
-      code: 'custom',
-      message: `"${text}" is not a valid date (use 2012-03-13 or 2012-03-13T09:30:00Z)`,
-      params: { broadsheetCode: 'invalid-date' },
-    });
-    return z.NEVER;
-  }
-  return text;
-});
+export const frontMatterDate = z
+  .custom<string | Date>((value) => typeof value === 'string' || value instanceof Date, {
+    // A number (`date: 1704103200`), a list or a mapping: said in words, not zod's "Invalid input".
+    message: 'must be a date such as 2012-03-13 or 2012-03-13T09:30:00Z',
+    params: { broadsheetCode: 'invalid-date' },
+  })
+  .transform((value, context) => {
+    const text = value instanceof Date ? value.toISOString() : value.trim();
+    if (!parseDateParts(text)) {
+      context.addIssue({
+        code: 'custom',
+        message: `"${text}" is not a valid date (use 2012-03-13 or 2012-03-13T09:30:00Z)`,
+        params: { broadsheetCode: 'invalid-date' },
+      });
+      return z.NEVER;
+    }
+    return text;
+  });
 
 /** A comment's date: an RFC 3339 date-time (a date alone is not precise enough to thread). */
 export const frontMatterDateTime = frontMatterDate.refine((text) => !DATE_ONLY.test(text), {

@@ -141,6 +141,7 @@ describe('broadsheet build', () => {
     expect(stderr).toMatchInlineSnapshot(`
       ".:1:1: error config-out-refused: refusing to build into ".": it is the site root; nothing was written or deleted
       content/comments/hello-world/c6.md:4:8: warning invalid-comment-url: author.url "javascript:alert(1)" is not an http(s) URL: it is dropped
+      build failed: 1 error and 1 warning in 2 files; nothing was written, the previous output is as it was
       "
     `);
   });

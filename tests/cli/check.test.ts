@@ -60,6 +60,7 @@ describe('broadsheet check (in process)', () => {
     expect(stdout).toBe('');
     expect(stderr).toMatchInlineSnapshot(`
       "content/posts/a.md:3:7: error invalid-date: date "2012-13-45" is not a valid date (use 2012-03-13 or 2012-03-13T09:30:00Z)
+      check failed: 1 error and 0 warnings in 1 file
       "
     `);
   });
@@ -118,6 +119,7 @@ describe('broadsheet check (in process)', () => {
     expect(code).toBe(1);
     expect(stderr).toMatchInlineSnapshot(`
       "content/comments/hello/early.md:3:7: error comment-before-post: the comment is dated 2019-12-31T23:59:59Z, before its post (2020-01-01)
+      check failed: 1 error and 0 warnings in 1 file
       "
     `);
     expect(stdout).toMatchInlineSnapshot(`
@@ -142,6 +144,7 @@ describe('broadsheet check (in process)', () => {
     expect(code).toBe(2);
     expect(stderr).toMatchInlineSnapshot(`
       "broadsheet.config.ts:1:1: error config-missing: no config file in the site root: create one of broadsheet.config.ts, broadsheet.config.mts, broadsheet.config.js, broadsheet.config.mjs, broadsheet.config.json
+      check failed: 1 error and 0 warnings in 1 file
       "
     `);
   });
@@ -152,6 +155,7 @@ describe('broadsheet check (in process)', () => {
     expect(stderr).toMatchInlineSnapshot(`
       "broadsheet.config.ts:4:5: error config-invalid-url: site.url must be an absolute http(s) URL such as https://example.com/
       broadsheet.config.ts:6:12: error config-out-of-range: feeds.limit must be at least 1
+      check failed: 2 errors and 0 warnings in 1 file
       "
     `);
   });
@@ -201,6 +205,7 @@ describe('broadsheet check (the built bin, as a child process)', () => {
     expect(failure.stderr.split('\n').filter(Boolean)).toEqual([
       expect.stringMatching(/^content\/posts\/archive\/hello\.md:1:1: error duplicate-slug: /),
       expect.stringMatching(/^content\/posts\/z\/other\.md:4:7: error duplicate-slug: /),
+      'check failed: 2 errors and 0 warnings in 2 files',
     ]);
     const success = await exec(process.execPath, [cli, 'check', '--root', fixture('config-json')]);
     expect(success.stderr).toContain('no errors');

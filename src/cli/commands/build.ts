@@ -4,7 +4,14 @@ import { type BuildProgress, buildSite } from '../../build/build-site';
 import type { Diagnostic } from '../../diagnostics/diagnostic';
 import { tuneHeapForRendering } from '../heap';
 import { type CliIo, EXIT } from '../io';
-import { countOf, failureExitCode, type ReportFormat, reportAnnotations, reportDiagnostics } from '../report';
+import {
+  countOf,
+  failureExitCode,
+  failureSummary,
+  type ReportFormat,
+  reportAnnotations,
+  reportDiagnostics,
+} from '../report';
 import { parseFormat, siteOptions } from '../usage';
 
 /** What `broadsheet build --format json` prints on stdout. */
@@ -55,7 +62,10 @@ export async function buildCommand(args: string[], io: CliIo): Promise<number> {
   } else {
     reportDiagnostics(io, diagnostics, 'text');
   }
-  if (!result.ok) return failureExitCode(result.diagnostics);
+  if (!result.ok) {
+    if (format === 'text') io.stderr(failureSummary('build', result.diagnostics));
+    return failureExitCode(result.diagnostics);
+  }
   if (format === 'text') {
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
     io.stderr(

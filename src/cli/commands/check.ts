@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { loadSite } from '../../load/load-site';
 import { tuneHeapForRendering } from '../heap';
 import { type CliIo, EXIT } from '../io';
-import { countOf, failureExitCode, type ReportFormat, reportDiagnostics } from '../report';
+import { countOf, failureExitCode, failureSummary, type ReportFormat, reportDiagnostics } from '../report';
 import { parseFormat, siteOptions } from '../usage';
 
 /**
@@ -30,6 +30,7 @@ export async function checkCommand(args: string[], io: CliIo): Promise<number> {
   });
   if (!result.ok) {
     reportDiagnostics(io, result.diagnostics, format);
+    if (format === 'text') io.stderr(failureSummary('check', result.diagnostics));
     return failureExitCode(result.diagnostics);
   }
   reportDiagnostics(io, result.warnings, format);
