@@ -166,6 +166,25 @@ describe('RSS 2.0', () => {
     expect(text(child(first, '', 'description'))).toBe('<p>4</p>');
     expect(children(first, RSS_NS.content, 'encoded')).toEqual([]);
   });
+
+  it('writes & and < in plain-text elements as hexadecimal references (RSS Best Practices Profile)', () => {
+    const site = buildSite({
+      title: 'Q&A <weekly>',
+      posts: [post({ title: 'Tom & Jerry <3', tags: ['R&D'], authors: [{ name: 'A & B <ab>' }] })],
+    });
+    const rss = file(feedFiles(site), 'rss.xml');
+    expect(rss).toContain('<title>Q&#x26;A &#x3C;weekly&#x3E;</title>');
+    expect(rss).toContain('<title>Tom &#x26; Jerry &#x3C;3</title>');
+    expect(rss).toContain('<dc:creator>A &#x26; B &#x3C;ab&#x3E;</dc:creator>');
+    expect(rss).toContain('<category>R&#x26;D</category>');
+    expect(rss).not.toMatch(/<(title|dc:creator|category|copyright)>[^<]*&(amp|lt|gt);/);
+    const channel = child(parseXml(rss), '', 'channel');
+    expect(text(child(channel, '', 'title'))).toBe('Q&A <weekly>');
+    expect(text(child(child(channel, '', 'item'), '', 'title'))).toBe('Tom & Jerry <3');
+    // HTML elements keep named references: their text is markup.
+    expect(rss).toContain('<description>Its summary.</description>');
+    expect(rss).toContain('<content:encoded>&lt;p&gt;Its body.&lt;/p&gt;</content:encoded>');
+  });
 });
 
 describe('Atom 1.0', () => {

@@ -1,6 +1,6 @@
 import { rfc822 } from './dates';
 import type { FeedDocument, FeedEntry } from './model';
-import { serializeXml, xml } from './xml';
+import { plainTextElement, serializeXml, xml } from './xml';
 
 /** Namespaces of the RSS modules the feeds use. */
 const NAMESPACES = {
@@ -31,11 +31,11 @@ export function renderRss(feed: FeedDocument): string {
       xml(
         'channel',
         {},
-        xml('title', {}, feed.title),
+        plainTextElement('title', feed.title),
         xml('link', {}, feed.homeUrl),
-        xml('description', {}, feed.description),
+        plainTextElement('description', feed.description),
         xml('language', {}, feed.language),
-        feed.copyright !== undefined && xml('copyright', {}, feed.copyright),
+        feed.copyright !== undefined && plainTextElement('copyright', feed.copyright),
         xml('lastBuildDate', {}, rfc822(feed.updated)),
         xml('generator', {}, 'broadsheet'),
         xml('atom:link', { href: feed.urls.rss, rel: 'self', type: 'application/rss+xml' }),
@@ -53,12 +53,12 @@ function renderItem(entry: FeedEntry) {
   return xml(
     'item',
     {},
-    xml('title', {}, entry.title),
+    plainTextElement('title', entry.title),
     xml('link', {}, entry.url),
     xml('guid', { isPermaLink: 'true' }, entry.id),
     xml('pubDate', {}, rfc822(entry.published)),
-    entry.authors.map((author) => xml('dc:creator', {}, author.name)),
-    entry.categories.map((category) => xml('category', {}, category.label)),
+    entry.authors.map((author) => plainTextElement('dc:creator', author.name)),
+    entry.categories.map((category) => plainTextElement('category', category.label)),
     xml('description', {}, description),
     encoded !== undefined && xml('content:encoded', {}, encoded),
     entry.replies && [

@@ -41,6 +41,18 @@ export function xmlCharacters(text: string): string {
 }
 
 /**
+ * The same characters as hexadecimal character references, for RSS elements that hold plain text:
+ * the RSS Best Practices Profile asks for `&#x26;` and `&#x3C;` there, which readers that take an RSS
+ * title for HTML still show as `&` and `<` (the W3C validator warns `CharacterData` otherwise).
+ */
+const HEX_REFERENCES: Record<string, string> = {
+  ...REFERENCES,
+  '&': '&#x26;',
+  '<': '&#x3C;',
+  '>': '&#x3E;',
+};
+
+/**
  * Escapes text for an XML document: drops what XML 1.0 cannot carry, then writes `&`, `<`, `>`
  * (and in attribute values `"`, tab and line feed) as references, and a carriage return as `&#13;`,
  * so that a conforming parser reads back exactly `xmlCharacters(text)`.
@@ -49,11 +61,13 @@ export function xmlCharacters(text: string): string {
  * ```ts
  * escapeXml('a ]]> & <b>', 'text'); // 'a ]]&gt; &amp; &lt;b&gt;'
  * escapeXml('say "hi"', 'attribute'); // 'say &quot;hi&quot;'
+ * escapeXml('Tom & <Jerry>', 'plain-text'); // 'Tom &#x26; &#x3C;Jerry&#x3E;'
  * ```
  */
-export function escapeXml(text: string, context: 'text' | 'attribute'): string {
-  const pattern = context === 'text' ? TEXT_SPECIAL : ATTRIBUTE_SPECIAL;
-  return xmlCharacters(text).replace(pattern, (character) => REFERENCES[character]!);
+export function escapeXml(text: string, context: 'text' | 'attribute' | 'plain-text'): string {
+  const pattern = context === 'attribute' ? ATTRIBUTE_SPECIAL : TEXT_SPECIAL;
+  const references = context === 'plain-text' ? HEX_REFERENCES : REFERENCES;
+  return xmlCharacters(text).replace(pattern, (character) => references[character]!);
 }
 
 /** An XML element: a qualified name, attributes in order, and children (elements or text). */
@@ -61,6 +75,8 @@ export interface XmlElement {
   name: string;
   attributes: [name: string, value: string][];
   children: XmlNode[];
+  /** Its text is plain text written with hexadecimal references (see {@link plainTextElement}). */
+  plainText?: true;
 }
 
 /** A child of an element: another element, or text. */
@@ -89,6 +105,21 @@ export function xml(
     if (value !== undefined) kept.push([key, String(value)]);
   }
   return { name, attributes: kept, children: flatten(children) };
+}
+
+/**
+ * An element holding plain text, whose `&`, `<` and `>` are written as hexadecimal character references
+ * (`&#x26;`, `&#x3C;`, `&#x3E;`), as the RSS Best Practices Profile asks of RSS titles, names and
+ * categories. XML parsers read back the same text.
+ *
+ * @example
+ * ```ts
+ * serializeXml(plainTextElement('title', 'Q&A'));
+ * // '<?xml version="1.0" encoding="utf-8"?>\n<title>Q&#x26;A</title>\n'
+ * ```
+ */
+export function plainTextElement(name: string, text: string): XmlElement {
+  return { name, attributes: [], children: [text], plainText: true };
 }
 
 /** What {@link xml} accepts as children. */
@@ -142,7 +173,7 @@ function writeInline(element: XmlElement, out: string[]): void {
   }
   out.push(startTag(element));
   for (const child of element.children) {
-    if (typeof child === 'string') out.push(escapeXml(child, 'text'));
+    if (typeof child === 'string') out.push(escapeXml(child, element.plainText ? 'plain-text' : 'text'));
     else writeInline(child, out);
   }
   out.push('</', element.name, '>');
