@@ -17,6 +17,7 @@ import {
   recoverSiblings,
   refuseOut,
   releaseSibling,
+  removeMarkedFolder,
   type SiblingKind,
   siblingPath,
 } from './out-folder';
@@ -244,7 +245,7 @@ async function build(
     if (staging) {
       // After a failed update in place whose undoing failed too, the journal stays for the next build.
       undone = !existsSync(path.join(staging, JOURNAL_FILE));
-      if (undone) await rm(staging, { recursive: true, force: true }).catch(() => {});
+      if (undone) await removeMarkedFolder(staging).catch(() => {});
       releaseSibling(staging);
     }
     if (!isSystemError(error)) throw error;
@@ -364,7 +365,7 @@ async function discard(folder: string, trash: string | undefined): Promise<void>
         () => true,
         () => false,
       ));
-  if (!moved) await rm(folder, { recursive: true, force: true }).catch(() => {});
+  if (!moved) await removeMarkedFolder(folder).catch(() => {});
 }
 
 /** Removes the outputs earlier builds moved into the trash (never one this process moves in later). */

@@ -110,8 +110,24 @@ export async function recoverSiblings(out: string): Promise<void> {
       outExists = true;
       continue;
     }
-    await rm(folder, { recursive: true, force: true });
+    await removeMarkedFolder(folder);
   }
+}
+
+/**
+ * Removes a folder that carries the marker so that a build killed at any moment of the removal leaves
+ * a folder the next one still recognises and removes: everything else first, the marker last.
+ * (`rm` alone unlinks the small marker file among the first, and a kill then left a folder without
+ * it, which no later build would touch.)
+ */
+export async function removeMarkedFolder(folder: string): Promise<void> {
+  const entries = await readdir(folder).catch(() => [] as string[]);
+  await Promise.all(
+    entries
+      .filter((entry) => entry !== MARKER_FILE)
+      .map((entry) => rm(path.join(folder, entry), { recursive: true, force: true })),
+  );
+  await rm(folder, { recursive: true, force: true });
 }
 
 function isProcessAlive(pid: number): boolean {

@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { access, readdir } from 'node:fs/promises';
+import { access, mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import { MARKER_FILE, MARKER_TEXT } from '../../src/build/out-folder';
 import { buildSite } from '../../src/index';
 import { writeBigSite } from './big-site';
 import {
@@ -22,14 +23,29 @@ function ended(child: ChildProcess): Promise<number | NodeJS.Signals> {
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code ?? -1)));
 }
 
-/** Polls `folder` until an entry starting with `prefix` shows up or `done` settles; returns whether it did. */
-async function waitForEntry(folder: string, prefix: string, done: { settled: boolean }): Promise<boolean> {
+/**
+ * Polls `folder` until an entry starting with `prefix` that is not in `known` shows up (a staging
+ * folder of this build, not one a killed build left) or `done` settles; returns whether it did.
+ */
+async function waitForEntry(
+  folder: string,
+  prefix: string,
+  known: readonly string[],
+  done: { settled: boolean },
+): Promise<boolean> {
   while (!done.settled) {
     const entries = await readdir(folder);
-    if (entries.some((entry) => entry.startsWith(prefix))) return true;
+    if (entries.some((entry) => entry.startsWith(prefix) && !known.includes(entry))) return true;
     await sleep(2);
   }
   return false;
+}
+
+/** A process id that no process has now: one of a process that has ended. */
+async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+  await ended(child);
+  return child.pid!;
 }
 
 describe('broadsheet build killed midway (SIGKILL)', () => {
@@ -58,9 +74,12 @@ describe('broadsheet build killed midway (SIGKILL)', () => {
       void exit.then(() => {
         done.settled = true;
       });
+      const leftBehind = (await readdir(folder)).filter((entry) =>
+        entry.startsWith('public.broadsheet-tmp-'),
+      );
       if ('afterStartMs' in attempt) {
         await sleep(attempt.afterStartMs);
-      } else if (await waitForEntry(folder, 'public.broadsheet-tmp-', done)) {
+      } else if (await waitForEntry(folder, 'public.broadsheet-tmp-', leftBehind, done)) {
         await sleep(attempt.afterStagingMs);
       }
       const stagingExists = (await readdir(folder)).some((entry) =>
@@ -94,4 +113,41 @@ describe('broadsheet build killed midway (SIGKILL)', () => {
     expect(files).toContain('.broadsheet-build');
     expect(files.some((file) => file.includes('generated-post-1999'))).toBe(true);
   }, 600_000);
+
+  it('leaves a stray staging folder that it was removing when killed for the next build to remove', async () => {
+    // The race behind a `public.broadsheet-tmp-*` folder left after every build: a build killed while
+    // it removed what a killed build left behind had unlinked the marker file first, and a folder
+    // without the marker is never touched again. The marker now goes last.
+    const folder = await temporaryFolder();
+    const out = path.join(folder, 'public');
+    expect((await buildSite({ root: goldenRoot, out, now: GOLDEN_NOW })).ok).toBe(true);
+    const stray = path.join(folder, `public.broadsheet-tmp-${await deadPid()}-1`);
+    await mkdir(stray);
+    await writeFile(path.join(stray, MARKER_FILE), MARKER_TEXT);
+    for (let n = 0; n < 60; n++) {
+      const sub = path.join(stray, `posts-${n}`);
+      await mkdir(sub);
+      await Promise.all(Array.from({ length: 150 }, (_, i) => writeFile(path.join(sub, `${i}.html`), 'x')));
+    }
+    const entriesBefore = (await readdir(stray)).length;
+    const child = spawn(process.execPath, [cliPath, 'build', '--root', goldenRoot, '--out', out], {
+      stdio: 'ignore',
+    });
+    const exit = ended(child);
+    // Killed as soon as the removal has begun (an entry of the stray folder is gone).
+    for (;;) {
+      const entries = await readdir(stray).catch(() => undefined);
+      if (entries === undefined || entries.length < entriesBefore) break;
+      await sleep(1);
+    }
+    child.kill('SIGKILL');
+    await exit;
+    const left = await readdir(stray).catch(() => undefined);
+    if (left !== undefined) expect(left).toContain(MARKER_FILE);
+    const next = spawn(process.execPath, [cliPath, 'build', '--root', goldenRoot, '--out', out], {
+      stdio: 'ignore',
+    });
+    expect(await ended(next)).toBe(0);
+    expect(await folderEntries(folder)).toEqual(['public']);
+  }, 120_000);
 });
