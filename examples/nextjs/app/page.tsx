@@ -12,7 +12,7 @@ export default async function Home() {
             <Link href={`/posts/${post.slug}/`}>{post.title}</Link>{' '}
             <time dateTime={post.date.toISOString()}>{day(post.date)}</time>
             <p>
-              {post.summary} ({post.comments.length} comments)
+              {post.summary} ({post.comments.length} {post.comments.length === 1 ? 'comment' : 'comments'})
             </p>
           </li>
         ))}

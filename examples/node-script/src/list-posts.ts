@@ -23,7 +23,7 @@ function describe(post: SitePost): string {
   const day = post.date.toISOString().slice(0, 10);
   const tags = post.tags.map((tag) => `#${tag.slug}`).join(' ');
   const mood = post.data.mood ? ` ${moodMark[post.data.mood]}` : '';
-  return `${day}  ${post.title}${mood}  ${tags}  (${post.comments.length} comments, ${post.readingTime} min)`;
+  return `${day}  ${post.title}${mood}  ${tags}  (${post.comments.length} ${post.comments.length === 1 ? 'comment' : 'comments'}, ${post.readingTime} min)`;
 }
 
 console.log(`${result.site.config.site.title}: ${result.site.posts.length} posts`);

@@ -2,6 +2,7 @@
 // by Vite at /blog/), through the typed client. Every response is validated against the JSON
 // API's schemas; failures come back as values, never as exceptions.
 import { type ApiPostList, createClient } from 'broadsheet/client';
+import { commentCount } from './comment-count';
 
 const client = createClient({ baseUrl: new URL('blog/', document.baseURI).href });
 
@@ -19,7 +20,7 @@ function show(page: ApiPostList): void {
     date.dateTime = post.date;
     date.textContent = post.date.slice(0, 10);
     const summary = document.createElement('p');
-    summary.textContent = `${post.summary} (${post.commentCount} comments)`;
+    summary.textContent = `${post.summary} (${commentCount(post.commentCount)})`;
     item.append(link, ' ', date, summary);
     list.append(item);
   }
