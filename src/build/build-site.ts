@@ -2,11 +2,11 @@ import { existsSync, linkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { access, lstat, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { setImmediate as setImmediatePromise } from 'node:timers/promises';
-import { cacheFolder } from '../cache/location';
+import { siteCacheFolder } from '../cache/location';
 import { CONFIG_FILE_NAMES } from '../config/load-config';
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import { BroadsheetError } from '../errors';
-import { loadSite } from '../load/load-site';
+import { type LoadSiteOptions, loadSite } from '../load/load-site';
 import { type OutputGroup, siteFilePlan } from '../outputs/index';
 import { commitJournal, JOURNAL_FILE, journalFor, touchedFolders } from './commit';
 import { checkOutputOnDisk } from './disk-check';
@@ -53,6 +53,12 @@ export interface BuildSiteOptions {
   cache?: boolean;
   /** Worker threads that render (see `LoadSiteOptions.workers`): `0` for none, `N` to force N. */
   workers?: number;
+  /**
+   * Build a preview (see `LoadSiteOptions.preview`: drafts and future posts marked, another
+   * `site.url`), as `broadsheet dev` does. It needs an `out` of its own: a preview into the config's
+   * `out` is refused with a `BroadsheetError`, so that nothing of a preview is ever published.
+   */
+  preview?: LoadSiteOptions['preview'];
 }
 
 /** Where a build is, for a progress display. */
@@ -120,7 +126,10 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
   const root = path.resolve(options.root);
   const report = options.onProgress ?? (() => {});
   // The outputs that earlier builds replaced are removed while this one loads and renders.
-  const trash = options.cache === false ? undefined : path.join(await cacheFolder(root), 'trash');
+  const trash =
+    options.cache === false
+      ? undefined
+      : path.join(await siteCacheFolder(root, Boolean(options.preview)), 'trash');
   const emptying = trash ? emptyTrash(trash) : Promise.resolve();
   try {
     return await build(options, root, report, trash);
@@ -143,11 +152,18 @@ async function build(
     future: options.future,
     cache: options.cache,
     workers: options.workers,
+    preview: options.preview,
   });
   if (!loaded.ok) return { ok: false, diagnostics: loaded.diagnostics };
   const { site, warnings } = loaded;
 
   const out = path.resolve(root, options.out ?? site.config.out);
+  if (options.preview && (options.out === undefined || out === path.resolve(root, site.config.out))) {
+    throw new BroadsheetError(
+      'preview-into-out',
+      `a preview is never built into the site's out folder (${site.config.out}): give it an out of its own`,
+    );
+  }
   const configFile = await findConfigFile(root, options.configFile);
   const refusal = await refuseOut({
     out,
@@ -178,7 +194,7 @@ async function build(
   const total = paths.length;
 
   const useCache = trash !== undefined;
-  const cache = useCache ? await cacheFolder(root) : undefined;
+  const cache = useCache ? await siteCacheFolder(root, Boolean(options.preview)) : undefined;
   const previous = cache ? await readOutputManifest(cache, out) : undefined;
   if (previous && 'corrupt' in previous) warnings.push(cacheCorrupt(root, previous.corrupt));
   const before = previous && 'manifest' in previous ? previous.manifest : undefined;

@@ -28,6 +28,16 @@ export async function cacheFolder(root: string, env: NodeJS.ProcessEnv = process
   return path.join(base, 'broadsheet', name);
 }
 
+/**
+ * The cache folder a load or build uses: {@link cacheFolder} for a build, its `preview/` subfolder
+ * for a preview (`broadsheet dev`), whose renders are keyed by another `site.url` and which may run
+ * while a build does: the two never drop or rewrite each other's entries.
+ */
+export async function siteCacheFolder(root: string, preview: boolean): Promise<string> {
+  const folder = await cacheFolder(root);
+  return preview ? path.join(folder, 'preview') : folder;
+}
+
 function isFolder(folder: string): Promise<boolean> {
   return access(folder).then(
     () => true,

@@ -28,6 +28,8 @@ export interface RenderStageOptions {
   configFile: string | undefined;
   /** Use the persistent cache (default true). */
   cache?: boolean;
+  /** The cache folder (default: `cacheFolder(root)`). */
+  cacheFolder?: string;
   /**
    * Worker threads: 0 renders in the main thread, N uses N threads whatever the amount of work,
    * `undefined` decides by the amount of work (and the `BROADSHEET_WORKERS` environment variable).
@@ -124,7 +126,8 @@ async function openCache(options: RenderStageOptions, pluginIdentity: string): P
       ? ''
       : await readFile(path.resolve(options.root, options.configFile), 'utf8').catch(() => '');
   const namespace = contentHash(VERSION, stableIdentity(options.config), pluginIdentity, configText);
-  return RenderCache.open({ root: options.root, folder: await cacheFolder(options.root), namespace });
+  const folder = options.cacheFolder ?? (await cacheFolder(options.root));
+  return RenderCache.open({ root: options.root, folder, namespace });
 }
 
 /** How many worker threads render `documents` documents, and whether that number was asked for. */

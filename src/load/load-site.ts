@@ -2,10 +2,11 @@ import path from 'node:path';
 import { slug as githubSlug } from 'github-slugger';
 import type { z } from 'zod';
 import { type CachedFrontMatter, FrontMatterCache } from '../cache/front-matter-cache';
-import { cacheFolder } from '../cache/location';
+import { siteCacheFolder } from '../cache/location';
 import { type RenderJob, renderDocuments } from '../cache/render-stage';
 import { loadConfig } from '../config/load-config';
 import { compareDiagnostics, type Diagnostic, hasErrors } from '../diagnostics/diagnostic';
+import { BroadsheetError } from '../errors';
 import type { BroadsheetConfig, ResolvedConfig } from '../schema/config';
 import {
   authorSchema,
@@ -68,6 +69,20 @@ export interface LoadSiteOptions<
    * to a thread), so with a `config` object the main thread always renders.
    */
   workers?: number;
+  /**
+   * Load the site for a local preview, never for publishing (`broadsheet dev`, a framework's dev
+   * server): drafts and posts dated after `now` are included, each marked with `post.unpublished`;
+   * `{url}` also replaces `site.url`, so that every absolute link points at the preview's origin
+   * (keep the site's path in it: `http://127.0.0.1:4000/blog/` for `https://example.com/blog/`).
+   * A preview keeps its persistent cache apart from the builds' (docs/decisions/dev.md).
+   */
+  preview?: boolean | PreviewOptions;
+}
+
+/** The `preview` option of {@link loadSite} as an object. */
+export interface PreviewOptions {
+  /** An absolute http(s) URL that replaces `site.url` (a trailing `/` is added when missing). */
+  url?: string;
 }
 
 /** What {@link loadSite} returns: a site and its warnings, or every diagnostic (errors and warnings). */
@@ -122,8 +137,12 @@ export async function loadSite<
     config: options.config as BroadsheetConfig<z.ZodType, z.ZodType> | undefined,
   });
   if (!configResult.ok) return { ok: false, diagnostics: configResult.diagnostics };
-  const { config } = configResult.loaded;
+  const preview = options.preview ? previewOf(options.preview) : undefined;
+  const config = preview?.url
+    ? withSiteUrl(configResult.loaded.config, preview.url)
+    : configResult.loaded.config;
   const publishFuture = options.future ?? config.future;
+  const cacheAt = options.cache === false ? undefined : await siteCacheFolder(root, preview !== undefined);
 
   const { files, diagnostics } = await readContentFiles(root, config.content);
   diagnostics.push(...configResult.loaded.warnings);
@@ -131,7 +150,7 @@ export async function loadSite<
   const frontMatter =
     options.cache === false
       ? undefined
-      : await FrontMatterCache.open({ root, folder: await cacheFolder(root), parser: parserIdentity() });
+      : await FrontMatterCache.open({ root, folder: cacheAt!, parser: parserIdentity() });
   const frontMatterKeys = frontMatter
     ? files.map((source) => (source.kind === 'author' ? undefined : frontMatter.key(source.bytes)))
     : [];
@@ -415,9 +434,13 @@ export async function loadSite<
     return { ok: false, diagnostics: all };
   }
 
-  const published = resolved.filter(
-    ({ post }) => post.data.draft !== true && (publishFuture || post.date <= now),
-  );
+  const published: PublishedPost[] = [];
+  for (const item of resolved) {
+    const unpublished =
+      item.post.data.draft === true ? 'draft' : !publishFuture && item.post.date > now ? 'future' : undefined;
+    if (!unpublished) published.push(item);
+    else if (preview) published.push({ ...item, unpublished });
+  }
   const { site, warnings: cacheWarnings } = await renderSite(
     config,
     published,
@@ -428,6 +451,7 @@ export async function loadSite<
       config,
       configFile: options.config ? undefined : configResult.loaded.file,
       cache: options.cache,
+      cacheFolder: cacheAt,
       workers: options.workers,
     },
   );
@@ -517,9 +541,31 @@ function plainName(name: string): string {
     .trim();
 }
 
+/** A post to publish, resolved; `unpublished` only in a preview, for a post a build leaves out. */
+interface PublishedPost {
+  post: PostSource;
+  authors: Author[];
+  tags: TagRef[];
+  unpublished?: Post['unpublished'];
+}
+
+/** The `preview` option as an object. */
+function previewOf(preview: true | PreviewOptions): PreviewOptions {
+  return preview === true ? {} : preview;
+}
+
+/** The config with another `site.url` (a preview's origin); refuses a URL that is not absolute http(s). */
+function withSiteUrl(config: ResolvedConfig, url: string): ResolvedConfig {
+  if (!isHttpUrl(url)) {
+    throw new BroadsheetError('invalid-preview-url', `preview.url "${url}" is not an absolute http(s) URL`);
+  }
+  const href = new URL(url).href;
+  return { ...config, site: { ...config.site, url: href.endsWith('/') ? href : `${href}/` } };
+}
+
 async function renderSite(
   config: ResolvedConfig,
-  published: { post: PostSource; authors: Author[]; tags: TagRef[] }[],
+  published: PublishedPost[],
   commentsByPost: Map<string, Map<string, CommentSource>>,
   profiles: Author[],
   stage: Parameters<typeof renderDocuments>[1],
@@ -537,7 +583,7 @@ async function renderSite(
   const { results, warnings } = await renderDocuments(jobs, stage);
   let next = 0;
   const posts: Post[] = [];
-  for (const [index, { post, authors, tags }] of published.entries()) {
+  for (const [index, { post, authors, tags, unpublished }] of published.entries()) {
     const { url, thread } = threads[index]!;
     const rendered = results[next++]!;
     const comments = publishComments(post.slug, thread, url, () => results[next++]!.html);
@@ -562,6 +608,7 @@ async function renderSite(
       readingTime: rendered.readingTime,
       comments,
       data: post.data,
+      ...(unpublished ? { unpublished } : {}),
     });
   }
   return { site: assembleSite(config, posts, profiles), warnings };

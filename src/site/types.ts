@@ -96,6 +96,12 @@ export interface Post<TPostData = PostFrontMatter, TCommentData = CommentFrontMa
   comments: Comment<TCommentData>[];
   /** The validated front matter, including the fields a `schema.post` extension adds. */
   data: TPostData;
+  /**
+   * Only in a preview (`loadSite({preview})`, `broadsheet dev`): why a build would leave this post
+   * out, `draft` (front matter `draft: true`) or `future` (dated after the build time). Absent on
+   * every published post.
+   */
+  unpublished?: 'draft' | 'future';
 }
 
 /**

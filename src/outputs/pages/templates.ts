@@ -4,6 +4,7 @@ import { feedLinks, httpUrl, type Page, postCommentFeedLinks } from '../api/link
 import { displayDay, displayDayTime } from './dates';
 import { type HtmlFragment, type HtmlValue, html, joinHtml, trustedHtml } from './html';
 import { type FeedSet, layout, subscribeLinks } from './layout';
+import { unpublishedMark, unpublishedNote } from './preview';
 
 /** "1 comment", "3 comments", "No comments". */
 function commentCount(count: number): string {
@@ -36,7 +37,7 @@ function postSummary(site: Site, post: Post): HtmlFragment {
   const count = post.comments.length;
   return html`<article class="summary"${post.lang !== language ? html` lang="${post.lang}"` : ''}>
 <h2><a href="${post.url}">${post.title}</a></h2>
-<p class="meta">${time(post.date, displayDay(post.date, timezone))}${count > 0 ? html` · <a href="${post.url}#comments">${commentCount(count)}</a>` : ''}</p>
+<p class="meta">${unpublishedMark(post)}${time(post.date, displayDay(post.date, timezone))}${count > 0 ? html` · <a href="${post.url}#comments">${commentCount(count)}</a>` : ''}</p>
 ${post.summary ? html`<p>${post.summary}</p>\n` : ''}</article>
 `;
 }
@@ -132,7 +133,7 @@ export function postPage(site: Site, post: Post): string {
   const main = html`<article class="post">
 <header>
 <h1>${post.title}</h1>
-<p class="meta">${joinHtml(meta, ' · ')}</p>
+${unpublishedNote(post)}<p class="meta">${joinHtml(meta, ' · ')}</p>
 </header>
 <div class="post-body">
 ${trustedHtml(post.html)}
