@@ -93,3 +93,9 @@ export type {
   TagRef,
 } from './site/types';
 export { VERSION } from './version';
+export {
+  type SiteUpdate,
+  type SiteWatcher,
+  type WatchSiteOptions,
+  watchSite,
+} from './watch/watch-site';
