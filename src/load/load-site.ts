@@ -72,8 +72,9 @@ export interface LoadSiteOptions<
   /**
    * Load the site for a local preview, never for publishing (`broadsheet dev`, a framework's dev
    * server): drafts and posts dated after `now` are included, each marked with `post.unpublished`;
-   * `{url}` also replaces `site.url`, so that every absolute link points at the preview's origin
-   * (keep the site's path in it: `http://127.0.0.1:4000/blog/` for `https://example.com/blog/`).
+   * `{origin}` also replaces the origin of `site.url`, keeping its path, so that every absolute link
+   * points at the preview (`http://127.0.0.1:4000` makes `https://example.com/blog/` into
+   * `http://127.0.0.1:4000/blog/`).
    * A preview keeps its persistent cache apart from the builds' (docs/decisions/dev.md).
    */
   preview?: boolean | PreviewOptions;
@@ -81,8 +82,8 @@ export interface LoadSiteOptions<
 
 /** The `preview` option of {@link loadSite} as an object. */
 export interface PreviewOptions {
-  /** An absolute http(s) URL that replaces `site.url` (a trailing `/` is added when missing). */
-  url?: string;
+  /** An http(s) origin (`http://127.0.0.1:4000`) that replaces the origin of `site.url`; its path stays. */
+  origin?: string;
 }
 
 /** What {@link loadSite} returns: a site and its warnings, or every diagnostic (errors and warnings). */
@@ -138,8 +139,8 @@ export async function loadSite<
   });
   if (!configResult.ok) return { ok: false, diagnostics: configResult.diagnostics };
   const preview = options.preview ? previewOf(options.preview) : undefined;
-  const config = preview?.url
-    ? withSiteUrl(configResult.loaded.config, preview.url)
+  const config = preview?.origin
+    ? withOrigin(configResult.loaded.config, preview.origin)
     : configResult.loaded.config;
   const publishFuture = options.future ?? config.future;
   const cacheAt = options.cache === false ? undefined : await siteCacheFolder(root, preview !== undefined);
@@ -554,13 +555,17 @@ function previewOf(preview: true | PreviewOptions): PreviewOptions {
   return preview === true ? {} : preview;
 }
 
-/** The config with another `site.url` (a preview's origin); refuses a URL that is not absolute http(s). */
-function withSiteUrl(config: ResolvedConfig, url: string): ResolvedConfig {
-  if (!isHttpUrl(url)) {
-    throw new BroadsheetError('invalid-preview-url', `preview.url "${url}" is not an absolute http(s) URL`);
+/** The config with `site.url` on another origin, its path kept; refuses an origin that is not http(s). */
+function withOrigin(config: ResolvedConfig, origin: string): ResolvedConfig {
+  const local = isHttpUrl(origin) ? new URL(origin) : undefined;
+  if (!local || local.pathname !== '/' || local.search !== '' || local.hash !== '') {
+    throw new BroadsheetError(
+      'invalid-preview-origin',
+      `preview.origin "${origin}" is not an http(s) origin such as http://127.0.0.1:4000`,
+    );
   }
-  const href = new URL(url).href;
-  return { ...config, site: { ...config.site, url: href.endsWith('/') ? href : `${href}/` } };
+  const site = new URL(config.site.url);
+  return { ...config, site: { ...config.site, url: `${local.origin}${site.pathname}` } };
 }
 
 async function renderSite(

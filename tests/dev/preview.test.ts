@@ -11,11 +11,12 @@ import {
   temporaryFolder,
 } from '../build/helpers';
 
-const LOCAL = 'http://127.0.0.1:4321/blog/';
+const ORIGIN = 'http://127.0.0.1:4321';
+const LOCAL = `${ORIGIN}/blog/`;
 
 describe('loadSite({preview})', () => {
   it('includes drafts and future posts, marked, with every URL on the preview origin', async () => {
-    const result = await loadSite({ root: goldenRoot, now: GOLDEN_NOW, preview: { url: LOCAL } });
+    const result = await loadSite({ root: goldenRoot, now: GOLDEN_NOW, preview: { origin: ORIGIN } });
     if (!result.ok) throw new Error(JSON.stringify(result.diagnostics));
     const { site } = result;
     expect(site.url).toBe(LOCAL);
@@ -45,23 +46,23 @@ describe('loadSite({preview})', () => {
     expect(future && 'unpublished' in future).toBe(false);
   });
 
-  it('adds the trailing slash to a preview URL and refuses one that is not http(s)', async () => {
+  it('takes an origin with or without its final slash, and refuses anything but an http(s) origin', async () => {
     const result = await loadSite({
       root: goldenRoot,
       now: GOLDEN_NOW,
-      preview: { url: 'http://localhost:8080/blog' },
+      preview: { origin: 'http://[::1]:8080/' },
     });
-    expect(result.ok && result.site.url).toBe('http://localhost:8080/blog/');
-    await expect(loadSite({ root: goldenRoot, preview: { url: 'file:///tmp/' } })).rejects.toThrow(
-      BroadsheetError,
-    );
+    expect(result.ok && result.site.url).toBe('http://[::1]:8080/blog/');
+    for (const origin of ['file:///tmp/', 'http://localhost:8080/blog/', 'localhost:8080']) {
+      await expect(loadSite({ root: goldenRoot, preview: { origin } })).rejects.toThrow(BroadsheetError);
+    }
   });
 });
 
 describe('buildSite({preview})', () => {
   it('marks drafts and future posts on their pages and in lists, with links to the preview origin', async () => {
     const out = path.join(await temporaryFolder(), 'preview');
-    const result = await buildSite({ root: goldenRoot, out, now: GOLDEN_NOW, preview: { url: LOCAL } });
+    const result = await buildSite({ root: goldenRoot, out, now: GOLDEN_NOW, preview: { origin: ORIGIN } });
     expect(result.ok).toBe(true);
     const draft = await readFile(path.join(out, 'posts/draft-idea/index.html'), 'utf8');
     expect(draft).toContain('<p class="meta"><mark>Draft</mark> This post is a draft');
@@ -91,16 +92,16 @@ describe('buildSite({preview})', () => {
     expect(await listFiles(root)).not.toContain('public/index.html');
 
     const previewOut = path.join(await temporaryFolder(), 'preview');
-    expect((await buildSite({ root, out: previewOut, now: GOLDEN_NOW, preview: { url: LOCAL } })).ok).toBe(
-      true,
-    );
+    expect(
+      (await buildSite({ root, out: previewOut, now: GOLDEN_NOW, preview: { origin: ORIGIN } })).ok,
+    ).toBe(true);
     const built = await buildSite({ root, now: GOLDEN_NOW });
     expect(built.ok).toBe(true);
     await expectTreeToEqualExpected(path.join(root, 'public'), path.join(goldenRoot, 'expected'));
     // A second preview (warm, from its own cache) after the build, then a warm build: still the tree.
-    expect((await buildSite({ root, out: previewOut, now: GOLDEN_NOW, preview: { url: LOCAL } })).ok).toBe(
-      true,
-    );
+    expect(
+      (await buildSite({ root, out: previewOut, now: GOLDEN_NOW, preview: { origin: ORIGIN } })).ok,
+    ).toBe(true);
     expect((await buildSite({ root, now: GOLDEN_NOW })).ok).toBe(true);
     await expectTreeToEqualExpected(path.join(root, 'public'), path.join(goldenRoot, 'expected'));
   });
