@@ -11,6 +11,7 @@ Usage:
   broadsheet new post "Title" [--root DIR]
   broadsheet init [DIR]
   broadsheet serve [--root DIR] [--config FILE] [--port N] [--host H]
+  broadsheet dev [--root DIR] [--config FILE] [--port N] [--host H]
   broadsheet --help | --version
 
 build writes every output (pages, JSON API, feeds) into --out, by default the config's \`out\`
@@ -18,6 +19,8 @@ build writes every output (pages, JSON API, feeds) into --out, by default the co
 --future publishes posts dated after now. --root and --out are relative to the current folder.
 serve answers on http://127.0.0.1:8080 (--port 0: a free port) with the built out folder under the
 path of site.url, until interrupted.
+dev previews the site on http://127.0.0.1:4000 with drafts and future posts marked, rebuilds on
+every change and reloads open pages; it builds into a folder of its own, never into out.
 
 Exit codes: 0 success (warnings allowed), 1 content errors, 2 usage or config errors.
 `;
@@ -32,6 +35,7 @@ const commands: Record<string, () => Promise<Command>> = {
   init: () => import('./commands/init').then((module) => module.initCommand),
   new: () => import('./commands/new').then((module) => (args, io) => module.newCommand(args, io)),
   serve: () => import('./commands/serve').then((module) => module.serveCommand),
+  dev: () => import('./commands/dev').then((module) => module.devCommand),
 };
 
 /**

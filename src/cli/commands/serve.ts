@@ -70,7 +70,8 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   return EXIT.ok;
 }
 
-function parsePort(value: string | undefined): number {
+/** Reads `--port`: a whole number from 0 to 65535 (0: a free port); `DEFAULT_PORT` when not given. */
+export function parsePort(value: string | undefined): number {
   if (value === undefined) return DEFAULT_PORT;
   const port = Number(value);
   if (!/^\d+$/.test(value) || port > 65_535) {

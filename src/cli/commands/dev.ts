@@ -1,0 +1,87 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEV_PORT, type DevEvent, startDevServer } from '../../dev/dev-server';
+import { formatDiagnostic } from '../../diagnostics/format';
+import { type CliIo, EXIT } from '../io';
+import { countOf } from '../report';
+import { UsageError } from '../usage';
+import { parsePort } from './serve';
+
+/**
+ * `broadsheet dev [--root DIR] [--config FILE] [--port N] [--host H]`: builds a preview of the site
+ * (drafts and future posts shown and marked, links on the local origin) into a folder of the cache,
+ * serves it, rebuilds on every change and reloads open pages, until SIGINT or SIGTERM. Prints
+ * `broadsheet dev: <url>` on stdout once the first build is served (`--port 0` picks a free port);
+ * each build's outcome and diagnostics go to stderr. Exit 2 when the port cannot be listened on.
+ */
+export async function devCommand(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      root: { type: 'string' },
+      config: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  const port = values.port === undefined ? DEV_PORT : parsePort(values.port);
+  const host = values.host ?? '127.0.0.1';
+  const root = path.resolve(io.cwd, values.root ?? '.');
+  let dev: Awaited<ReturnType<typeof startDevServer>>;
+  try {
+    dev = await startDevServer({
+      root,
+      configFile: values.config,
+      host,
+      port,
+      onEvent: (event) => show(io, event),
+    });
+  } catch (error) {
+    if (
+      (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ||
+      (error as NodeJS.ErrnoException).syscall === 'listen'
+    ) {
+      throw new UsageError(
+        `cannot listen on ${host}:${port}: ${(error as Error).message} (--port 0 picks a free port)`,
+      );
+    }
+    throw error;
+  }
+  io.stdout(`broadsheet dev: ${dev.url}\n`);
+  io.stderr('drafts and future posts are shown and marked; Ctrl-C stops\n');
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await dev.close();
+  return EXIT.ok;
+}
+
+/** One build's outcome on stderr: its diagnostics, then a summary line. */
+function show(io: CliIo, event: DevEvent): void {
+  const changed =
+    event.type === 'error' || event.changed.length === 0
+      ? ''
+      : ` after ${event.changed.length > 3 ? countOf(event.changed.length, 'change') : event.changed.join(', ')}`;
+  switch (event.type) {
+    case 'built':
+      for (const warning of event.warnings) io.stderr(`${formatDiagnostic(warning)}\n`);
+      io.stderr(`built ${countOf(event.files, 'file')} in ${event.milliseconds} ms${changed}\n`);
+      return;
+    case 'failed':
+      for (const diagnostic of event.diagnostics) io.stderr(`${formatDiagnostic(diagnostic)}\n`);
+      io.stderr(`build failed in ${event.milliseconds} ms${changed}: the last good build is still served\n`);
+      return;
+    case 'error':
+      io.stderr(
+        `broadsheet dev: ${event.error instanceof Error ? (event.error.stack ?? event.error.message) : String(event.error)}\n`,
+      );
+  }
+}
