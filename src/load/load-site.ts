@@ -558,7 +558,7 @@ function previewOf(preview: true | PreviewOptions): PreviewOptions {
 /** The config with `site.url` on another origin, its path kept; refuses an origin that is not http(s). */
 function withOrigin(config: ResolvedConfig, origin: string): ResolvedConfig {
   const local = isHttpUrl(origin) ? new URL(origin) : undefined;
-  if (!local || local.pathname !== '/' || local.search !== '' || local.hash !== '') {
+  if (local?.pathname !== '/' || local.search !== '' || local.hash !== '') {
     throw new BroadsheetError(
       'invalid-preview-origin',
       `preview.origin "${origin}" is not an http(s) origin such as http://127.0.0.1:4000`,
