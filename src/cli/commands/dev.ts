@@ -5,7 +5,7 @@ import { formatDiagnostic } from '../../diagnostics/format';
 import { type CliIo, EXIT } from '../io';
 import { countOf } from '../report';
 import { UsageError } from '../usage';
-import { parsePort } from './serve';
+import { parsePort, serverOptions, untilStopped } from './serve';
 
 /**
  * `broadsheet dev [--root DIR] [--config FILE] [--port N] [--host H]`: builds a preview of the site
@@ -17,12 +17,7 @@ import { parsePort } from './serve';
 export async function devCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: {
-      root: { type: 'string' },
-      config: { type: 'string' },
-      port: { type: 'string' },
-      host: { type: 'string' },
-    },
+    options: serverOptions,
     strict: true,
     allowPositionals: false,
   });
@@ -51,15 +46,7 @@ export async function devCommand(args: string[], io: CliIo): Promise<number> {
   }
   io.stdout(`broadsheet dev: ${dev.url}\n`);
   io.stderr('drafts and future posts are shown and marked; Ctrl-C stops\n');
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await untilStopped();
   await dev.close();
   return EXIT.ok;
 }

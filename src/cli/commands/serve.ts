@@ -8,6 +8,27 @@ import { type CliIo, EXIT } from '../io';
 import { reportDiagnostics } from '../report';
 import { UsageError } from '../usage';
 
+/** The options `serve` and `dev` share. */
+export const serverOptions = {
+  root: { type: 'string' },
+  config: { type: 'string' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+} as const;
+
+/** Resolves at the first SIGINT (Ctrl-C) or SIGTERM: when a server command stops. */
+export function untilStopped(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
 /** The port `serve` listens on without `--port`. */
 export const DEFAULT_PORT = 8080;
 
@@ -20,12 +41,7 @@ export const DEFAULT_PORT = 8080;
 export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: {
-      root: { type: 'string' },
-      config: { type: 'string' },
-      port: { type: 'string' },
-      host: { type: 'string' },
-    },
+    options: serverOptions,
     strict: true,
     allowPositionals: false,
   });
@@ -57,15 +73,7 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
     throw new UsageError(`cannot listen on ${host}:${port}: ${(error as Error).message}`);
   }
   io.stdout(`serving ${path.relative(io.cwd, out) || '.'}/ at ${running.origin}${basePath}\n`);
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await untilStopped();
   await running.close();
   return EXIT.ok;
 }
