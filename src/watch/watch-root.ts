@@ -1,5 +1,17 @@
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { watch } from 'chokidar';
+
+/** When a changed file is looked at again: past chokidar's 50 ms throttle of `change` events. */
+const RECHECK_AFTER = 80;
+
+/** What tells two versions of a file apart without reading it. */
+function signature(file: string): Promise<string> {
+  return stat(file).then(
+    (info) => `${info.mtimeMs}:${info.size}:${info.ino}`,
+    () => 'missing',
+  );
+}
 
 /** Options of {@link watchRoot}. */
 export interface WatchRootOptions {
@@ -74,10 +86,24 @@ export function watchRoot(options: WatchRootOptions): RootWatcher {
     pending.clear();
     options.onChange(changed);
   };
-  watcher.on('all', (_event, file) => {
+  const note = (file: string) => {
+    if (closed) return;
     pending.add(path.relative(root, file).split(path.sep).join('/'));
     if (timer) clearTimeout(timer);
     timer = setTimeout(flush, debounce);
+  };
+  watcher.on('all', (_event, file) => {
+    note(file);
+    // chokidar drops a second change of a file within 50 ms of the first (its throttle): a save
+    // made then would never be built. So each event's file is looked at again once that window
+    // is over, and noted again if it changed since the event.
+    void signature(file).then((before) => {
+      setTimeout(() => {
+        void signature(file).then((after) => {
+          if (after !== before) note(file);
+        });
+      }, RECHECK_AFTER);
+    });
   });
   // A watch error (a folder removed while being read, too many watches) must not stop the process.
   watcher.on('error', () => {});

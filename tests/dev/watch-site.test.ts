@@ -54,7 +54,7 @@ describe('watchSite', () => {
     const text = await readFile(hello, 'utf8');
     await writeFile(hello, text.replace('title: Hello, World & Friends', 'title: Hello again'));
     const edited = await next((update) => titles(update).includes('Hello again'));
-    expect(edited.changed).toEqual([HELLO]);
+    expect(edited.changed).toContain(HELLO);
 
     await writeFile(
       path.join(root, 'content/posts/new-one.md'),
@@ -72,7 +72,7 @@ describe('watchSite', () => {
     const commented = await next(
       (update) => update.ok && update.site.comments.some((c) => c.id === 'c9' && c.author.name === 'Zed'),
     );
-    expect(commented.changed).toEqual([comment]);
+    expect(commented.changed).toContain(comment);
 
     const configFile = path.join(root, 'broadsheet.config.json');
     const config = JSON.parse(await readFile(configFile, 'utf8'));
