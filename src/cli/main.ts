@@ -12,6 +12,7 @@ Usage:
   broadsheet init [DIR]
   broadsheet serve [--root DIR] [--config FILE] [--port N] [--host H]
   broadsheet dev [--root DIR] [--config FILE] [--port N] [--host H]
+  broadsheet import <wordpress|blogger|ghost|feed> <file> [--root DIR] [--dry-run] [--pingbacks] [--format text|json]
   broadsheet --help | --version
 
 build writes every output (pages, JSON API, feeds) into --out, by default the config's \`out\`
@@ -32,6 +33,7 @@ type Command = (args: string[], io: CliIo) => Promise<number>;
 const commands: Record<string, () => Promise<Command>> = {
   build: () => import('./commands/build').then((module) => module.buildCommand),
   check: () => import('./commands/check').then((module) => module.checkCommand),
+  import: () => import('./commands/import').then((module) => module.importCommand),
   init: () => import('./commands/init').then((module) => module.initCommand),
   new: () => import('./commands/new').then((module) => (args, io) => module.newCommand(args, io)),
   serve: () => import('./commands/serve').then((module) => module.serveCommand),

@@ -4,6 +4,7 @@ import { feedPlan } from './feeds/index';
 import { OutputKeys } from './keys';
 import { pagePlan } from './pages/index';
 import { filesOf, type OutputGroup } from './plan';
+import { redirectPlan } from './redirects';
 
 export type { OutputGroup } from './plan';
 
@@ -35,7 +36,8 @@ export function siteFiles(site: Site): OutputFile[] {
  */
 export function siteFilePlan(site: Site): OutputGroup[] {
   const keys = new OutputKeys(site);
-  return [...pagePlan(site, keys), ...apiPlan(site, keys), ...feedPlan(site, keys)];
+  const plan = [...pagePlan(site, keys), ...apiPlan(site, keys), ...feedPlan(site, keys)];
+  return [...plan, ...redirectPlan(site, new Set(plan.flatMap((group) => group.paths)))];
 }
 
 /**

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { frontMatterDate, frontMatterDateTime, isLanguageTag } from './dates';
+import { aliasPath } from './aliases';
 import { httpUrl, isHttpUrl } from './urls';
 
 /** The pattern a slug follows: lower-case words of letters and digits joined by single hyphens. */
@@ -47,6 +48,7 @@ export const postSchema = z.object({
       params: { broadsheetCode: 'invalid-url' },
     })
     .optional(),
+  aliases: z.array(aliasPath).optional(),
 });
 
 /** The schema of a post's front matter, as `schema.post` receives it. */

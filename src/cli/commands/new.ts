@@ -3,10 +3,13 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { loadConfig } from '../../config/load-config';
+import { slugify } from '../../site/slugify';
 import { wallClockAt } from '../../site/time-zone';
 import { type CliIo, EXIT } from '../io';
 import { reportDiagnostics } from '../report';
 import { UsageError } from '../usage';
+
+export { slugify } from '../../site/slugify';
 
 /**
  * `broadsheet new post "Title" [--root DIR]`: writes `content/posts/YYYY-MM-DD-<slug>.md`, dated
@@ -55,20 +58,6 @@ export async function newCommand(args: string[], io: CliIo, now: Date = new Date
   }
   io.stdout(`${relativeFile}\n`);
   return EXIT.ok;
-}
-
-/**
- * A slug for a title: accents dropped, lower case, runs of anything but letters and digits become
- * one hyphen. `"Hello, Wörld!"` → `hello-world`. Falls back to `post` when nothing is left.
- */
-export function slugify(title: string): string {
-  const slug = title
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-  return slug === '' ? 'post' : slug;
 }
 
 /** The calendar day (`YYYY-MM-DD`) of an instant in an IANA time zone. */

@@ -1,0 +1,38 @@
+import type { Diagnostic } from '../diagnostics/diagnostic';
+import type { XmlProblem } from './xml-stream';
+
+/**
+ * The diagnostic of a malformed XML export (`export.xml:12:7: error import-malformed-xml: …`), or
+ * none when the export was read to its end.
+ */
+export function xmlProblemDiagnostics(problem: XmlProblem | undefined, displayName: string): Diagnostic[] {
+  if (problem === undefined) return [];
+  return [
+    {
+      file: displayName,
+      line: problem.line,
+      column: problem.column,
+      severity: 'error',
+      code: 'import-malformed-xml',
+      message: `the export is not well-formed XML: ${problem.message}`,
+    },
+  ];
+}
+
+/**
+ * The diagnostic of a root element a reader does not read (an Atom feed given as a WordPress export).
+ */
+export function wrongRootDiagnostic(
+  displayName: string,
+  root: { line: number; column: number; local: string },
+  expected: string,
+): Diagnostic {
+  return {
+    file: displayName,
+    line: root.line,
+    column: root.column,
+    severity: 'error',
+    code: 'import-wrong-format',
+    message: `this is not ${expected}: its root element is <${root.local}>`,
+  };
+}
