@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import type { CommentStatus } from '../schema/content';
-import { exportDate } from './dates';
 import { ATOM_NS, atomAuthor, atomHtml, atomLink, atomText } from './atom';
+import { exportDate } from './dates';
 import type { ExportReader, ImportedComment, ImportSink } from './model';
 import { wrongRootDiagnostic, xmlProblemDiagnostics } from './xml-problems';
 import { child, children, childText, streamXml, type XmlElement } from './xml-stream';
@@ -39,7 +39,8 @@ function kindOf(entry: XmlElement): string {
   const type = childText(entry, 'type', BLOGGER_NS);
   if (type) return type.toLowerCase();
   for (const category of children(entry, 'category', ATOM_NS)) {
-    if (category.attributes.scheme === KIND_SCHEME) return /#(\w+)$/.exec(category.attributes.term ?? '')?.[1] ?? '';
+    if (category.attributes.scheme === KIND_SCHEME)
+      return /#(\w+)$/.exec(category.attributes.term ?? '')?.[1] ?? '';
   }
   return '';
 }
@@ -68,14 +69,17 @@ function readPost(entry: XmlElement, kind: 'post' | 'page', sink: ImportSink): v
   const control = child(entry, 'control');
   if (control && childText(control, 'draft') === 'yes') draft = true;
   const author = atomAuthor(entry);
-  if (author) sink.author({ sourceId: author.name, name: author.name, ...(author.url ? { url: author.url } : {}) });
+  if (author)
+    sink.author({ sourceId: author.name, name: author.name, ...(author.url ? { url: author.url } : {}) });
   const filename = childText(entry, 'filename', BLOGGER_NS);
   const content = child(entry, 'content', ATOM_NS);
   sink.post({
     kind,
     sourceId: id,
     title,
-    date: exportDate(childText(entry, 'published', ATOM_NS)) ?? exportDate(childText(entry, 'created', BLOGGER_NS)),
+    date:
+      exportDate(childText(entry, 'published', ATOM_NS)) ??
+      exportDate(childText(entry, 'created', BLOGGER_NS)),
     updated: exportDate(childText(entry, 'updated', ATOM_NS)),
     link: filename || atomLink(entry, 'alternate'),
     html: content ? atomHtml(content) : '',
@@ -86,11 +90,15 @@ function readPost(entry: XmlElement, kind: 'post' | 'page', sink: ImportSink): v
   });
 }
 
-function readComment(entry: XmlElement, sink: ImportSink): { postId: string; comment: ImportedComment } | undefined {
+function readComment(
+  entry: XmlElement,
+  sink: ImportSink,
+): { postId: string; comment: ImportedComment } | undefined {
   const id = bloggerId(childText(entry, 'id', ATOM_NS) ?? `${entry.line}`);
   // Takeout: blogger:parent is the post, blogger:inReplyTo the comment replied to. Classic: the
   // thr:in-reply-to ref is the post, a `related` link the comment replied to.
-  const postRef = childText(entry, 'parent', BLOGGER_NS) ?? child(entry, 'in-reply-to', THREAD_NS)?.attributes.ref;
+  const postRef =
+    childText(entry, 'parent', BLOGGER_NS) ?? child(entry, 'in-reply-to', THREAD_NS)?.attributes.ref;
   if (!postRef) {
     sink.skip(entry, `comment ${id}`, 'it does not say which post it is on');
     return undefined;
@@ -111,7 +119,8 @@ function readComment(entry: XmlElement, sink: ImportSink): { postId: string; com
     status: mapped,
     place: entry,
   };
-  const date = exportDate(childText(entry, 'published', ATOM_NS)) ?? exportDate(childText(entry, 'created', BLOGGER_NS));
+  const date =
+    exportDate(childText(entry, 'published', ATOM_NS)) ?? exportDate(childText(entry, 'created', BLOGGER_NS));
   if (date !== undefined) comment.date = date;
   if (inReplyTo) comment.parentSourceId = bloggerId(inReplyTo);
   return { postId: bloggerId(postRef), comment };

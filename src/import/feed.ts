@@ -17,7 +17,10 @@ async function sniff(file: string): Promise<string> {
   try {
     const buffer = Buffer.alloc(64 * 1024);
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    const head = buffer.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '');
+    const head = buffer
+      .subarray(0, bytesRead)
+      .toString('utf8')
+      .replace(/^\uFEFF/, '');
     if (/^\s*[{[]/.test(head)) return 'json';
     const withoutProlog = head.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<![A-Z][^>]*>/g, '');
     return /<(?:[\w.-]+:)?([\w.-]+)/.exec(withoutProlog)?.[1] ?? '';
@@ -28,7 +31,8 @@ async function sniff(file: string): Promise<string> {
 
 function rssItem(item: XmlElement, sink: ImportSink): void {
   const guid = childText(item, 'guid');
-  const link = childText(item, 'link') ?? (child(item, 'guid')?.attributes.isPermaLink !== 'false' ? guid : undefined);
+  const link =
+    childText(item, 'link') ?? (child(item, 'guid')?.attributes.isPermaLink !== 'false' ? guid : undefined);
   const title = htmlToText(childText(item, 'title') ?? '');
   const author = childText(item, 'creator', DC_NS) ?? childText(item, 'author');
   if (author) sink.author({ sourceId: author, name: author });
@@ -39,7 +43,13 @@ function rssItem(item: XmlElement, sink: ImportSink): void {
     date: exportDate(childText(item, 'pubDate')) ?? exportDate(childText(item, 'date', DC_NS)),
     html: children(item, 'encoded', CONTENT_NS)[0]?.text ?? childText(item, 'description') ?? '',
     draft: false,
-    tags: [...new Set(children(item, 'category').map((category) => category.text.trim()).filter(Boolean))],
+    tags: [
+      ...new Set(
+        children(item, 'category')
+          .map((category) => category.text.trim())
+          .filter(Boolean),
+      ),
+    ],
     authors: author ? [author] : [],
     place: item,
   };
@@ -50,13 +60,15 @@ function rssItem(item: XmlElement, sink: ImportSink): void {
 function atomEntry(entry: XmlElement, sink: ImportSink): void {
   const content = child(entry, 'content', ATOM_NS) ?? child(entry, 'summary', ATOM_NS);
   const author = atomAuthor(entry);
-  if (author) sink.author({ sourceId: author.name, name: author.name, ...(author.url ? { url: author.url } : {}) });
+  if (author)
+    sink.author({ sourceId: author.name, name: author.name, ...(author.url ? { url: author.url } : {}) });
   const summary = child(entry, 'summary', ATOM_NS);
   const post: ImportedPost = {
     kind: 'post',
     sourceId: childText(entry, 'id', ATOM_NS) ?? `${entry.line}`,
     title: atomText(child(entry, 'title', ATOM_NS)),
-    date: exportDate(childText(entry, 'published', ATOM_NS)) ?? exportDate(childText(entry, 'updated', ATOM_NS)),
+    date:
+      exportDate(childText(entry, 'published', ATOM_NS)) ?? exportDate(childText(entry, 'updated', ATOM_NS)),
     updated: exportDate(childText(entry, 'updated', ATOM_NS)),
     html: content ? atomHtml(content) : '',
     draft: false,
@@ -107,7 +119,12 @@ async function readJsonFeed(file: string, displayName: string, sink: ImportSink)
     const text = asString(item.content_text);
     const html =
       asString(item.content_html) ??
-      (text === undefined ? '' : text.split(/\n{2,}/).map((paragraph) => `<p>${paragraph.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</p>`).join(''));
+      (text === undefined
+        ? ''
+        : text
+            .split(/\n{2,}/)
+            .map((paragraph) => `<p>${paragraph.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</p>`)
+            .join(''));
     const post: ImportedPost = {
       kind: 'post',
       sourceId: asString(item.id) ?? asString(item.url) ?? '?',
@@ -116,7 +133,9 @@ async function readJsonFeed(file: string, displayName: string, sink: ImportSink)
       updated: exportDate(asString(item.date_modified)),
       html,
       draft: false,
-      tags: [...new Set((Array.isArray(item.tags) ? item.tags : []).flatMap((tag) => asString(tag)?.trim() || []))],
+      tags: [
+        ...new Set((Array.isArray(item.tags) ? item.tags : []).flatMap((tag) => asString(tag)?.trim() || [])),
+      ],
       authors: [...new Set(names)],
       place,
     };

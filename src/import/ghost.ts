@@ -45,7 +45,8 @@ export const readGhost: ExportReader = async (file, displayName, sink) => {
   for (const tag of asRecords(data.tags)) {
     const id = asString(tag.id);
     const name = asString(tag.name)?.trim();
-    if (id !== undefined && name && !name.startsWith('#') && tag.visibility !== 'internal') tagNames.set(id, name);
+    if (id !== undefined && name && !name.startsWith('#') && tag.visibility !== 'internal')
+      tagNames.set(id, name);
   }
   for (const user of asRecords(data.users)) {
     const id = asString(user.id);
@@ -89,13 +90,21 @@ export const readGhost: ExportReader = async (file, displayName, sink) => {
     const visibility = asString(post.visibility) ?? 'public';
     if (visibility !== 'public' && !draft) {
       draft = true;
-      sink.skip(NO_PLACE, `the "${visibility}" visibility of ${what}`, 'a static site has no members: the post is imported as a draft');
+      sink.note(
+        NO_PLACE,
+        'import-made-draft',
+        `${what} is for "${visibility}" readers, and a static site has no members: it is imported as a draft`,
+      );
     }
     let html = asString(post.html);
     if (html === undefined) {
       const plain = asString(post.plaintext);
       if (plain === undefined) {
-        sink.skip(NO_PLACE, what, 'the export has no `html` for it (only mobiledoc or lexical): export it again from Ghost 2 or later');
+        sink.skip(
+          NO_PLACE,
+          what,
+          'the export has no `html` for it (only mobiledoc or lexical): export it again from Ghost 2 or later',
+        );
         continue;
       }
       html = plain

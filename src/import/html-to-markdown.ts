@@ -1,7 +1,7 @@
 import type { Comment, Element, Root as HastRoot } from 'hast';
 import { toHtml } from 'hast-util-to-html';
-import { toString } from 'hast-util-to-string';
 import { defaultHandlers, type Handle, type NodeHandle, type State } from 'hast-util-to-mdast';
+import { toString as hastToString } from 'hast-util-to-string';
 import type { Html, Nodes as MdastNodes, Root as MdastRoot } from 'mdast';
 import rehypeParse from 'rehype-parse';
 import rehypeRemark from 'rehype-remark';
@@ -46,7 +46,12 @@ function spans(node: Element): boolean {
 
 /** The raw HTML of an element, on as few lines as it can (a blank line would end an HTML block). */
 function rawHtml(state: State, node: Element): Html {
-  const result: Html = { type: 'html', value: toHtml(node).replace(/\n[ \t]*(?=\n)/g, '').replace(/\n{2,}/g, '\n') };
+  const result: Html = {
+    type: 'html',
+    value: toHtml(node)
+      .replace(/\n[ \t]*(?=\n)/g, '')
+      .replace(/\n{2,}/g, '\n'),
+  };
   state.patch(node, result);
   return result;
 }
@@ -77,7 +82,11 @@ function createProcessor(trust: MarkdownTrust) {
   }
   return unified()
     .use(rehypeParse, { fragment: true })
-    .use(rehypeRemark, { handlers, nodeHandlers: { comment: (trust === 'post' ? comment : () => undefined) as NodeHandle }, newlines: false })
+    .use(rehypeRemark, {
+      handlers,
+      nodeHandlers: { comment: (trust === 'post' ? comment : () => undefined) as NodeHandle },
+      newlines: false,
+    })
     .use(remarkGfm)
     .use(remarkStringify, {
       bullet: '-',
@@ -121,9 +130,7 @@ export function htmlToMarkdown(html: string, trust: MarkdownTrust): string {
 
 /** Paragraphs left with nothing in them (a `<p>` that only held a dropped comment). */
 function dropEmpty(tree: MdastRoot): void {
-  tree.children = tree.children.filter(
-    (node) => !(node.type === 'paragraph' && node.children.length === 0),
-  );
+  tree.children = tree.children.filter((node) => !(node.type === 'paragraph' && node.children.length === 0));
 }
 
 const textParser = unified().use(rehypeParse, { fragment: true });
@@ -138,6 +145,6 @@ const textParser = unified().use(rehypeParse, { fragment: true });
  * ```
  */
 export function htmlToText(html: string): string {
-  const text = /[<&]/.test(html) ? toString(textParser.parse(html)) : html;
+  const text = /[<&]/.test(html) ? hastToString(textParser.parse(html)) : html;
   return text.replace(/\s+/g, ' ').trim();
 }

@@ -74,6 +74,8 @@ export interface ImportSink {
   comments(postSourceId: string, comments: ImportedComment[]): void;
   /** Something the export holds that is not imported, with the reason. */
   skip(place: SourcePlace, what: string, reason: string): void;
+  /** Something imported, but changed to fit (a protected post made a draft), with the reason. */
+  note(place: SourcePlace, code: string, message: string): void;
   /** A file the old blog hosted (an image, an upload): listed, not downloaded. */
   attachment(url: string): void;
   /** Bytes of the export read so far. */

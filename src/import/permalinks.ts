@@ -31,7 +31,10 @@ function segmentSlug(segment: string): string {
  * // { slug: 'a-post', oldPath: '/2012/03/a-post.html' }
  * ```
  */
-export function aliasFor(post: Pick<ImportedPost, 'kind' | 'link' | 'slug'>): { slug: string; oldPath?: string } {
+export function aliasFor(post: Pick<ImportedPost, 'kind' | 'link' | 'slug'>): {
+  slug: string;
+  oldPath?: string;
+} {
   let pathname: string | undefined;
   if (post.link && URL.canParse(post.link, 'http://old.invalid/')) {
     pathname = new URL(post.link, 'http://old.invalid/').pathname;

@@ -60,7 +60,10 @@ export async function importExport(options: ImportOptions): Promise<ImportResult
   const root = path.resolve(options.root);
   const file = path.resolve(options.file);
   const exportName = path.basename(file);
-  const loaded = await loadConfig({ root, ...(options.configFile ? { configFile: options.configFile } : {}) });
+  const loaded = await loadConfig({
+    root,
+    ...(options.configFile ? { configFile: options.configFile } : {}),
+  });
   const emptyWriter = () => new ImportWriter({ root, contentDir: 'content', exportName, dryRun: true });
   if (!loaded.ok) {
     return { ok: false, summary: emptyWriter().summary(), files: [], diagnostics: loaded.diagnostics };
@@ -98,9 +101,13 @@ export async function importExport(options: ImportOptions): Promise<ImportResult
     const report = options.onProgress;
     writer.onProgress = (bytesRead, items) => report({ bytesRead, totalBytes, items });
   }
-  const problems = await readers[options.format](file, exportName, writer, { pingbacks: options.pingbacks === true });
+  const problems = await readers[options.format](file, exportName, writer, {
+    pingbacks: options.pingbacks === true,
+  });
   writer.finish();
-  const diagnostics = [...loaded.loaded.warnings, ...problems, ...writer.diagnostics].sort(compareDiagnostics);
+  const diagnostics = [...loaded.loaded.warnings, ...problems, ...writer.diagnostics].sort(
+    compareDiagnostics,
+  );
   return {
     ok: !diagnostics.some((diagnostic) => diagnostic.severity === 'error'),
     summary: writer.summary(),

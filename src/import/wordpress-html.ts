@@ -53,42 +53,45 @@ function link(url: string): string {
  */
 export function expandShortcodes(html: string): { html: string; dropped: string[] } {
   const dropped: string[] = [];
-  const out = html.replace(SHORTCODE, (_all, rawName: string, attributes: string, inner: string | undefined) => {
-    const name = rawName.toLowerCase();
-    const content = inner ?? '';
-    switch (name) {
-      case 'caption':
-      case 'wp_caption': {
-        const media = /^\s*((?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*<\/a>)?)([\s\S]*)$/i.exec(content);
-        const caption = (attribute(attributes, 'caption') ?? media?.[2] ?? '').trim();
-        const image = media?.[1] ?? content;
-        return `<figure>${image}${caption ? `<figcaption>${caption}</figcaption>` : ''}</figure>`;
+  const out = html.replace(
+    SHORTCODE,
+    (_all, rawName: string, attributes: string, inner: string | undefined) => {
+      const name = rawName.toLowerCase();
+      const content = inner ?? '';
+      switch (name) {
+        case 'caption':
+        case 'wp_caption': {
+          const media = /^\s*((?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*<\/a>)?)([\s\S]*)$/i.exec(content);
+          const caption = (attribute(attributes, 'caption') ?? media?.[2] ?? '').trim();
+          const image = media?.[1] ?? content;
+          return `<figure>${image}${caption ? `<figcaption>${caption}</figcaption>` : ''}</figure>`;
+        }
+        case 'code':
+        case 'sourcecode': {
+          const language = attribute(attributes, 'lang') ?? attribute(attributes, 'language');
+          const className = language && /^[\w+#-]+$/.test(language) ? ` class="language-${language}"` : '';
+          return `<pre><code${className}>${escapeHtml(content.replace(/^\n/, ''))}</code></pre>`;
+        }
+        case 'embed':
+          return link(content.trim() || (attribute(attributes, 'src') ?? ''));
+        case 'youtube':
+        case 'vimeo':
+        case 'soundcloud':
+        case 'spotify':
+        case 'gist':
+        case 'tweet':
+        case 'instagram': {
+          const url = content.trim() || attribute(attributes, 'url') || attributes.trim().replace(/^=/, '');
+          const made = link(url);
+          if (made === '') dropped.push(name);
+          return made;
+        }
+        default:
+          dropped.push(name);
+          return '';
       }
-      case 'code':
-      case 'sourcecode': {
-        const language = attribute(attributes, 'lang') ?? attribute(attributes, 'language');
-        const className = language && /^[\w+#-]+$/.test(language) ? ` class="language-${language}"` : '';
-        return `<pre><code${className}>${escapeHtml(content.replace(/^\n/, ''))}</code></pre>`;
-      }
-      case 'embed':
-        return link(content.trim() || (attribute(attributes, 'src') ?? ''));
-      case 'youtube':
-      case 'vimeo':
-      case 'soundcloud':
-      case 'spotify':
-      case 'gist':
-      case 'tweet':
-      case 'instagram': {
-        const url = content.trim() || attribute(attributes, 'url') || attributes.trim().replace(/^=/, '');
-        const made = link(url);
-        if (made === '') dropped.push(name);
-        return made;
-      }
-      default:
-        dropped.push(name);
-        return '';
-    }
-  });
+    },
+  );
   return { html: out, dropped };
 }
 
@@ -97,7 +100,8 @@ const BLOCK_NAMES =
 const BLOCK_OPEN = new RegExp(`(<(?:${BLOCK_NAMES})\\b[^>]*>)`, 'gi');
 const BLOCK_CLOSE = new RegExp(`(<\\/(?:${BLOCK_NAMES})>)`, 'gi');
 
-const BLOCK = /^<\/?(?:address|article|aside|blockquote|caption|col|colgroup|dd|details|div|dl|dt|fieldset|figcaption|figure|footer|form|h[1-6]|header|hgroup|hr|iframe|legend|li|map|math|menu|nav|ol|p|pre|script|section|style|summary|table|tbody|td|tfoot|th|thead|tr|ul|!--)\b/i;
+const BLOCK =
+  /^<\/?(?:address|article|aside|blockquote|caption|col|colgroup|dd|details|div|dl|dt|fieldset|figcaption|figure|footer|form|h[1-6]|header|hgroup|hr|iframe|legend|li|map|math|menu|nav|ol|p|pre|script|section|style|summary|table|tbody|td|tfoot|th|thead|tr|ul|!--)\b/i;
 
 /**
  * WordPress's `wpautop` in short: a classic-editor post is stored without `<p>` (the theme adds them
@@ -118,14 +122,16 @@ export function wpautop(text: string): string {
     .replace(/\r\n?/g, '\n')
     .replace(/<(pre|script|style)\b[\s\S]*?<\/\1>/gi, (block) => `\u0000${kept.push(block) - 1}\u0000`);
   // A block tag starts and ends a chunk of its own, as in WordPress.
-  const separated = protectedText
-    .replace(BLOCK_OPEN, '\n\n$1')
-    .replace(BLOCK_CLOSE, '$1\n\n');
+  const separated = protectedText.replace(BLOCK_OPEN, '\n\n$1').replace(BLOCK_CLOSE, '$1\n\n');
   const chunks = separated.split(/\n[ \t]*\n+/);
   const html = chunks
     .map((chunk) => chunk.trim())
     .filter((chunk) => chunk !== '')
-    .map((chunk) => (BLOCK.test(chunk) || /^\u0000\d+\u0000$/.test(chunk) ? chunk : `<p>${chunk.replace(/\n/g, '<br>\n')}</p>`))
+    .map((chunk) =>
+      BLOCK.test(chunk) || /^\u0000\d+\u0000$/.test(chunk)
+        ? chunk
+        : `<p>${chunk.replace(/\n/g, '<br>\n')}</p>`,
+    )
     .join('\n');
   return html.replace(/\u0000(\d+)\u0000/g, (_all, index: string) => kept[Number(index)] as string);
 }

@@ -41,19 +41,18 @@ function plausible(date: string | undefined): string | undefined {
 }
 
 /** A post's or comment's HTML as WordPress shows it: shortcodes expanded, paragraphs added. */
-function wordpressHtml(
-  raw: string,
-  sink: ImportSink,
-  place: XmlElement,
-  what: string,
-): string {
+function wordpressHtml(raw: string, sink: ImportSink, place: XmlElement, what: string): string {
   const { html, dropped } = expandShortcodes(raw);
   for (const name of new Set(dropped))
     sink.skip(place, `the [${name}] shortcode in ${what}`, 'it needs the old site to mean anything');
   return wpautop(html);
 }
 
-function readComment(element: XmlElement, options: ReaderOptions, sink: ImportSink): ImportedComment | undefined {
+function readComment(
+  element: XmlElement,
+  options: ReaderOptions,
+  sink: ImportSink,
+): ImportedComment | undefined {
   const id = wp(element, 'comment_id') ?? `${element.line}`;
   const type = wp(element, 'comment_type') ?? '';
   if ((type === 'pingback' || type === 'trackback') && !options.pingbacks) {
@@ -110,7 +109,11 @@ function readItem(item: XmlElement, options: ReaderOptions, sink: ImportSink): v
   }
   if (wp(item, 'post_password')) {
     draft = true;
-    sink.skip(item, `the password of ${what}`, 'a static site cannot ask for it: the post is imported as a draft');
+    sink.note(
+      item,
+      'import-made-draft',
+      `${what} has a password, which a static site cannot ask for: it is imported as a draft`,
+    );
   }
   const content = children(item, 'encoded', CONTENT_NS)[0]?.text ?? '';
   const excerpt = item.children.find((node) => node.local === 'encoded' && node.uri.includes('/excerpt/'));

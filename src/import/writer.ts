@@ -8,13 +8,7 @@ import { COMMENT_ID_PATTERN, type CommentStatus, commentStatuses } from '../sche
 import { isHttpUrl } from '../schema/urls';
 import { slugify } from '../site/slugify';
 import { htmlToMarkdown, htmlToText } from './html-to-markdown';
-import type {
-  ImportedAuthor,
-  ImportedComment,
-  ImportedPost,
-  ImportSink,
-  SourcePlace,
-} from './model';
+import type { ImportedAuthor, ImportedComment, ImportedPost, ImportSink, SourcePlace } from './model';
 import { aliasFor } from './permalinks';
 
 /** What happened, or would happen, to one file of an import. */
@@ -102,7 +96,10 @@ export class ImportWriter implements ImportSink {
     pages: 0,
     redirects: 0,
     skipped: 0,
-    comments: Object.fromEntries(commentStatuses.map((status) => [status, 0])) as Record<CommentStatus, number>,
+    comments: Object.fromEntries(commentStatuses.map((status) => [status, 0])) as Record<
+      CommentStatus,
+      number
+    >,
     files: { write: 0, unchanged: 0, kept: 0 } as Record<FileAction, number>,
   };
   private readonly attachments: string[] = [];
@@ -130,7 +127,8 @@ export class ImportWriter implements ImportSink {
     const what = `${post.kind} "${post.title.trim() || post.sourceId}"`;
     if (date === undefined) {
       this.skip(post.place, what, 'it has no date');
-      if (comments.length > 0) this.skip(post.place, `${comments.length} comments of ${what}`, 'their post is not imported');
+      if (comments.length > 0)
+        this.skip(post.place, `${comments.length} comments of ${what}`, 'their post is not imported');
       return;
     }
     const title = this.title(post);
@@ -182,7 +180,11 @@ export class ImportWriter implements ImportSink {
     }
     if (post.kind === 'page') {
       for (const comment of comments)
-        this.skip(comment.place, `comment ${comment.sourceId}`, `it is on the page "${post.title}" (pages have no comments)`);
+        this.skip(
+          comment.place,
+          `comment ${comment.sourceId}`,
+          `it is on the page "${post.title}" (pages have no comments)`,
+        );
       return;
     }
     const ids = new Map<string, string>();
@@ -215,7 +217,11 @@ export class ImportWriter implements ImportSink {
       for (let at = parents.get(comment.sourceId); at !== undefined; at = parents.get(at)) {
         if (seen.has(at)) {
           parents.delete(comment.sourceId);
-          this.warn(comment.place, 'import-parent-cycle', `comment ${comment.sourceId} is part of a loop of replies: it becomes a top-level comment`);
+          this.warn(
+            comment.place,
+            'import-parent-cycle',
+            `comment ${comment.sourceId} is part of a loop of replies: it becomes a top-level comment`,
+          );
           break;
         }
         seen.add(at);
@@ -225,7 +231,11 @@ export class ImportWriter implements ImportSink {
       const id = ids.get(comment.sourceId) as string;
       let date = comment.date ?? post.date;
       if (comment.date === undefined)
-        this.warn(comment.place, 'import-comment-date', `comment ${comment.sourceId} has no date: it takes its post's date`);
+        this.warn(
+          comment.place,
+          'import-comment-date',
+          `comment ${comment.sourceId} has no date: it takes its post's date`,
+        );
       else if (Date.parse(comment.date) < Date.parse(post.date)) {
         this.warn(
           comment.place,
@@ -247,7 +257,10 @@ export class ImportWriter implements ImportSink {
       if (parent !== undefined) frontMatter.parent = ids.get(parent);
       frontMatter.status = comment.status;
       const body = htmlToMarkdown(comment.html, 'comment');
-      this.writeFile(`comments/${post.slug}/${id}.md`, `---\n${stringify(frontMatter, { lineWidth: 0 })}---\n\n${body}`);
+      this.writeFile(
+        `comments/${post.slug}/${id}.md`,
+        `---\n${stringify(frontMatter, { lineWidth: 0 })}---\n\n${body}`,
+      );
       this.counts.comments[comment.status] += 1;
     }
   }
@@ -255,6 +268,10 @@ export class ImportWriter implements ImportSink {
   skip(place: SourcePlace, what: string, reason: string): void {
     this.counts.skipped += 1;
     this.warn(place, 'import-skipped', `${what} is not imported: ${reason}`);
+  }
+
+  note(place: SourcePlace, code: string, message: string): void {
+    this.warn(place, code, message);
   }
 
   attachment(url: string): void {
@@ -306,11 +323,19 @@ export class ImportWriter implements ImportSink {
     if (title === '') {
       const words = htmlToText(post.html).split(/\s+/).filter(Boolean).slice(0, 8).join(' ');
       title = words === '' ? `Untitled ${post.kind}` : `${words}…`;
-      this.warn(post.place, 'import-empty-title', `${post.kind} ${post.sourceId} has no title: it is titled "${title}"`);
+      this.warn(
+        post.place,
+        'import-empty-title',
+        `${post.kind} ${post.sourceId} has no title: it is titled "${title}"`,
+      );
     }
     if (title.length > MAX_TITLE) {
       title = `${title.slice(0, MAX_TITLE - 1).trimEnd()}…`;
-      this.warn(post.place, 'import-long-title', `the title of ${post.kind} ${post.sourceId} is cut to ${MAX_TITLE} characters`);
+      this.warn(
+        post.place,
+        'import-long-title',
+        `the title of ${post.kind} ${post.sourceId} is cut to ${MAX_TITLE} characters`,
+      );
     }
     return title;
   }
@@ -330,12 +355,20 @@ export class ImportWriter implements ImportSink {
       slug = `${base}-${n}`;
     }
     if (slug !== base)
-      this.warn(post.place, 'import-duplicate-slug', `the slug "${base}" is taken: ${post.kind} ${post.sourceId} gets "${slug}"`);
+      this.warn(
+        post.place,
+        'import-duplicate-slug',
+        `the slug "${base}" is taken: ${post.kind} ${post.sourceId} gets "${slug}"`,
+      );
     this.taken.set(key(slug), `${fileOf(slug)}#imported`);
     const newPath = post.kind === 'post' ? `/posts/${slug}/` : `/${slug}/`;
     if (oldPath === undefined || oldPath === newPath) return { slug };
     if (!isAliasPath(oldPath)) {
-      this.warn(post.place, 'import-no-redirect', `the old path ${oldPath} of ${post.kind} ${post.sourceId} cannot be a redirect (it has a space, ?, # or a dot segment)`);
+      this.warn(
+        post.place,
+        'import-no-redirect',
+        `the old path ${oldPath} of ${post.kind} ${post.sourceId} cannot be a redirect (it has a space, ?, # or a dot segment)`,
+      );
       return { slug };
     }
     return { slug, alias: oldPath };
@@ -347,7 +380,11 @@ export class ImportWriter implements ImportSink {
       const name = raw.replace(/\s+/g, ' ').trim();
       const slug = githubSlug(name);
       if (slug === '') {
-        this.warn(post.place, 'import-skipped-tag', `the tag "${name}" has no letters or digits: it is left out`);
+        this.warn(
+          post.place,
+          'import-skipped-tag',
+          `the tag "${name}" has no letters or digits: it is left out`,
+        );
         continue;
       }
       const known = this.tags.get(slug);
@@ -393,7 +430,8 @@ export class ImportWriter implements ImportSink {
         column: 1,
         severity: 'warning',
         code: 'import-file-exists',
-        message: 'this file is already there with other contents: it is kept as it is, and the imported version is not written',
+        message:
+          'this file is already there with other contents: it is kept as it is, and the imported version is not written',
       });
     } else {
       action = 'write';

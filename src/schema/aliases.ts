@@ -7,7 +7,6 @@ import { z } from 'zod';
  */
 export function isAliasPath(value: string): boolean {
   if (!value.startsWith('/') || value === '/' || value.startsWith('//')) return false;
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
   if (/[?#\\\u0000-\u001f\u007f\s]/.test(value)) return false;
   return !value.split('/').some((segment) => segment === '.' || segment === '..');
 }

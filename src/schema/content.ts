@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { frontMatterDate, frontMatterDateTime, isLanguageTag } from './dates';
 import { aliasPath } from './aliases';
+import { frontMatterDate, frontMatterDateTime, isLanguageTag } from './dates';
 import { httpUrl, isHttpUrl } from './urls';
 
 /** The pattern a slug follows: lower-case words of letters and digits joined by single hyphens. */

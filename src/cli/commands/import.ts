@@ -19,7 +19,7 @@ function summaryText(summary: ImportSummary, dryRun: boolean): string {
   const { comments } = summary;
   const commentCount = comments.approved + comments.pending + comments.spam + comments.trash;
   const lines = [
-    `${dryRun ? 'would import' : 'imported'} ${countOf(summary.posts, 'post')} (${summary.drafts} drafts), ${countOf(summary.pages, 'page')}, ${countOf(commentCount, 'comment')} (${comments.approved} approved, ${comments.pending} pending, ${comments.spam} spam, ${comments.trash} trash), ${countOf(summary.authors, 'author')}, ${countOf(summary.tags, 'tag')}, ${countOf(summary.redirects, 'redirect')}; ${summary.skipped} skipped`,
+    `${dryRun ? 'would import' : 'imported'} ${countOf(summary.posts, 'post')} (${countOf(summary.drafts, 'draft')}), ${countOf(summary.pages, 'page')}, ${countOf(commentCount, 'comment')} (${comments.approved} approved, ${comments.pending} pending, ${comments.spam} spam, ${comments.trash} trash), ${countOf(summary.authors, 'author')}, ${countOf(summary.tags, 'tag')}, ${countOf(summary.redirects, 'redirect')}; ${summary.skipped} skipped`,
   ];
   if (summary.attachments.length > 0)
     lines.push(
@@ -76,14 +76,18 @@ export async function importCommand(args: string[], io: CliIo): Promise<number> 
             const now = Date.now();
             if (now - lastProgress < 100 && bytesRead < totalBytes) return;
             lastProgress = now;
-            io.stderr(`\r\u001b[Kimporting: ${megabytes(bytesRead)} of ${megabytes(totalBytes)}, ${countOf(items, 'item')}`);
+            io.stderr(
+              `\r\u001b[Kimporting: ${megabytes(bytesRead)} of ${megabytes(totalBytes)}, ${countOf(items, 'item')}`,
+            );
           },
         }
       : {}),
   });
   if (io.isTTY && output === 'text') io.stderr('\r\u001b[K');
   if (output === 'json') {
-    io.stdout(`${JSON.stringify({ summary: result.summary, files: result.files, diagnostics: result.diagnostics }, null, 2)}\n`);
+    io.stdout(
+      `${JSON.stringify({ summary: result.summary, files: result.files, diagnostics: result.diagnostics }, null, 2)}\n`,
+    );
     reportAnnotations(io, result.diagnostics, 'json');
   } else {
     reportDiagnostics(io, result.diagnostics, 'text');
