@@ -43,7 +43,7 @@ export function atomHtml(element: XmlElement): string {
 export function atomText(element: XmlElement | undefined): string {
   if (!element) return '';
   const type = element.attributes.type ?? 'text';
-  if (type === 'text') return element.text.replace(/\s+/g, ' ').trim();
+  if (type === 'text') return element.text.trim();
   return htmlToText(atomHtml(element));
 }
 

@@ -70,7 +70,13 @@ function createProcessor(trust: MarkdownTrust) {
   const handlers: Record<string, Handle> = {};
   if (trust === 'post') {
     for (const name of RAW_ELEMENTS) handlers[name] = rawHtml as Handle;
-    const { table, figure } = handlersOf();
+    const { table, figure, img } = handlersOf();
+    // Markdown's image has a source, a text and a title: an image sized or aligned stays HTML (its
+    // classes, `srcset` and the like would not pass the sanitizer anyway).
+    handlers.img = ((state: State, node: Element) =>
+      ['width', 'height', 'align'].some((name) => node.properties[name] !== undefined)
+        ? rawHtml(state, node)
+        : img?.(state, node, undefined)) as Handle;
     // A figure with a caption stays one; WordPress's `<figure class="wp-block-table">` around a
     // table or an image is only a wrapper.
     handlers.figure = ((state: State, node: Element) =>

@@ -319,7 +319,7 @@ export class ImportWriter implements ImportSink {
   }
 
   private title(post: ImportedPost): string {
-    let title = post.title.replace(/\s+/g, ' ').trim();
+    let title = post.title.trim();
     if (title === '') {
       const words = htmlToText(post.html).split(/\s+/).filter(Boolean).slice(0, 8).join(' ');
       title = words === '' ? `Untitled ${post.kind}` : `${words}…`;
