@@ -12,7 +12,9 @@ import { cli } from './helpers';
 const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 function text(post: Post): string {
-  return hastToString(fromHtml(post.html, { fragment: true })).replace(/\s+/g, ' ').trim();
+  return hastToString(fromHtml(post.html, { fragment: true }))
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 async function onlyPost(root: string): Promise<Post> {
@@ -26,19 +28,30 @@ describe('the seed post through a Blogger export', () => {
   it.each([
     ['classic export', 'import-blogger-classic', 'blogger.xml'],
     ['Takeout feed.atom', 'import-blogger-takeout', 'feed.atom'],
-  ])('%s: same title, day and text as content/ today, with its threaded reply', async (_kind, fixture, file) => {
-    const seed = await onlyPost(repositoryRoot);
-    const root = await temporarySite({});
-    const { code } = await cli(['import', 'blogger', path.join(fixturesDir, fixture, file), '--root', root]);
-    expect(code).toBe(0);
-    const imported = await onlyPost(root);
-    expect(imported.title).toBe(seed.title);
-    expect(imported.date.toISOString().slice(0, 10)).toBe(seed.date.toISOString().slice(0, 10));
-    expect(text(imported)).toBe(text(seed));
-    expect(imported.html.match(/<li>/g)).toHaveLength(6);
-    expect(imported.comments.map((comment) => [comment.id, comment.parent ?? null, comment.author.name])).toEqual([
-      ['9001', null, 'Sam'],
-      ['9002', '9001', 'Jane Recruiter'],
-    ]);
-  });
+  ])(
+    '%s: same title, day and text as content/ today, with its threaded reply',
+    async (_kind, fixture, file) => {
+      const seed = await onlyPost(repositoryRoot);
+      const root = await temporarySite({});
+      const { code } = await cli([
+        'import',
+        'blogger',
+        path.join(fixturesDir, fixture, file),
+        '--root',
+        root,
+      ]);
+      expect(code).toBe(0);
+      const imported = await onlyPost(root);
+      expect(imported.title).toBe(seed.title);
+      expect(imported.date.toISOString().slice(0, 10)).toBe(seed.date.toISOString().slice(0, 10));
+      expect(text(imported)).toBe(text(seed));
+      expect(imported.html.match(/<li>/g)).toHaveLength(6);
+      expect(
+        imported.comments.map((comment) => [comment.id, comment.parent ?? null, comment.author.name]),
+      ).toEqual([
+        ['9001', null, 'Sam'],
+        ['9002', '9001', 'Jane Recruiter'],
+      ]);
+    },
+  );
 });
