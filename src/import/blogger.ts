@@ -3,7 +3,7 @@ import type { CommentStatus } from '../schema/content';
 import { ATOM_NS, atomAuthor, atomHtml, atomLink, atomText } from './atom';
 import { exportDate } from './dates';
 import type { ExportReader, ImportedComment, ImportSink } from './model';
-import { wrongRootDiagnostic, xmlProblemDiagnostics } from './xml-problems';
+import { wrongRootDiagnostic, xmlProblemDiagnostics } from './problems';
 import { child, children, childText, streamXml, type XmlElement } from './xml-stream';
 
 const BLOGGER_NS = 'http://schemas.google.com/blogger/2018';

@@ -5,7 +5,7 @@ import { exportDate } from './dates';
 import { htmlToText } from './html-to-markdown';
 import { asRecord, asRecords, asString, readJsonExport } from './json-export';
 import type { ExportReader, ImportedPost, ImportSink } from './model';
-import { wrongRootDiagnostic, xmlProblemDiagnostics } from './xml-problems';
+import { wrongFormatDiagnostic, wrongRootDiagnostic, xmlProblemDiagnostics } from './problems';
 import { child, children, childText, streamXml, type XmlElement } from './xml-stream';
 
 const CONTENT_NS = 'http://purl.org/rss/1.0/modules/content/';
@@ -95,14 +95,10 @@ async function readJsonFeed(file: string, displayName: string, sink: ImportSink)
   const version = asString(feed?.version) ?? '';
   if (!feed || !version.startsWith('https://jsonfeed.org/version/')) {
     return [
-      {
-        file: displayName,
-        line: 1,
-        column: 1,
-        severity: 'error',
-        code: 'import-wrong-format',
-        message: 'this is not a JSON Feed: it has no `version` of https://jsonfeed.org/version/1 or 1.1',
-      },
+      wrongFormatDiagnostic(
+        displayName,
+        'this is not a JSON Feed: it has no `version` of https://jsonfeed.org/version/1 or 1.1',
+      ),
     ];
   }
   const place = { line: 1, column: 1 };

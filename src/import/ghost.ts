@@ -1,6 +1,7 @@
 import { exportDate, isoSeconds } from './dates';
 import { asRecord, asRecords, asString, readJsonExport } from './json-export';
 import type { ExportReader, ImportedPost } from './model';
+import { wrongFormatDiagnostic } from './problems';
 
 /** Ghost writes its own origin into URLs as this placeholder; on the new site they are root paths. */
 const GHOST_URL = /__GHOST_URL__/g;
@@ -31,14 +32,10 @@ export const readGhost: ExportReader = async (file, displayName, sink) => {
   const data = asRecord(database?.data);
   if (!data) {
     return [
-      {
-        file: displayName,
-        line: 1,
-        column: 1,
-        severity: 'error',
-        code: 'import-wrong-format',
-        message: 'this is not a Ghost export: it has no `db[0].data` (or `data`) object',
-      },
+      wrongFormatDiagnostic(
+        displayName,
+        'this is not a Ghost export: it has no `db[0].data` (or `data`) object',
+      ),
     ];
   }
   const tagNames = new Map<string, string>();

@@ -3,8 +3,8 @@ import type { CommentStatus } from '../schema/content';
 import { exportDate } from './dates';
 import { htmlToText } from './html-to-markdown';
 import type { ExportReader, ImportedComment, ImportSink, ReaderOptions } from './model';
+import { wrongRootDiagnostic, xmlProblemDiagnostics } from './problems';
 import { expandShortcodes, wpautop } from './wordpress-html';
-import { wrongRootDiagnostic, xmlProblemDiagnostics } from './xml-problems';
 import { children, childText, streamXml, type XmlElement } from './xml-stream';
 
 const CONTENT_NS = 'http://purl.org/rss/1.0/modules/content/';

@@ -29,3 +29,8 @@ export async function listFiles(dir: string): Promise<string[]> {
     .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
     .sort();
 }
+
+/** `broadsheet import <format> tests/fixtures/<fixture> --root <root> ...extra`, in-process. */
+export function importFixture(format: string, fixture: string, root: string, ...extra: string[]) {
+  return cli(['import', format, path.join(fixturesDir, ...fixture.split('/')), '--root', root, ...extra]);
+}

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { loadSite } from '../../src/load/load-site';
 import { expectFilesToMatch } from '../feeds/support';
 import { fixturesDir, NOW, temporarySite } from '../load/helpers';
-import { cli, listFiles } from './helpers';
+import { cli, importFixture, listFiles } from './helpers';
 
 async function contentFiles(root: string) {
   const files = await listFiles(path.join(root, 'content'));
@@ -51,13 +51,7 @@ describe.each(cases)('broadsheet import $format $file', ({ name, format, file })
 describe('broadsheet import: what it says', () => {
   it('reports what it skipped and changed at the export line, and a summary', async () => {
     const root = await temporarySite({});
-    const { code, stdout, stderr } = await cli([
-      'import',
-      'wordpress',
-      path.join(fixturesDir, 'import-wordpress', 'export.xml'),
-      '--root',
-      root,
-    ]);
+    const { code, stdout, stderr } = await importFixture('wordpress', 'import-wordpress/export.xml', root);
     expect({ code, stdout }).toEqual({ code: 0, stdout: '' });
     expect(stderr).toMatchInlineSnapshot(`
       "export.xml:26:3: warning import-skipped: the [gallery] shortcode in post 10 "Hello & welcome" is not imported: it needs the old site to mean anything
@@ -75,14 +69,12 @@ describe('broadsheet import: what it says', () => {
 
   it('--dry-run lists what it would write and writes nothing', async () => {
     const root = await temporarySite({});
-    const { code, stdout, stderr } = await cli([
-      'import',
+    const { code, stdout, stderr } = await importFixture(
       'blogger',
-      path.join(fixturesDir, 'import-blogger-takeout', 'feed.atom'),
-      '--root',
+      'import-blogger-takeout/feed.atom',
       root,
       '--dry-run',
-    ]);
+    );
     expect(code).toBe(0);
     expect(stdout).toMatchInlineSnapshot(`
       "content/authors/jane-recruiter.yaml
@@ -99,15 +91,13 @@ describe('broadsheet import: what it says', () => {
 
   it('--format json prints the summary, the files and the diagnostics', async () => {
     const root = await temporarySite({});
-    const { code, stdout } = await cli([
-      'import',
+    const { code, stdout } = await importFixture(
       'wordpress',
-      path.join(fixturesDir, 'import-wordpress', 'export.xml'),
-      '--root',
+      'import-wordpress/export.xml',
       root,
       '--format',
       'json',
-    ]);
+    );
     expect(code).toBe(0);
     const report = JSON.parse(stdout);
     expect(report.summary).toMatchInlineSnapshot(`
@@ -143,13 +133,7 @@ describe('broadsheet import: what it says', () => {
     const root = await temporarySite({
       'content/posts/2021-01-03-xhtml.md': '---\ntitle: Mine\ndate: 2021-01-03\n---\n\nMy own words.\n',
     });
-    const { code, stderr } = await cli([
-      'import',
-      'feed',
-      path.join(fixturesDir, 'import-atom', 'atom.xml'),
-      '--root',
-      root,
-    ]);
+    const { code, stderr } = await importFixture('feed', 'import-atom/atom.xml', root);
     expect(code).toBe(0);
     expect(stderr).toContain(
       'content/posts/2021-01-03-xhtml.md:1:1: warning import-file-exists: this file is already there with other contents',
@@ -163,13 +147,7 @@ describe('broadsheet import: what it says', () => {
     const root = await temporarySite({
       'content/posts/mine.md': '---\ntitle: Mine\ndate: 2021-01-03\nslug: xhtml\n---\n\nMy own words.\n',
     });
-    const { code, stderr } = await cli([
-      'import',
-      'feed',
-      path.join(fixturesDir, 'import-atom', 'atom.xml'),
-      '--root',
-      root,
-    ]);
+    const { code, stderr } = await importFixture('feed', 'import-atom/atom.xml', root);
     expect(code).toBe(0);
     expect(stderr).toContain('the slug "xhtml" is taken');
     const loaded = await loadSite({ root, now: NOW });
@@ -178,13 +156,7 @@ describe('broadsheet import: what it says', () => {
 
   it('a malformed XML export is an error at its line and column (exit 1)', async () => {
     const root = await temporarySite({});
-    const { code, stderr } = await cli([
-      'import',
-      'wordpress',
-      path.join(fixturesDir, 'import-malformed', 'export.xml'),
-      '--root',
-      root,
-    ]);
+    const { code, stderr } = await importFixture('wordpress', 'import-malformed/export.xml', root);
     expect(code).toBe(1);
     expect(stderr).toMatchInlineSnapshot(`
       "export.xml:4:39: error import-malformed-xml: the export is not well-formed XML: unexpected close tag.
@@ -195,13 +167,7 @@ describe('broadsheet import: what it says', () => {
 
   it('a malformed JSON export is an error at its line and column (exit 1)', async () => {
     const root = await temporarySite({});
-    const { code, stderr } = await cli([
-      'import',
-      'ghost',
-      path.join(fixturesDir, 'import-malformed', 'ghost.json'),
-      '--root',
-      root,
-    ]);
+    const { code, stderr } = await importFixture('ghost', 'import-malformed/ghost.json', root);
     expect(code).toBe(1);
     expect(stderr).toMatchInlineSnapshot(`
       "ghost.json:3:40: error import-malformed-json: the export is not valid JSON: Expected ',' or '}' after property value
@@ -211,13 +177,7 @@ describe('broadsheet import: what it says', () => {
 
   it('an export of the wrong format is an error naming its root element', async () => {
     const root = await temporarySite({});
-    const { code, stderr } = await cli([
-      'import',
-      'wordpress',
-      path.join(fixturesDir, 'import-atom', 'atom.xml'),
-      '--root',
-      root,
-    ]);
+    const { code, stderr } = await importFixture('wordpress', 'import-atom/atom.xml', root);
     expect(code).toBe(1);
     expect(stderr).toMatchInlineSnapshot(`
       "atom.xml:3:2: error import-wrong-format: this is not a WordPress export (WXR, with an <rss> root): its root element is <feed>
@@ -248,13 +208,7 @@ describe('broadsheet import: what it says', () => {
 describe('old URLs', () => {
   it('the build writes _redirects and a redirect page at each old path', async () => {
     const root = await temporarySite({});
-    await cli([
-      'import',
-      'blogger',
-      path.join(fixturesDir, 'import-blogger-classic', 'blogger.xml'),
-      '--root',
-      root,
-    ]);
+    await importFixture('blogger', 'import-blogger-classic/blogger.xml', root);
     expect((await cli(['build', '--root', root])).code).toBe(0);
     const out = path.join(root, 'public');
     expect(await readFile(path.join(out, '_redirects'), 'utf8')).toBe(

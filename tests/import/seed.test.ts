@@ -1,13 +1,12 @@
 // The seed post, exported from Blogger and imported, reads the same as the project's own content.
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fromHtml } from 'hast-util-from-html';
 import { toString as hastToString } from 'hast-util-to-string';
 import { describe, expect, it } from 'vitest';
 import { loadSite } from '../../src/load/load-site';
 import type { Post } from '../../src/site/types';
-import { fixturesDir, NOW, temporarySite } from '../load/helpers';
-import { cli } from './helpers';
+import { NOW, temporarySite } from '../load/helpers';
+import { importFixture } from './helpers';
 
 const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -33,13 +32,7 @@ describe('the seed post through a Blogger export', () => {
     async (_kind, fixture, file) => {
       const seed = await onlyPost(repositoryRoot);
       const root = await temporarySite({});
-      const { code } = await cli([
-        'import',
-        'blogger',
-        path.join(fixturesDir, fixture, file),
-        '--root',
-        root,
-      ]);
+      const { code } = await importFixture('blogger', `${fixture}/${file}`, root);
       expect(code).toBe(0);
       const imported = await onlyPost(root);
       expect(imported.title).toBe(seed.title);

@@ -19,20 +19,31 @@ export function xmlProblemDiagnostics(problem: XmlProblem | undefined, displayNa
   ];
 }
 
-/**
- * The diagnostic of a root element a reader does not read (an Atom feed given as a WordPress export).
- */
+/** An export a reader cannot read (`import-wrong-format`), as an error at `place` (1:1 for JSON). */
+export function wrongFormatDiagnostic(
+  displayName: string,
+  message: string,
+  place: { line: number; column: number } = { line: 1, column: 1 },
+): Diagnostic {
+  return {
+    file: displayName,
+    line: place.line,
+    column: place.column,
+    severity: 'error',
+    code: 'import-wrong-format',
+    message,
+  };
+}
+
+/** The diagnostic of a root element a reader does not read (an Atom feed given as a WordPress export). */
 export function wrongRootDiagnostic(
   displayName: string,
   root: { line: number; column: number; local: string },
   expected: string,
 ): Diagnostic {
-  return {
-    file: displayName,
-    line: root.line,
-    column: root.column,
-    severity: 'error',
-    code: 'import-wrong-format',
-    message: `this is not ${expected}: its root element is <${root.local}>`,
-  };
+  return wrongFormatDiagnostic(
+    displayName,
+    `this is not ${expected}: its root element is <${root.local}>`,
+    root,
+  );
 }
