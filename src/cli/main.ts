@@ -12,7 +12,7 @@ Usage:
   broadsheet init [DIR]
   broadsheet serve [--root DIR] [--config FILE] [--port N] [--host H]
   broadsheet dev [--root DIR] [--config FILE] [--port N] [--host H]
-  broadsheet import <wordpress|blogger|ghost|feed> <file> [--root DIR] [--dry-run] [--pingbacks] [--format text|json]
+  broadsheet import <wordpress|blogger|ghost|feed> <file> [--root DIR] [--config FILE] [--dry-run] [--pingbacks] [--format text|json]
   broadsheet --help | --version
 
 build writes every output (pages, JSON API, feeds) into --out, by default the config's \`out\`
