@@ -1,85 +1,25 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { builtinModules } from 'node:module';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { defineConfig, type Options } from 'tsup';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
 const define = { __BROADSHEET_VERSION__: JSON.stringify(version) };
 
-// Dependencies bundled into dist/ rather than imported from node_modules: the unified stack (about 300
-// small modules for one render), yaml (about 70 CommonJS files) and github-slugger. Loading a module
-// costs a resolution (package.json lookups) and a compile each; one chunk loads several times faster
-// (docs/decisions/warm-load.md, "Bundled dependencies"). zod stays external: users build their schema
-// extensions with their own zod, which must be the same instance as ours. jiti stays external: it is
-// loaded only for TypeScript configs and requires its own files at run time.
-const noExternal = [/^(?!zod(\/|$)|jiti(\/|$))/];
-
-// yaml's CommonJS build calls `require('process')` and `require('buffer')`; bundled into an ES module,
-// esbuild turns those into a `require` that throws. The shim takes the same module from node.
-const builtinRequireShim: NonNullable<Options['esbuildPlugins']>[number] = {
-  name: 'builtin-require-shim',
-  setup(build) {
-    const builtins = new Set(builtinModules);
-    build.onResolve({ filter: /^[a-z_:/]+$/ }, ({ path, kind }) => {
-      const name = path.replace(/^node:/, '');
-      return kind === 'require-call' && builtins.has(name)
-        ? { path: name, namespace: 'builtin-require-shim' }
-        : undefined;
-    });
-    build.onLoad({ filter: /.*/, namespace: 'builtin-require-shim' }, ({ path }) => ({
-      contents: `module.exports = process.getBuiltinModule(${JSON.stringify(`node:${path}`)});`,
-      loader: 'js',
-    }));
-  },
-};
-// Bundled code carries its licences with it: every package whose files went into dist/ is listed in
-// dist/THIRD-PARTY-NOTICES.md with its licence text (rewritten after each build with the union of
-// the packages of every build of this config).
-const bundledPackages = new Set<string>();
-const thirdPartyNotices: NonNullable<Options['esbuildPlugins']>[number] = {
-  name: 'third-party-notices',
-  setup(build) {
-    build.initialOptions.metafile = true;
-    build.onEnd((result) => {
-      for (const input of Object.keys(result.metafile?.inputs ?? {})) {
-        const at = input.lastIndexOf('node_modules/');
-        if (at === -1) continue;
-        const rest = input.slice(at + 'node_modules/'.length).split('/');
-        const name = rest[0]!.startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0]!;
-        bundledPackages.add(input.slice(0, at + 'node_modules/'.length + name.length));
-      }
-      writeNotices();
-    });
-  },
-};
-
-function writeNotices(): void {
-  const sections = [...bundledPackages].sort().map((folder) => {
-    const manifest = JSON.parse(readFileSync(path.join(folder, 'package.json'), 'utf8')) as {
-      name: string;
-      version: string;
-      license?: string;
-    };
-    const licenceFile = readdirSync(folder).find((name) => /^(licen[cs]e|copying)(\.|$)/i.test(name));
-    const text = licenceFile
-      ? readFileSync(path.join(folder, licenceFile), 'utf8').trim()
-      : '(no licence file)';
-    return `## ${manifest.name} ${manifest.version} (${manifest.license ?? 'unknown licence'})\n\n\`\`\`\n${text}\n\`\`\`\n`;
-  });
-  if (!existsSync('dist')) mkdirSync('dist');
-  writeFileSync(
-    'dist/THIRD-PARTY-NOTICES.md',
-    `# Third-party notices\n\nbroadsheet's dist/ bundles code of these packages, under their licences:\n\n${sections.join('\n')}`,
-  );
-}
-
-const bundled = { noExternal, esbuildPlugins: [builtinRequireShim, thirdPartyNotices] } satisfies Options;
+// No dependency is bundled: every package the code imports stays an `import` (or `require`) of the
+// user's node_modules, listed in package.json `dependencies` (tsup leaves those external), so that
+// users share one copy with their other tools and get a dependency's security fix without a
+// broadsheet release. Figures and the alternatives: docs/decisions/package-shape.md.
+//
+// `npm run build:start` (which `npm start` runs) builds only what the CLI runs (the CLI and the render
+// worker, ES modules), without declaration files and without the chunk listing: a clone's first
+// `npm start` takes seconds. `npm run build:lib` (`npm test`, `prepack`) builds everything.
+const startOnly = process.env.npm_lifecycle_event === 'build:start';
+const common = { silent: startOnly } satisfies Options;
 
 // The library (ESM and CommonJS) and the CLI are split into chunks, so that what is imported with
 // `import()` (the markdown pipeline, the worker pool, each CLI command) is loaded only when it is
 // used: a bundle without splitting hoists every `import` (or `require`) of unified & co. to its top.
 // See docs/decisions/warm-load.md.
-export default defineConfig([
+const library: Options[] = [
   {
     entry: { index: 'src/index.ts' },
     format: ['esm', 'cjs'],
@@ -90,7 +30,6 @@ export default defineConfig([
     splitting: true,
     treeshake: true,
     define,
-    ...bundled,
   },
   {
     entry: { client: 'src/client/index.ts' },
@@ -110,7 +49,6 @@ export default defineConfig([
     platform: 'node',
     splitting: false,
     define,
-    ...bundled,
   },
   {
     entry: { cli: 'src/cli/bin.ts' },
@@ -120,6 +58,10 @@ export default defineConfig([
     banner: { js: '#!/usr/bin/env node' },
     splitting: true,
     define,
-    ...bundled,
   },
-]);
+];
+
+/** What the CLI runs: the render worker and the CLI. */
+const cliEntries = library.slice(2);
+
+export default defineConfig((startOnly ? cliEntries : library).map((options) => ({ ...options, ...common })));
