@@ -9,7 +9,7 @@ Usage:
   broadsheet build [--root DIR] [--out DIR] [--config FILE] [--future] [--format text|json] [--no-cache]
   broadsheet check [--root DIR] [--config FILE] [--format text|json] [--no-cache]
   broadsheet new post "Title" [--root DIR]
-  broadsheet init [DIR]
+  broadsheet init [DIR] [--no-install] [--pm npm|pnpm|yarn|bun]
   broadsheet serve [--root DIR] [--config FILE] [--port N] [--host H]
   broadsheet dev [--root DIR] [--config FILE] [--port N] [--host H]
   broadsheet import <wordpress|blogger|ghost|feed> <file> [--root DIR] [--config FILE] [--dry-run] [--pingbacks] [--format text|json]
