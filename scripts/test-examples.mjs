@@ -247,7 +247,10 @@ async function ensureBuilt() {
 
 /** `npm pack` into `work`; returns the tarball's path. */
 async function pack(work) {
-  const { stdout } = await step('npm pack', repo, 'npm', ['pack', '--json', '--pack-destination', work], {
+  // dist/ is built (ensureBuilt); without `--ignore-scripts`, prepack would build it again and its
+  // output would come before the JSON on stdout.
+  const args = ['pack', '--json', '--ignore-scripts', '--pack-destination', work];
+  const { stdout } = await step('npm pack', repo, 'npm', args, {
     quiet: true,
   });
   const [packed] = JSON.parse(stdout);
