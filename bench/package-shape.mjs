@@ -28,7 +28,9 @@ function time(dir, args, env = {}) {
 const cases = {
   '--version': (dir) => time(dir, ['--version']),
   'check, warm cache (1 post)': (dir) =>
-    time(dir, ['check', '--root', site], { BROADSHEET_CACHE_DIR: path.join(work, `cache-${path.basename(dir)}`) }),
+    time(dir, ['check', '--root', site], {
+      BROADSHEET_CACHE_DIR: path.join(work, `cache-${path.basename(dir)}`),
+    }),
   'build --no-cache (1 post: start-up + one render)': (dir) =>
     time(dir, ['build', '--root', site, '--out', path.join(work, `out-${path.basename(dir)}`), '--no-cache']),
 };
@@ -36,18 +38,22 @@ const cases = {
 const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
 for (const { dir } of builds) {
   // Fill each build's cache once, so that "warm" is warm.
-  time(dir, ['check', '--root', site], { BROADSHEET_CACHE_DIR: path.join(work, `cache-${path.basename(dir)}`) });
+  time(dir, ['check', '--root', site], {
+    BROADSHEET_CACHE_DIR: path.join(work, `cache-${path.basename(dir)}`),
+  });
 }
 const rows = [];
 for (const [label, run] of Object.entries(cases)) {
   const samples = Object.fromEntries(builds.map(({ name }) => [name, []]));
   for (let i = 0; i < runs; i++) for (const { name, dir } of builds) samples[name].push(run(dir));
-  rows.push(`| ${label} | ${builds.map(({ name }) => `${median(samples[name]).toFixed(0)} ms`).join(' | ')} |`);
+  rows.push(
+    `| ${label} | ${builds.map(({ name }) => `${median(samples[name]).toFixed(0)} ms`).join(' | ')} |`,
+  );
 }
-const baseline = spawnSync(process.execPath, ['-e', '0']);
-void baseline;
 console.log(`| | ${builds.map(({ name }) => name).join(' | ')} |`);
 console.log(`| --- | ${builds.map(() => '---').join(' | ')} |`);
 for (const row of rows) console.log(row);
-console.log(`\nnode ${process.version}, load average ${execFileSync('cat', ['/proc/loadavg']).toString().split(' ').slice(0, 3).join(' ')}`);
+console.log(
+  `\nnode ${process.version}, load average ${execFileSync('cat', ['/proc/loadavg']).toString().split(' ').slice(0, 3).join(' ')}`,
+);
 rmSync(work, { recursive: true, force: true });
