@@ -43,7 +43,7 @@ const library: Options[] = [
   {
     // The render worker (node:worker_threads). Every entry above and below finds it beside itself in
     // dist/, from the ESM and the CommonJS build alike; it is ESM ("type": "module").
-    entry: { 'render-worker': 'src/build/workers/render-worker.ts' },
+    entry: { 'render-worker': 'src/render/workers/render-worker.ts' },
     format: ['esm'],
     target: 'node20',
     platform: 'node',

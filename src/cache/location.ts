@@ -1,7 +1,7 @@
-import { access } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { contentHash } from './identity';
+import { exists } from '../common/fs';
+import { contentHash } from '../fingerprint/hash';
 
 /**
  * The cache folder of a site root, one per root (so that removing one site's stale entries never
@@ -21,7 +21,7 @@ export async function cacheFolder(root: string, env: NodeJS.ProcessEnv = process
   if (env.BROADSHEET_CACHE_DIR) return path.join(path.resolve(env.BROADSHEET_CACHE_DIR), name);
   for (let folder = absolute; ; folder = path.dirname(folder)) {
     const modules = path.join(folder, 'node_modules');
-    if (await isFolder(modules)) return path.join(modules, '.cache', 'broadsheet', name);
+    if (await exists(modules)) return path.join(modules, '.cache', 'broadsheet', name);
     if (path.dirname(folder) === folder) break;
   }
   const base = env.XDG_CACHE_HOME ? path.resolve(env.XDG_CACHE_HOME) : path.join(os.homedir(), '.cache');
@@ -36,11 +36,4 @@ export async function cacheFolder(root: string, env: NodeJS.ProcessEnv = process
 export async function siteCacheFolder(root: string, preview: boolean): Promise<string> {
   const folder = await cacheFolder(root);
   return preview ? path.join(folder, 'preview') : folder;
-}
-
-function isFolder(folder: string): Promise<boolean> {
-  return access(folder).then(
-    () => true,
-    () => false,
-  );
 }

@@ -1,8 +1,11 @@
-import { closeSync, mkdirSync, openSync, readSync, write, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, write, writeSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
-import type { Diagnostic } from '../diagnostics/diagnostic';
+import { exists, readFully, trashOrRemove } from '../common/fs';
+import { displayPath } from '../common/paths';
+import { compareText } from '../common/text';
+import { type Diagnostic, diagnostic } from '../diagnostics/diagnostic';
 
 /**
  * A record: `magic (u32) | payload length (u32) | CRC-32 of the payload (u32) | key (32 bytes) | payload`,
@@ -233,17 +236,16 @@ export class Pack {
 
   /** `cache-corrupt` warnings: one per file, saying how many of its entries were ignored. */
   warnings(): Diagnostic[] {
-    return [...this.corrupt].map(([file, count]) => ({
-      file: displayPath(this.options.root, file),
-      line: 1,
-      column: 1,
-      severity: 'warning' as const,
-      code: 'cache-corrupt',
-      message:
-        path.basename(file) === INDEX_FILE
-          ? 'this cache index is not valid: the cache is ignored and rebuilt'
-          : `${count === 1 ? '1 cache entry' : `${count} cache entries`} in this file ${count === 1 ? 'is' : 'are'} not valid: ignored and rewritten`,
-    }));
+    return [...this.corrupt].map(([file, count]) =>
+      diagnostic({
+        code: 'cache-corrupt',
+        file: displayPath(this.options.root, file),
+        message:
+          path.basename(file) === INDEX_FILE
+            ? 'this cache index is not valid: the cache is ignored and rebuilt'
+            : `${count === 1 ? '1 cache entry' : `${count} cache entries`} in this file ${count === 1 ? 'is' : 'are'} not valid: ignored and rewritten`,
+      }),
+    );
   }
 
   /**
@@ -412,20 +414,7 @@ export class Pack {
     const parent = path.dirname(this.options.folder);
     for (const name of retired) {
       const folder = path.join(parent, name);
-      const exists = await stat(folder).then(
-        () => true,
-        () => false,
-      );
-      if (!exists) continue;
-      const moved =
-        trash !== undefined &&
-        (await mkdir(trash, { recursive: true })
-          .then(() => rename(folder, path.join(trash, `${name}-${uniqueName()}`)))
-          .then(
-            () => true,
-            () => false,
-          ));
-      if (!moved) await rm(folder, { recursive: true, force: true }).catch(() => {});
+      if (await exists(folder)) await trashOrRemove(folder, trash, `${name}-${uniqueName()}`);
     }
   }
 
@@ -594,17 +583,6 @@ function writeFullySync(descriptor: number, data: Buffer, position: number): voi
   }
 }
 
-/** Reads into `buffer` from `position` until it is full or the file ends; returns the bytes read. */
-function readFully(descriptor: number, buffer: Buffer, position: number): number {
-  let filled = 0;
-  while (filled < buffer.length) {
-    const read = readSync(descriptor, buffer, filled, buffer.length - filled, position + filled);
-    if (read === 0) break;
-    filled += read;
-  }
-  return filled;
-}
-
 /** The payload of a record, when its magic, length, key and checksum are right. */
 function verify(record: Buffer, key: string): Buffer | undefined {
   if (!sameHeader(record, key)) return undefined;
@@ -668,14 +646,4 @@ function isKey(key: string): boolean {
 
 function isCount(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** A path as diagnostics show it: relative to the root with `/` when inside it, else absolute. */
-function displayPath(root: string, file: string): string {
-  const relative = path.relative(root, file);
-  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative.split(path.sep).join('/');
 }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cacheFolder } from '../../src/cache/location';
-import { renderCacheExists } from '../../src/cache/render-cache';
+import { renderCacheExists } from '../../src/render/render-cache';
 import { build, copyGoldenSite, temporaryFolder } from './helpers';
 
 // The CLI tunes V8 for a cold build when this says the site has no render cache (src/cli/heap.ts).

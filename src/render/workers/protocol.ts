@@ -1,4 +1,4 @@
-import type { RenderResult } from '../../render/render-markdown';
+import type { RenderResult } from '../render-markdown';
 
 /** One document to render: the trust level, the page URL its links resolve against, the markdown. */
 export interface RenderJob {

@@ -1,9 +1,9 @@
-import { access } from 'node:fs/promises';
 import path from 'node:path';
+import { Pack } from '../cache/pack';
+import { exists } from '../common/fs';
 import type { Diagnostic } from '../diagnostics/diagnostic';
-import type { RenderResult } from '../render/render-markdown';
-import { contentHash } from './identity';
-import { Pack } from './pack';
+import { contentHash } from '../fingerprint/hash';
+import type { RenderResult } from './render-markdown';
 
 /**
  * The layout of the render cache's files; a new layout starts an empty cache. `render-v3`: a record's
@@ -20,10 +20,7 @@ const RETIRED_LAYOUTS = ['render-v1', 'render-v2'];
  * when it does not, a build renders every document (a cold build).
  */
 export function renderCacheExists(folder: string): Promise<boolean> {
-  return access(path.join(folder, LAYOUT, 'index.json')).then(
-    () => true,
-    () => false,
-  );
+  return exists(path.join(folder, LAYOUT, 'index.json'));
 }
 
 /** The byte between a payload's JSON line and its HTML (JSON text never has a raw line feed). */

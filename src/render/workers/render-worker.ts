@@ -2,9 +2,9 @@
 // source through jiti under vitest. It loads the site's config itself, because the plugins in it are
 // functions and cannot be sent to a thread, builds one renderer per trust level and renders batches.
 import { parentPort, workerData } from 'node:worker_threads';
-import { contentHash, stableIdentity } from '../../cache/identity';
 import { loadConfig } from '../../config/load-config';
-import { createMarkdownRenderer, type RenderResult } from '../../render/render-markdown';
+import { configIdentity } from '../plugin-identity';
+import { createMarkdownRenderer, type RenderResult } from '../render-markdown';
 import type { FromRenderWorker, RenderWorkerData, ToRenderWorker } from './protocol';
 
 async function start(): Promise<void> {
@@ -44,7 +44,7 @@ async function start(): Promise<void> {
       send({ type: 'error', batch: message.batch, message: failure.message, stack: failure.stack });
     }
   });
-  send({ type: 'ready', identity: contentHash(stableIdentity(markdown)) });
+  send({ type: 'ready', identity: configIdentity(markdown) });
 }
 
 void start();

@@ -1,17 +1,18 @@
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { RenderJob } from '../build/workers/protocol';
+import { cacheFolder } from '../cache/location';
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import { BroadsheetError } from '../errors';
-import { createMarkdownRenderer, type MarkdownRenderer, type RenderResult } from '../render/render-markdown';
+import { contentHash } from '../fingerprint/hash';
 import type { ResolvedConfig } from '../schema/config';
 import { VERSION } from '../version';
-import { contentHash, stableIdentity } from './identity';
-import { cacheFolder } from './location';
+import { configIdentity } from './plugin-identity';
 import { RenderCache } from './render-cache';
+import { createMarkdownRenderer, type MarkdownRenderer, type RenderResult } from './render-markdown';
+import type { RenderJob } from './workers/protocol';
 
-export type { RenderJob } from '../build/workers/protocol';
+export type { RenderJob } from './workers/protocol';
 
 /**
  * Below this many documents to render, the main thread renders them: starting a worker (loading
@@ -53,7 +54,7 @@ export async function renderDocuments(
   jobs: readonly RenderJob[],
   options: RenderStageOptions,
 ): Promise<RenderStageResult> {
-  const pluginIdentity = contentHash(stableIdentity(options.config.markdown));
+  const pluginIdentity = configIdentity(options.config.markdown);
   const cache = options.cache === false ? undefined : await openCache(options, pluginIdentity);
   try {
     const results = await render(jobs, options, pluginIdentity, cache);
@@ -94,7 +95,7 @@ async function render(
   const { size, forced } = workerCount(missing.length, options);
   if (size > 0 && options.configFile !== undefined) {
     // Loaded only when threads are to render: a warm build with everything cached needs no pool.
-    const { renderInWorkers } = await import('../build/workers/render-pool');
+    const { renderInWorkers } = await import('./workers/render-pool');
     const outcome = await renderInWorkers(
       missing.map((index) => jobs[index]!),
       {
@@ -125,7 +126,7 @@ async function openCache(options: RenderStageOptions, pluginIdentity: string): P
     options.configFile === undefined
       ? ''
       : await readFile(path.resolve(options.root, options.configFile), 'utf8').catch(() => '');
-  const namespace = contentHash(VERSION, stableIdentity(options.config), pluginIdentity, configText);
+  const namespace = contentHash(VERSION, configIdentity(options.config), pluginIdentity, configText);
   const folder = options.cacheFolder ?? (await cacheFolder(options.root));
   return RenderCache.open({ root: options.root, folder, namespace });
 }

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { RenderResult } from '../../render/render-markdown';
+import type { RenderResult } from '../render-markdown';
 import type { FromRenderWorker, RenderJob, RenderWorkerData, ToRenderWorker } from './protocol';
 
 /** Documents sent to a worker in one message: enough to make messaging cheap, few enough to balance. */
