@@ -1,10 +1,12 @@
-import { access, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { z } from 'zod';
-import { compareDiagnostics, type Diagnostic } from '../diagnostics/diagnostic';
-import { type ParsedFile, type Position, parseYamlFile } from '../load/parse';
-import { validateData } from '../load/validate';
+import { exists } from '../common/fs';
+import type { DiagnosticCode } from '../diagnostics/codes';
+import { compareDiagnostics, type Diagnostic, diagnostic } from '../diagnostics/diagnostic';
+import { type ParsedFile, type Position, parseYamlFile } from '../parse/parse';
+import { validateData } from '../parse/validate';
 import { type BroadsheetConfig, configSchema, type ResolvedConfig } from '../schema/config';
 import { commentSchema, postSchema } from '../schema/content';
 
@@ -115,7 +117,7 @@ function loadJsonConfig(file: string, text: string): LoadConfigResult {
       offset === undefined ? { line: 1, column: 1 } : offsetToPosition(text, Number(offset));
     return {
       ok: false,
-      diagnostics: [{ file, line, column, severity: 'error', code: 'config-invalid-json', message }],
+      diagnostics: [diagnostic({ code: 'config-invalid-json', file, line, column, message })],
     };
   }
   // JSON is YAML, and the YAML parser keeps positions: use it to point at keys.
@@ -151,7 +153,7 @@ function validateConfig(
     const { line, column } = source.positionOf(['schema', key], { key: true });
     return {
       ok: false,
-      diagnostics: [{ file: name, line, column, severity: 'error', code: 'config-invalid-schema', message }],
+      diagnostics: [diagnostic({ code: 'config-invalid-schema', file: name, line, column, message })],
     };
   };
   for (const key of ['post', 'comment'] as const) {
@@ -230,8 +232,8 @@ function withTrailingSlash(url: string): string {
   return parsed.href;
 }
 
-function fail(file: string, code: string, message: string): { ok: false; diagnostics: Diagnostic[] } {
-  return { ok: false, diagnostics: [{ file, line: 1, column: 1, severity: 'error', code, message }] };
+function fail(file: string, code: DiagnosticCode, message: string): { ok: false; diagnostics: Diagnostic[] } {
+  return { ok: false, diagnostics: [diagnostic({ code, file, message })] };
 }
 
 function relative(root: string, absolute: string): string {
@@ -241,11 +243,4 @@ function relative(root: string, absolute: string): string {
 function firstLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return message.split('\n')[0]!;
-}
-
-async function exists(file: string): Promise<boolean> {
-  return access(file).then(
-    () => true,
-    () => false,
-  );
 }

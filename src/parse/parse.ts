@@ -9,7 +9,8 @@ import {
   parseDocument,
   visit,
 } from 'yaml';
-import type { Diagnostic } from '../diagnostics/diagnostic';
+import type { DiagnosticCode } from '../diagnostics/codes';
+import { type Diagnostic, diagnostic } from '../diagnostics/diagnostic';
 
 /** A 1-based line and column in a file. */
 export interface Position {
@@ -51,14 +52,13 @@ export function decodeText(file: string, bytes: Uint8Array): { text: string } | 
     }
     const column = [...new TextDecoder().decode(bytes.subarray(lineStart, invalidAt))].length + 1;
     return {
-      diagnostic: {
+      diagnostic: diagnostic({
+        code: 'invalid-utf8',
         file,
         line,
         column,
-        severity: 'error',
-        code: 'invalid-utf8',
         message: `byte 0x${bytes[invalidAt]!.toString(16).padStart(2, '0')} is not valid UTF-8: save the file as UTF-8`,
-      },
+      }),
     };
   }
   return { text: decodeUtf8(bytes) };
@@ -93,10 +93,10 @@ export function parseFrontMatterFile(
   const at = (
     line: number,
     column: number,
-    code: string,
+    code: DiagnosticCode,
     message: string,
   ): { diagnostics: Diagnostic[] } => ({
-    diagnostics: [{ file, line, column, severity: 'error', code, message }],
+    diagnostics: [diagnostic({ code, file, line, column, message })],
   });
   if (text.trim() === '')
     return at(1, 1, 'empty-file', 'the file is empty: a post needs front matter and a body');
@@ -127,9 +127,7 @@ export function parseYamlFile(
 ): { parsed: ParsedFile } | { diagnostics: Diagnostic[] } {
   if (text.trim() === '') {
     return {
-      diagnostics: [
-        { file, line: 1, column: 1, severity: 'error', code: 'empty-file', message: 'the file is empty' },
-      ],
+      diagnostics: [diagnostic({ code: 'empty-file', file, message: 'the file is empty' })],
     };
   }
   return parseYaml(file, text, 0, { line: 1, column: 1 });
@@ -157,14 +155,13 @@ function parseYaml(
       diagnostics: document.errors.map((error) => {
         const { line, column } = toPosition(error.pos[0]);
         const duplicate = error.code === 'DUPLICATE_KEY';
-        return {
+        return diagnostic({
+          code: duplicate ? 'duplicate-key' : 'invalid-yaml',
           file,
           line,
           column,
-          severity: 'error' as const,
-          code: duplicate ? 'duplicate-key' : 'invalid-yaml',
           message: duplicate ? duplicateKeyMessage(document, error.pos[0]) : firstLine(error.message),
-        };
+        });
       }),
     };
   }
@@ -173,14 +170,13 @@ function parseYaml(
     const { line, column } = toPosition(offset);
     return {
       diagnostics: [
-        {
+        diagnostic({
+          code: 'invalid-front-matter',
           file,
           line,
           column,
-          severity: 'error',
-          code: 'invalid-front-matter',
           message: 'front matter must be a mapping of keys to values',
-        },
+        }),
       ],
     };
   }
@@ -190,14 +186,13 @@ function parseYaml(
   } catch (error) {
     return {
       diagnostics: [
-        {
+        diagnostic({
+          code: 'invalid-yaml',
           file,
           line: start.line,
           column: start.column,
-          severity: 'error',
-          code: 'invalid-yaml',
           message: firstLine(String((error as Error).message)),
-        },
+        }),
       ],
     };
   }

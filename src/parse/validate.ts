@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import type { Diagnostic } from '../diagnostics/diagnostic';
+import type { DiagnosticCode } from '../diagnostics/codes';
+import { type Diagnostic, diagnostic } from '../diagnostics/diagnostic';
 import { aliasesFor, aliasOf } from './key-aliases';
 import type { ParsedFile } from './parse';
 
@@ -52,14 +53,15 @@ function reportUnknownKeys(
     // Another tool's name for a known key (`name` → `author`) before the closest spelling.
     const suggestion = aliasOf(key, knownKeys) ?? closest(key, knownKeys);
     const name = [...path, key].map(String).join('.');
-    diagnostics.push({
-      file: parsed.file,
-      line,
-      column,
-      severity: 'warning',
-      code: 'unknown-key',
-      message: `unknown key "${name}"${suggestion ? `: did you mean \`${suggestion}\`?` : ' is ignored'}`,
-    });
+    diagnostics.push(
+      diagnostic({
+        code: 'unknown-key',
+        file: parsed.file,
+        line,
+        column,
+        message: `unknown key "${name}"${suggestion ? `: did you mean \`${suggestion}\`?` : ' is ignored'}`,
+      }),
+    );
   }
 }
 
@@ -108,7 +110,7 @@ function issueToDiagnostic(parsed: ParsedFile, issue: z.core.$ZodIssue): Diagnos
   const empty = issue.code === 'invalid_type' && value === null;
   const { line, column } = parsed.positionOf(issue.path);
   const custom = (issue as { params?: { broadsheetCode?: string } }).params?.broadsheetCode;
-  let code: string;
+  let code: DiagnosticCode;
   let message: string;
   if (missing) {
     code = 'missing-field';
@@ -117,12 +119,12 @@ function issueToDiagnostic(parsed: ParsedFile, issue: z.core.$ZodIssue): Diagnos
     code = 'missing-value';
     message = `${key} has no value: give it one or remove the key`;
   } else if (custom) {
-    code = custom;
+    code = custom as DiagnosticCode;
     message = `${key} ${issue.message}`;
   } else {
     ({ code, message } = describeIssue(key, issue));
   }
-  return { file: parsed.file, line, column, severity: 'error', code, message };
+  return diagnostic({ code, file: parsed.file, line, column, message });
 }
 
 /** `author is required`, naming the keys of other tools that the file has in its place (`name`, `email`). */
@@ -140,7 +142,7 @@ function missingMessage(parsed: ParsedFile, path: readonly PropertyKey[], key: s
     : `${key} is required: rename ${found.map((name) => `\`${name}\``).join(' or ')} to \`${field}\``;
 }
 
-function describeIssue(key: string, issue: z.core.$ZodIssue): { code: string; message: string } {
+function describeIssue(key: string, issue: z.core.$ZodIssue): { code: DiagnosticCode; message: string } {
   switch (issue.code) {
     case 'invalid_type':
       return { code: 'invalid-type', message: `${key} must be ${article(issue.expected)}` };

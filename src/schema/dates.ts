@@ -1,18 +1,12 @@
 import { z } from 'zod';
-import { zoneOffsetMinutes } from '../site/time-zone';
+import { type WallClock, zoneOffsetMinutes } from './time-zone';
 
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME =
   /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(?:([Zz])|([+-])(\d{2}):?(\d{2}))?$/;
 
 /** A date as written in front matter, split into its parts. */
-export interface DateParts {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
+export interface DateParts extends WallClock {
   millisecond: number;
   /** Minutes east of UTC when the text carries an offset, `undefined` when it is local time. */
   offsetMinutes: number | undefined;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { wallClockAt } from '../../src/schema/time-zone';
 import { absoluteUrl } from '../../src/site/paths';
-import { wallClockAt } from '../../src/site/time-zone';
 
 /** What `new URL` gives (or that it throws), which the fast path must reproduce. */
 function viaUrl(relative: string, base: string): string {
