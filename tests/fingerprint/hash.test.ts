@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { contentHash } from '../../src/cache/identity';
+import { contentHash } from '../../src/fingerprint/hash';
 
 /** The definition: SHA-256 over `<length>:<part>\0` for each part, each piece given to the hash on its own. */
 function reference(parts: readonly string[]): string {
@@ -33,5 +33,14 @@ describe('contentHash', () => {
   it('tells apart parts that join to the same text', () => {
     expect(contentHash('ab', 'c')).not.toBe(contentHash('a', 'bc'));
     expect(contentHash('x'.repeat(600), 'y')).not.toBe(contentHash('x'.repeat(599), 'xy'));
+  });
+});
+
+describe('contentHash of bytes', () => {
+  it('hashes a byte part with its length in bytes', () => {
+    const bytes = new TextEncoder().encode('é');
+    const expected = createHash('sha256').update('2:').update(bytes).update('\0').digest('hex');
+    expect(contentHash(bytes)).toBe(expected);
+    expect(contentHash('ns', bytes)).not.toBe(contentHash('ns', new TextEncoder().encode('e')));
   });
 });

@@ -2,10 +2,10 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FrontMatterCache } from '../../src/cache/front-matter-cache';
 import { cacheFolder } from '../../src/cache/location';
 import { loadSite } from '../../src/index';
-import { parseFrontMatterFile, parserIdentity } from '../../src/load/parse';
+import { FrontMatterCache } from '../../src/load/front-matter-cache';
+import { parseFrontMatterFile, parserIdentity } from '../../src/parse/parse';
 import {
   build,
   cacheEntries,
