@@ -6,13 +6,15 @@ import {
   lstatSync,
   openSync,
   readdirSync,
-  readSync,
   realpathSync,
   type Stats,
   statSync,
 } from 'node:fs';
 import path from 'node:path';
-import type { Diagnostic } from '../diagnostics/diagnostic';
+import { readFully } from '../common/fs';
+import { compareText } from '../common/text';
+import type { DiagnosticCode } from '../diagnostics/codes';
+import { type Diagnostic, diagnostic } from '../diagnostics/diagnostic';
 
 /** Larger files are refused: no post or comment is this long, and reading one whole is a risk. */
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
@@ -77,8 +79,8 @@ function readContentFilesSync(
   const found: Found[] = [];
   const absoluteContent = path.resolve(root, contentDir);
   const relative = (absolute: string) => path.relative(root, absolute).split(path.sep).join('/');
-  const fileProblem = (absolute: string, code: string, message: string) =>
-    diagnostics.push({ file: relative(absolute), line: 1, column: 1, severity: 'error', code, message });
+  const fileProblem = (absolute: string, code: DiagnosticCode, message: string) =>
+    diagnostics.push(diagnostic({ code, file: relative(absolute), message }));
 
   if (!isDirectory(absoluteContent)) {
     fileProblem(absoluteContent, 'missing-content', `the content folder "${contentDir}" does not exist`);
@@ -232,14 +234,8 @@ function readContentFilesSync(
 
 /** Reads one found file: its type and size are checked on the open descriptor, then it is read whole. */
 function readSource(entry: Found, reader: ArenaReader): SourceFile | Diagnostic {
-  const problem = (code: string, message: string): Diagnostic => ({
-    file: entry.file,
-    line: 1,
-    column: 1,
-    severity: 'error',
-    code,
-    message,
-  });
+  const problem = (code: DiagnosticCode, message: string): Diagnostic =>
+    diagnostic({ code, file: entry.file, message });
   const unreadable = (error: unknown) =>
     problem('unreadable-file', `cannot read file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   const checkKind = (info: Stats): Diagnostic | undefined => {
@@ -305,17 +301,12 @@ class ArenaReader {
       this.used = 0;
     }
     const room = this.arena.length - this.used;
-    let filled = 0;
-    while (filled < room) {
-      const read = readSync(descriptor, this.arena, this.used + filled, room - filled, filled);
-      if (read === 0) {
-        const bytes = this.arena.subarray(this.used, this.used + filled);
-        this.used += filled;
-        return bytes;
-      }
-      filled += read;
-    }
-    return undefined;
+    // A file that fills the room is taken as not fitting: its end was not seen.
+    const filled = readFully(descriptor, this.arena, 0, this.used, room);
+    if (filled === room) return undefined;
+    const bytes = this.arena.subarray(this.used, this.used + filled);
+    this.used += filled;
+    return bytes;
   }
 
   read(descriptor: number, size: number): Uint8Array {
@@ -330,18 +321,13 @@ class ArenaReader {
   }
 
   private readInto(descriptor: number, buffer: Buffer, offset: number, size: number): Buffer {
-    let filled = 0;
-    while (filled < size) {
-      const read = readSync(descriptor, buffer, offset + filled, size - filled, filled);
-      if (read === 0) break;
-      filled += read;
-    }
+    const filled = readFully(descriptor, buffer, 0, offset, size);
     return buffer.subarray(offset, offset + filled);
   }
 }
 
 function compareNames(a: Dirent, b: Dirent): number {
-  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+  return compareText(a.name, b.name);
 }
 
 function readFolder(folder: string): Dirent[] {

@@ -1,3 +1,4 @@
+import { compareText } from '../common/text';
 import type { ResolvedConfig } from '../schema/config';
 import type { Author, Post, Site, Tag } from './types';
 
@@ -7,9 +8,6 @@ export function compareNewestFirst(a: { date: Date; slug: string }, b: { date: D
 }
 
 /** Code-unit order, the same on every machine and locale. */
-export function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 /**
  * Puts a `Site` together from its published, rendered posts: posts newest first, the tags they

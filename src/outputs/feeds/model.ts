@@ -1,3 +1,4 @@
+import { compareText } from '../../common/text';
 import { BroadsheetError } from '../../errors';
 import { absoluteUrl, paths } from '../../site/paths';
 import type { Comment, Post, Site, Tag } from '../../site/types';
@@ -246,5 +247,5 @@ function newestPostDate(posts: Post[]): Date | undefined {
 }
 
 function compareNewestFirst(a: Comment, b: Comment): number {
-  return b.date.getTime() - a.date.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  return b.date.getTime() - a.date.getTime() || compareText(a.id, b.id);
 }
