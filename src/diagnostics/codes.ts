@@ -1,0 +1,212 @@
+import type { Severity } from './diagnostic';
+
+/** One row of the catalog: codes that share a description (one row of the table in docs/cli.md). */
+export interface DiagnosticCodeRow {
+  readonly codes: readonly string[];
+  /** Families of codes written in the table after the codes (`config-<code>`). */
+  readonly families?: readonly string[];
+  /** `warning` for codes that never fail a build; errors otherwise. */
+  readonly severity: Severity;
+  /** When the codes are reported, as docs/cli.md says it. */
+  readonly what: string;
+}
+
+/** A section of the catalog: the codes of one stage of the pipeline. */
+export interface DiagnosticCodeSection {
+  readonly title: string;
+  /** Said after the title in docs/cli.md (`exit code 2`). */
+  readonly note?: string;
+  readonly rows: readonly DiagnosticCodeRow[];
+}
+
+/**
+ * Every diagnostic code broadsheet reports, by stage: the one list of them. The table of codes in
+ * docs/cli.md is this catalog written out (tests/diagnostics/codes.test.ts checks that they are
+ * the same), and {@link diagnostic} accepts only a code listed here. A new code goes here first.
+ * Config problems are the codes of `config` plus any field code (`files` to `across files`) with
+ * the prefix `config-` (`config-invalid-url`).
+ */
+export const diagnosticCatalog = [
+  {
+    title: 'files',
+    rows: [
+      { codes: ['missing-content'], severity: 'error', what: 'the content folder does not exist' },
+      {
+        codes: ['empty-file', 'invalid-utf8', 'file-too-large'],
+        severity: 'error',
+        what: 'a content file is empty, is not UTF-8, or is over 2 MiB',
+      },
+      {
+        codes: ['unreadable-file', 'not-a-file', 'broken-symlink', 'symlink-loop'],
+        severity: 'error',
+        what: 'a file or folder cannot be read, is a folder named like a post or comment, or is a bad link',
+      },
+      {
+        codes: ['misplaced-comment'],
+        severity: 'error',
+        what: 'a comment that is not at `comments/<post-slug>/<id>.md`',
+      },
+    ],
+  },
+  {
+    title: 'front matter',
+    rows: [
+      {
+        codes: ['missing-front-matter', 'unclosed-front-matter', 'invalid-front-matter'],
+        severity: 'error',
+        what: 'no `---` block, no closing `---`, or front matter that is not a mapping',
+      },
+      {
+        codes: ['invalid-yaml', 'duplicate-key'],
+        severity: 'error',
+        what: 'YAML that does not parse, a key given twice',
+      },
+      {
+        codes: ['missing-field', 'missing-value'],
+        severity: 'error',
+        what: 'a required field is missing, or a key has no value',
+      },
+      {
+        codes: ['invalid-type', 'invalid-value', 'too-long', 'too-short', 'out-of-range'],
+        severity: 'error',
+        what: "a value of the wrong type or outside the field's limits",
+      },
+      {
+        codes: ['invalid-date', 'invalid-slug', 'invalid-url', 'invalid-language'],
+        severity: 'error',
+        what: 'a value in the wrong format',
+      },
+      {
+        codes: ['unknown-key'],
+        severity: 'warning',
+        what: 'a key the schema does not know, with the closest known key',
+      },
+    ],
+  },
+  {
+    title: 'across files',
+    rows: [
+      {
+        codes: ['duplicate-slug'],
+        severity: 'error',
+        what: 'two posts with the same slug (both files named)',
+      },
+      { codes: ['updated-before-date'], severity: 'error', what: "a post's `updated` before its `date`" },
+      { codes: ['unknown-post'], severity: 'error', what: 'a comment folder with no post of that slug' },
+      {
+        codes: ['invalid-comment-id'],
+        severity: 'error',
+        what: 'a comment file name that is not letters, digits, `-` and `_`',
+      },
+      {
+        codes: ['comment-too-long'],
+        severity: 'error',
+        what: "a comment body over 20,000 characters (visitors' text; some crafted markdown stalls the parser)",
+      },
+      { codes: ['comment-before-post'], severity: 'error', what: 'a comment dated before its post' },
+      {
+        codes: ['unknown-parent', 'parent-cycle'],
+        severity: 'error',
+        what: 'a `parent` that is not a comment on the same post, or replies that form a cycle',
+      },
+      {
+        codes: ['invalid-comment-url'],
+        severity: 'warning',
+        what: "a visitor's `url` that is not http(s): it is dropped",
+      },
+      {
+        codes: ['unknown-author'],
+        severity: 'error',
+        what: 'an `authors` id with no `content/authors/<id>.yaml`',
+      },
+      {
+        codes: ['invalid-tag', 'tag-collision'],
+        severity: 'error',
+        what: 'a tag with nothing to make a slug from, or two tag names with the same slug (both named)',
+      },
+    ],
+  },
+  {
+    title: 'config',
+    note: 'exit code 2',
+    rows: [
+      {
+        codes: ['config-missing', 'config-unreadable', 'config-load-failed', 'config-invalid-json'],
+        severity: 'error',
+        what: 'no config file, or one that cannot be read, run or parsed',
+      },
+      {
+        codes: ['config-invalid'],
+        families: ['config-<code>'],
+        severity: 'error',
+        what: 'a config that is not an object, or a field code above prefixed with `config-` (`config-invalid-url`, …)',
+      },
+      {
+        codes: ['config-invalid-schema'],
+        severity: 'error',
+        what: 'a `schema.post` or `schema.comment` function that throws or does not return a zod schema',
+      },
+      {
+        codes: ['config-out-refused'],
+        severity: 'error',
+        what: '`build` refuses the output folder (see above)',
+      },
+    ],
+  },
+  {
+    title: 'build',
+    rows: [
+      {
+        codes: ['write-failed'],
+        severity: 'error',
+        what: 'the output could not be written; the previous output is unchanged',
+      },
+      {
+        codes: ['cache-corrupt'],
+        severity: 'warning',
+        what: 'a file of the cache cannot be read: it is ignored and rewritten (the build is the same)',
+      },
+    ],
+  },
+  {
+    title: 'watch',
+    rows: [
+      {
+        codes: ['load-failed'],
+        severity: 'error',
+        what: '`watchSite`: loading threw (a programmer error such as an invalid option); the watcher goes on',
+      },
+    ],
+  },
+] as const satisfies readonly DiagnosticCodeSection[];
+
+type Catalog = typeof diagnosticCatalog;
+type RowCodes<S> = S extends { rows: readonly (infer R)[] }
+  ? R extends { codes: readonly (infer C)[] }
+    ? C
+    : never
+  : never;
+type FieldCode = RowCodes<Catalog[0] | Catalog[1] | Catalog[2]>;
+
+/** A diagnostic code of the catalog, or a field code prefixed with `config-` (a problem in the config). */
+export type DiagnosticCode = RowCodes<Catalog[number]> | `config-${FieldCode}`;
+
+const severities = new Map<string, Severity>(
+  diagnosticCatalog.flatMap((section) =>
+    section.rows.flatMap((row) => row.codes.map((code) => [code, row.severity] as const)),
+  ),
+);
+
+/**
+ * The severity of a code as the catalog gives it (`config-<code>` as `<code>`); `undefined` for a
+ * code that is not in the catalog.
+ *
+ * @example
+ * ```ts
+ * severityOf('unknown-key'); // 'warning'
+ * severityOf('config-invalid-url'); // 'error'
+ * ```
+ */
+export function severityOf(code: string): Severity | undefined {
+  return severities.get(code) ?? (code.startsWith('config-') ? severities.get(code.slice(7)) : undefined);
+}
