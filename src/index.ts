@@ -57,7 +57,7 @@ export {
   siteFeedFiles,
   tagFeedFiles,
 } from './outputs/feeds/index';
-export { type OutputGroup, siteFilePlan, siteFileStream, siteFiles } from './outputs/index';
+export { siteFiles } from './outputs/index';
 export { pageFiles } from './outputs/pages/index';
 export {
   createMarkdownRenderer,

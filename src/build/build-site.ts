@@ -1,13 +1,16 @@
 import { existsSync, linkSync, unlinkSync, writeFileSync } from 'node:fs';
-import { access, lstat, mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { setImmediate as setImmediatePromise } from 'node:timers/promises';
 import { siteCacheFolder } from '../cache/location';
+import { exists, trashOrRemove } from '../common/fs';
+import { displayPath } from '../common/paths';
 import { CONFIG_FILE_NAMES } from '../config/load-config';
-import type { Diagnostic } from '../diagnostics/diagnostic';
+import { type Diagnostic, diagnostic } from '../diagnostics/diagnostic';
 import { BroadsheetError } from '../errors';
 import { type LoadSiteOptions, loadSite } from '../load/load-site';
 import { type OutputGroup, siteFilePlan } from '../outputs/index';
+import type { Site } from '../site/types';
 import { commitJournal, JOURNAL_FILE, journalFor, touchedFolders } from './commit';
 import { checkOutputOnDisk } from './disk-check';
 import {
@@ -21,6 +24,7 @@ import {
   type SiblingKind,
   siblingPath,
 } from './out-folder';
+import { type KeyedGroup, keyedGroups, OutputKeys } from './output-keys';
 import {
   type OutputManifest,
   outputCodeIdentity,
@@ -174,20 +178,18 @@ async function build(
   if (refusal) {
     const shown = displayPath(root, out);
     const file = options.out !== undefined || !configFile ? shown : displayPath(root, configFile);
-    const diagnostic: Diagnostic = {
-      file,
-      line: 1,
-      column: 1,
-      severity: 'error',
+    const refused = diagnostic({
       code: 'config-out-refused',
+      file,
       message: `refusing to build into "${shown}": ${refusal}; nothing was written or deleted`,
-    };
-    return { ok: false, diagnostics: [diagnostic, ...warnings] };
+    });
+    return { ok: false, diagnostics: [refused, ...warnings] };
   }
 
   report({ phase: 'render', posts: site.posts.length });
   // Every path up front (to check them and count them); each file's contents only when it is written.
-  const plan = siteFilePlan(site);
+  const outputPlan = siteFilePlan(site);
+  const plan = keyedGroups(site, outputPlan);
   const paths = plan.flatMap((group) => group.paths);
   checkOutputPaths(paths, MARKER_FILE);
   checkNotReserved(paths);
@@ -207,7 +209,7 @@ async function build(
     // The `lstat` of every recorded file and folder runs on another thread while the keys are computed.
     const checks = before ? checkOutputOnDisk(out, before) : undefined;
     const keyNamespace = useCache ? await outputCodeIdentity() : undefined;
-    if (keyNamespace !== undefined) await computeKeys(plan);
+    if (keyNamespace !== undefined) await computeKeys(site, outputPlan, plan);
     const onDisk = await checks;
     await mkdir(path.dirname(out), { recursive: true });
     staging = await createSibling(out, 'tmp');
@@ -247,7 +249,7 @@ async function build(
           groups: staged.keys,
         };
       }
-      await discard(staging, trash);
+      await trashOrRemove(staging, trash, { remove: removeMarkedFolder });
     } else {
       await swapIn(staging, out, trash);
       if (useCache) {
@@ -265,17 +267,14 @@ async function build(
       releaseSibling(staging);
     }
     if (!isSystemError(error)) throw error;
-    const diagnostic: Diagnostic = {
-      file: displayPath(root, out),
-      line: 1,
-      column: 1,
-      severity: 'error',
+    const failed = diagnostic({
       code: 'write-failed',
+      file: displayPath(root, out),
       message: undone
         ? `the output could not be written (${error.code}: ${error.message}); the previous output is unchanged`
         : `the output could not be written (${error.code}: ${error.message}), and the files changed so far could not be put back; the next build puts them back`,
-    };
-    return { ok: false, diagnostics: [diagnostic, ...warnings] };
+    });
+    return { ok: false, diagnostics: [failed, ...warnings] };
   }
   // The cache is an optimisation: failing to save the manifest only makes the next build write more.
   if (cache && manifest) await writeOutputManifest(cache, out, manifest).catch(() => {});
@@ -294,10 +293,11 @@ async function build(
  * Computes every group's key (each group keeps its own), letting the event loop turn every few
  * milliseconds: the checks of the output run meanwhile, and the trash is emptied.
  */
-async function computeKeys(plan: readonly OutputGroup[]): Promise<void> {
+async function computeKeys(site: Site, plan: readonly OutputGroup[], groups: KeyedGroup[]): Promise<void> {
+  const keys = new OutputKeys(site);
   let turned = performance.now();
-  for (const group of plan) {
-    group.key?.();
+  for (const [index, group] of plan.entries()) {
+    groups[index]!.key = keys.keyOf(group.paths, group.inputs);
     if (performance.now() - turned >= 20) {
       await setImmediatePromise();
       turned = performance.now();
@@ -327,14 +327,11 @@ function hardLinksWork(staging: string): boolean {
 }
 
 function cacheCorrupt(root: string, file: string): Diagnostic {
-  return {
-    file: displayPath(root, file),
-    line: 1,
-    column: 1,
-    severity: 'warning',
+  return diagnostic({
     code: 'cache-corrupt',
+    file: displayPath(root, file),
     message: 'this cache file is not a valid output manifest: it is ignored and rewritten',
-  };
+  });
 }
 
 /**
@@ -360,28 +357,10 @@ async function swapIn(staging: string, out: string, trash: string | undefined): 
       await rename(previous, out);
       throw error;
     }
-    await discard(previous, trash);
+    await trashOrRemove(previous, trash, { remove: removeMarkedFolder });
   } finally {
     releaseSibling(previous);
   }
-}
-
-/**
- * Disposes of a folder the build no longer needs (the replaced output, or the staging folder of an
- * update in place with its backups): moved into `trash` (one rename, when the cache folder is on
- * the same file system), for the next build to remove while it loads; otherwise removed now.
- * Freeing files is slow on some disks (ext4 with `discard`: milliseconds per file).
- */
-async function discard(folder: string, trash: string | undefined): Promise<void> {
-  const moved =
-    trash !== undefined &&
-    (await mkdir(trash, { recursive: true })
-      .then(() => rename(folder, path.join(trash, path.basename(folder))))
-      .then(
-        () => true,
-        () => false,
-      ));
-  if (!moved) await removeMarkedFolder(folder).catch(() => {});
 }
 
 /** Removes the outputs earlier builds moved into the trash (never one this process moves in later). */
@@ -419,21 +398,6 @@ async function findConfigFile(root: string, configFile: string | undefined): Pro
     if (await exists(candidate)) return candidate;
   }
   return undefined;
-}
-
-function exists(file: string): Promise<boolean> {
-  return access(file).then(
-    () => true,
-    () => false,
-  );
-}
-
-/** A path as diagnostics show it: relative to the root with `/`, or absolute when outside it. */
-function displayPath(root: string, target: string): string {
-  const relative = path.relative(root, target);
-  if (relative === '') return '.';
-  if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) return target;
-  return relative.split(path.sep).join('/');
 }
 
 function isSystemError(error: unknown): error is NodeJS.ErrnoException & { code: string } {

@@ -40,9 +40,6 @@ export interface Journal {
   removedFolders: string[];
 }
 
-/** Test seam: called after each rename of a commit (the first is 1). Never set outside tests. */
-export const commitFaults: { afterRename?: (count: number) => void } = {};
-
 /**
  * The journal that updates `out` from its recorded contents to the staged ones: `put` files are at
  * their own paths in the staging folder (`replaced` tells which ones replace a file), except
@@ -97,15 +94,8 @@ export function commitJournal(staging: string, journal: Journal): void {
     mkdirSync(inStaging(BACKUP_FOLDER));
     for (const file of journal.put) if (file.backup) linkSync(inOut(file.path), inStaging(file.backup));
     for (const folder of journal.createdFolders) mkdirSync(inOut(folder));
-    let renames = 0;
-    for (const file of journal.put) {
-      renameSync(inStaging(file.from), inOut(file.path));
-      commitFaults.afterRename?.(++renames);
-    }
-    for (const file of journal.removed) {
-      renameSync(inOut(file.path), inStaging(file.backup));
-      commitFaults.afterRename?.(++renames);
-    }
+    for (const file of journal.put) renameSync(inStaging(file.from), inOut(file.path));
+    for (const file of journal.removed) renameSync(inOut(file.path), inStaging(file.backup));
     for (const folder of journal.removedFolders) rmdirSync(inOut(folder));
   } catch (error) {
     try {

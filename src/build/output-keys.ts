@@ -1,156 +1,16 @@
-import { createHash, hash } from 'node:crypto';
-import { stableIdentity } from '../cache/identity';
-import { BroadsheetError } from '../errors';
-import type { Author, Comment, OutputFile, Post, Site, Tag } from '../site/types';
-import type { OutputGroup } from './plan';
-
-/**
- * The lists of a site that one output group may read. A group's `make()` gets a site whose other
- * lists throw when read (see {@link scopedSite}), so a group cannot read more than its key covers.
- */
-export interface SiteLists {
-  posts?: Post[];
-  tags?: Tag[];
-  comments?: Comment[];
-  authors?: Author[];
-}
-
-/**
- * What one output group is made from besides the site-wide settings: the site lists it may read
- * (`lists`), and any other values (a post, a tag, a page of posts, a number). The group's key is a
- * hash of exactly these values and the site fingerprint, and `make()` receives exactly these values,
- * so the two cannot drift apart.
- */
-export type GroupInputs = { lists?: SiteLists } & Record<string, unknown>;
-
-/**
- * A site with only the lists `lists` holds: reading another list throws a `BroadsheetError`
- * (`output-scope`). `config` and `url` are there as in `site`: the site fingerprint covers them.
- * Every output group makes its files from such a site, so that what a group reads is what its key
- * is made of; reading anything else fails in every build (and in the tests), not only in warm ones.
- */
-export function scopedSite(site: Site, lists: SiteLists): Site {
-  const list = <K extends keyof SiteLists>(name: K): NonNullable<SiteLists[K]> => {
-    const value = lists[name];
-    if (value === undefined) {
-      throw new BroadsheetError(
-        'output-scope',
-        `an output group read site.${name}, which is not in its inputs (src/outputs/keys.ts)`,
-      );
-    }
-    return value as NonNullable<SiteLists[K]>;
-  };
-  return {
-    config: site.config,
-    url: site.url,
-    get posts() {
-      return list('posts');
-    },
-    get tags() {
-      return list('tags');
-    },
-    get comments() {
-      return list('comments');
-    },
-    get authors() {
-      return list('authors');
-    },
-  };
-}
+import { exactText, isPlainJson } from '../fingerprint/exact';
+import { contentHash } from '../fingerprint/hash';
+import { type GroupInputs, makeGroup, type OutputGroup } from '../outputs/plan';
+import type { Comment, OutputFile, Post, Site, Tag } from '../site/types';
 
 /** Lists at least this long are written once per plan and stand in a key as the hash of their text. */
 const LONG_LIST = 64;
 
-/** Marks a value that JSON would write like another one (a `Map`, `NaN`, a `bigint`, …) in a fingerprint. */
-const TAG = '\0';
-
-/**
- * A JSON replacer that writes every value JSON would lose or confuse as a tagged object, so that two
- * values with the same text are the same value: `Map`, `Set`, `Date` (not its ISO string, which a
- * string could equal), `bigint`, `NaN`, `±Infinity`, `-0`, `undefined`, functions and symbols.
- * Strings and keys that start with the tag character get one more, so that they cannot pass for a tag.
- */
-function exactReplacer(this: unknown, key: string, value: unknown): unknown {
-  const raw = (this as Record<string, unknown>)[key];
-  switch (typeof raw) {
-    case 'string':
-      return raw.charCodeAt(0) === 0 ? TAG + raw : raw;
-    case 'number':
-      return Number.isFinite(raw) && !Object.is(raw, -0) ? raw : { [`${TAG}number`]: String(raw) };
-    case 'boolean':
-      return raw;
-    case 'bigint':
-      return { [`${TAG}bigint`]: String(raw) };
-    case 'undefined':
-      return { [`${TAG}undefined`]: 0 };
-    case 'function':
-      return { [`${TAG}function`]: `${raw.name}:${Function.prototype.toString.call(raw)}` };
-    case 'symbol':
-      return { [`${TAG}symbol`]: String(raw) };
-  }
-  if (raw === null) return null;
-  if (raw instanceof Date) return { [`${TAG}date`]: String(raw.getTime()) };
-  if (raw instanceof Map) return { [`${TAG}map`]: [...raw] };
-  if (raw instanceof Set) return { [`${TAG}set`]: [...raw] };
-  if (value !== raw) return { [`${TAG}json`]: value }; // its own toJSON (a Buffer, a URL)
-  if (Array.isArray(raw)) return raw;
-  const object = raw as Record<string, unknown>;
-  let tagLike = false;
-  for (const name in object) {
-    if (name.charCodeAt(0) === 0 && Object.hasOwn(object, name)) {
-      tagLike = true;
-      break;
-    }
-  }
-  if (!tagLike) return object;
-  const escaped: Record<string, unknown> = {};
-  for (const [name, item] of Object.entries(object)) {
-    Object.defineProperty(escaped, name.charCodeAt(0) === 0 ? TAG + name : name, {
-      value: item,
-      enumerable: true,
-    });
-  }
-  return escaped;
-}
-
-/** The exact text of any value (see {@link exactReplacer}); throws a `TypeError` for a cycle. */
-function exactText(value: unknown): string {
-  return JSON.stringify({ v: value }, exactReplacer);
-}
-
-/**
- * Whether JSON writes `value` exactly (strings, finite numbers other than `-0`, booleans, `null`,
- * arrays and plain objects of them, no key starting with the tag character), so that plain
- * `JSON.stringify` is enough. Front matter nearly always is; checking costs far less than the replacer.
- */
-function isPlainJson(value: unknown, depth = 0): boolean {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return true;
-    case 'number':
-      return Number.isFinite(value) && !Object.is(value, -0);
-    case 'object': {
-      if (value === null) return true;
-      if (depth > 64) return false;
-      if (Array.isArray(value)) {
-        for (let index = 0; index < value.length; index++) {
-          if (!(index in value) || !isPlainJson(value[index], depth + 1)) return false;
-        }
-        return true;
-      }
-      const prototype = Object.getPrototypeOf(value);
-      if (prototype !== Object.prototype && prototype !== null) return false;
-      for (const key in value) {
-        if (key.charCodeAt(0) === 0 || !isPlainJson((value as Record<string, unknown>)[key], depth + 1)) {
-          return false;
-        }
-      }
-      return true;
-    }
-    default:
-      return false;
-  }
+/** The exact text of a value; throws {@link NoFingerprint} when it has none (a cycle). */
+function exactOrThrow(value: unknown, options?: Parameters<typeof exactText>[1]): string {
+  const text = exactText(value, options);
+  if (text === undefined) throw new NoFingerprint();
+  return text;
 }
 
 /**
@@ -159,11 +19,7 @@ function isPlainJson(value: unknown, depth = 0): boolean {
  * {@link isPlainJson}), so that the two never write alike.
  */
 function dataValue(data: unknown): unknown {
-  return isPlainJson(data) ? data : { [`${TAG}exact`]: exactText(data) };
-}
-
-function digest(text: string): string {
-  return hash('sha1', text, 'base64url');
+  return isPlainJson(data) ? data : { $t: 'exact', v: exactOrThrow(data) };
 }
 
 type Kind = 'post' | 'tag' | 'comment';
@@ -212,7 +68,7 @@ export class OutputKeys {
     const site = this.siteWide();
     if (site === null) return undefined;
     try {
-      return digest(`${site}\0${paths.join('\0')}\0${this.inputText(inputs)}`);
+      return contentHash(site, paths.join('\0'), this.inputText(inputs));
     } catch (error) {
       if (error instanceof NoFingerprint || error instanceof TypeError) return undefined;
       throw error;
@@ -246,7 +102,7 @@ export class OutputKeys {
           if (value.length < LONG_LIST) return this.arrayText(value);
           let text = this.lists.get(value);
           if (text === undefined) {
-            text = `list:${digest(this.arrayText(value))}`;
+            text = `list:${contentHash(this.arrayText(value))}`;
             this.lists.set(value, text);
           }
           return text;
@@ -258,10 +114,10 @@ export class OutputKeys {
           }
           return `${text}}`;
         }
-        return `x${exactText(value)}`;
+        return `x${exactOrThrow(value)}`;
       }
       default:
-        return `x${exactText(value)}`;
+        return `x${exactOrThrow(value)}`;
     }
   }
 
@@ -276,8 +132,11 @@ export class OutputKeys {
   private siteWide(): string | null {
     if (this.siteFingerprint === undefined) {
       try {
-        this.siteFingerprint = digest(
-          `${stableIdentity(this.site.config)}\0${this.site.url}\0${exactText(this.site.authors)}`,
+        this.siteFingerprint = contentHash(
+          // The config as the render cache sees it: a cycle in a plugin's options is marked, not fatal.
+          exactOrThrow(this.site.config, { cycles: 'mark' }),
+          this.site.url,
+          exactOrThrow(this.site.authors),
         );
       } catch {
         this.siteFingerprint = null;
@@ -292,7 +151,7 @@ export class OutputKeys {
     try {
       if (kind === 'post') fingerprint = postFingerprint(value as Post);
       else if (kind === 'comment') fingerprint = this.commentFingerprint(value as Comment);
-      else fingerprint = digest(this.inputText({ ...(value as Tag) }));
+      else fingerprint = contentHash(this.inputText({ ...(value as Tag) }));
     } catch (error) {
       if (!(error instanceof NoFingerprint || error instanceof TypeError)) throw error;
       fingerprint = null;
@@ -304,11 +163,7 @@ export class OutputKeys {
   private commentFingerprint(comment: Comment): string | null {
     const owner = this.owners.get(comment);
     if (!owner) {
-      return createHash('sha1')
-        .update(JSON.stringify(commentRest(comment)))
-        .update('\0')
-        .update(comment.html)
-        .digest('base64url');
+      return contentHash(JSON.stringify(commentRest(comment)), comment.html);
     }
     const post = this.fingerprint(owner.post, 'post');
     return post === null ? null : `${post}#${owner.index}`;
@@ -334,9 +189,7 @@ function postFingerprint(post: Post): string {
     comments: post.comments.map(commentRest),
     data: dataValue(post.data),
   });
-  const sha1 = createHash('sha1').update(rest).update('\0').update(post.html);
-  for (const comment of post.comments) sha1.update(comment.html);
-  return sha1.digest('base64url');
+  return contentHash(rest, post.html, ...post.comments.map((comment) => comment.html));
 }
 
 /** A comment without its HTML (only its length), for JSON. */
@@ -350,46 +203,35 @@ function commentRest(comment: Comment): object {
 }
 
 /**
- * An output group whose files are made from `inputs` alone, with a key of those inputs. `make`
- * receives a site scoped to `inputs.lists` (see {@link scopedSite}) and the inputs.
+ * The groups of a plan as the build stages them: each group's paths, its key when it has one
+ * (`undefined`: made in every build) and a `make()` of its files from `site` ({@link makeGroup}).
+ */
+export interface KeyedGroup {
+  paths: string[];
+  key: string | undefined;
+  make(): OutputFile[];
+}
+
+/**
+ * A plan of `site` as {@link KeyedGroup}s, with no keys yet (the build fills them in, a few at a
+ * time, see `computeKeys` in src/build/build-site.ts; {@link keyPlan} does it at once).
+ */
+export function keyedGroups(site: Site, plan: readonly OutputGroup[]): KeyedGroup[] {
+  return plan.map((group) => ({ paths: group.paths, key: undefined, make: () => makeGroup(site, group) }));
+}
+
+/**
+ * Every group of a plan of `site` with its key, computed now.
  *
  * @example
  * ```ts
- * const keys = new OutputKeys(site);
- * const group = keyedGroup(keys, site, ['posts/a/index.html'], { post }, (scoped, { post }) => [
- *   { path: 'posts/a/index.html', contents: postPage(scoped, post) },
- * ]);
- * group.key(); // the same in a build where the site settings and this post are the same
+ * const groups = keyPlan(site, siteFilePlan(site));
+ * groups[0].key; // the same in a build where the site settings and this group's inputs are the same
  * ```
  */
-export function keyedGroup<T extends GroupInputs>(
-  keys: OutputKeys,
-  site: Site,
-  paths: string[],
-  inputs: T,
-  make: (site: Site, inputs: T) => OutputFile[],
-): OutputGroup {
-  // Computed once: a build may ask for the keys ahead of making the files (the site does not change).
-  let key: string | undefined | null = null;
-  return {
-    paths,
-    key: () => {
-      if (key === null) key = keys.keyOf(paths, inputs);
-      return key;
-    },
-    make: () => make(scopedSite(site, inputs.lists ?? {}), inputs),
-  };
-}
-
-/** A {@link keyedGroup} of one file. */
-export function keyedFile<T extends GroupInputs>(
-  keys: OutputKeys,
-  site: Site,
-  path: string,
-  inputs: T,
-  contents: (site: Site, inputs: T) => string,
-): OutputGroup {
-  return keyedGroup(keys, site, [path], inputs, (scoped, given) => [
-    { path, contents: contents(scoped, given) },
-  ]);
+export function keyPlan(site: Site, plan: readonly OutputGroup[]): KeyedGroup[] {
+  const keys = new OutputKeys(site);
+  const groups = keyedGroups(site, plan);
+  for (const [index, group] of plan.entries()) groups[index]!.key = keys.keyOf(group.paths, group.inputs);
+  return groups;
 }

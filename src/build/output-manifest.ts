@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { contentHash } from '../cache/identity';
+import { contentHash } from '../fingerprint/hash';
 import { VERSION } from '../version';
 
 /** What a build wrote for one output file: its bytes' hash and size, and the file's inode and mtime. */

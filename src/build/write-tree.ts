@@ -1,10 +1,10 @@
-import { hash as oneShotHash } from 'node:crypto';
 import { constants, copyFileSync, linkSync, lstatSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { BroadsheetError } from '../errors';
-import type { OutputGroup } from '../outputs/index';
+import { contentHash } from '../fingerprint/hash';
 import type { OutputOnDisk } from './disk-check';
+import type { KeyedGroup } from './output-keys';
 import type { FolderRecord, GroupKeys, OutputManifest, OutputRecord } from './output-manifest';
 
 /** How long the write loop runs before it lets the event loop turn (progress, timers, the trash). */
@@ -101,7 +101,7 @@ export type StagePlanResult = {
  */
 export async function stagePlan(
   staging: string,
-  plan: readonly OutputGroup[],
+  plan: readonly KeyedGroup[],
   options: StagePlanOptions,
 ): Promise<StagePlanResult> {
   const { previous, record } = options;
@@ -168,7 +168,7 @@ export async function stagePlan(
   let turned = performance.now();
   for (const group of plan) {
     const first = group.paths[0];
-    const key = keys && first !== undefined ? group.key?.() : undefined;
+    const key = keys && first !== undefined ? group.key : undefined;
     if (key !== undefined) keys!.set(first!, key);
     const reused =
       key !== undefined && previousKeys?.get(first!) === key
@@ -189,7 +189,7 @@ export async function stagePlan(
       if (first !== undefined) groups.made.push(first);
       for (const file of group.make()) {
         // The hash of the text (its UTF-8 bytes) is the one cost every file pays; the size is the file's.
-        const hash = record ? hashText(file.contents) : '';
+        const hash = record ? contentHash(file.contents) : '';
         const same = previous && unchanged(previous, file.path, hash);
         if (same && inPlace) {
           files.set(file.path, same);
@@ -270,11 +270,6 @@ function unchanged(
   const record = previous.manifest.files.get(file);
   if (!record || record.hash !== hash) return undefined;
   return stillOnDisk(previous, file, record) ? record : undefined;
-}
-
-/** The SHA-1 of a text's UTF-8 bytes, as base64url: what the manifest records of each file. */
-function hashText(text: string): string {
-  return oneShotHash('sha1', text, 'base64url');
 }
 
 /** Every folder that holds an output file (relative, `/`-separated; not `''`, the output folder itself). */

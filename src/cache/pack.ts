@@ -414,7 +414,7 @@ export class Pack {
     const parent = path.dirname(this.options.folder);
     for (const name of retired) {
       const folder = path.join(parent, name);
-      if (await exists(folder)) await trashOrRemove(folder, trash, `${name}-${uniqueName()}`);
+      if (await exists(folder)) await trashOrRemove(folder, trash, { name: `${name}-${uniqueName()}` });
     }
   }
 

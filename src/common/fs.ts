@@ -20,7 +20,7 @@ export function exists(file: string): Promise<boolean> {
 /**
  * Disposes of a folder no longer needed: moved into `trash` as `name` (one rename, when `trash` is
  * given and on the same file system), for a later build to remove in the background; otherwise, or
- * when the move fails, removed now. Never throws. Freeing files is slow on some disks (ext4 with
+ * when the move fails, removed now (by `remove`, default `rm -r`). Never throws. Freeing files is slow on some disks (ext4 with
  * `discard`: milliseconds per file), which is what the trash is for.
  *
  * @example
@@ -31,8 +31,10 @@ export function exists(file: string): Promise<boolean> {
 export async function trashOrRemove(
   folder: string,
   trash: string | undefined,
-  name = path.basename(folder),
+  options: { name?: string; remove?: (folder: string) => Promise<void> } = {},
 ): Promise<void> {
+  const { name = path.basename(folder), remove = (gone: string) => rm(gone, { recursive: true, force: true }) } =
+    options;
   const moved =
     trash !== undefined &&
     (await mkdir(trash, { recursive: true })
@@ -41,7 +43,7 @@ export async function trashOrRemove(
         () => true,
         () => false,
       ));
-  if (!moved) await rm(folder, { recursive: true, force: true }).catch(() => {});
+  if (!moved) await remove(folder).catch(() => {});
 }
 
 /**

@@ -1,27 +1,98 @@
-import type { OutputFile } from '../site/types';
+import { BroadsheetError } from '../errors';
+import type { Author, Comment, OutputFile, Post, Site, Tag } from '../site/types';
 
 /**
- * Some output files whose paths are known before their contents are made: `make()` returns files
- * with exactly `paths`, in that order. Each output (pages, JSON API, feeds) is a list of groups, so
- * a build can check every path first and then make and write one group at a time.
- *
- * `key()` is a hash of everything `make()` reads and of `paths` (src/outputs/keys.ts): when two
- * builds of the same version of broadsheet give a group the same key, it has the same files with
- * byte-identical contents, so a warm build whose previous output still holds them does not make
- * them again. A group without a key (or whose key is `undefined`) is made in every build.
+ * The lists of a site that one output group may read. A group's `make()` gets a site whose other
+ * lists throw when read (see {@link scopedSite}), so a group cannot read more than it declares.
  */
-export interface OutputGroup {
+export interface SiteLists {
+  posts?: Post[];
+  tags?: Tag[];
+  comments?: Comment[];
+  authors?: Author[];
+}
+
+/**
+ * What one output group is made from besides the site-wide settings (`config`, `url`):
+ * the site lists it may read (`lists`), and any other values (a post, a tag, a page of posts, a
+ * number). `make()` receives exactly these values, and the build's key of the group
+ * (src/build/output-keys.ts) is made of exactly these values, so the two cannot drift apart.
+ */
+export type GroupInputs = { lists?: SiteLists } & Record<string, unknown>;
+
+/**
+ * Some output files whose paths are known before their contents are made: plain data. `make()`,
+ * given a site scoped to `inputs.lists` ({@link scopedSite}) and the inputs, returns files with
+ * exactly `paths`, in that order ({@link makeGroup} calls it so). Each output (pages, JSON API,
+ * feeds) is a list of groups, so that a build can check every path first, then make and write one
+ * group at a time, and skip the groups whose inputs did not change since the last build.
+ */
+export interface OutputGroup<T extends GroupInputs = GroupInputs> {
   paths: string[];
-  make(): OutputFile[];
-  key?: () => string | undefined;
+  inputs: T;
+  make(scoped: Site, inputs: T): OutputFile[];
 }
 
-/** A group of one file, without a key: made in every build. */
-export function singleFile(path: string, contents: () => string): OutputGroup {
-  return { paths: [path], make: () => [{ path, contents: contents() }] };
+/**
+ * A group of one file.
+ *
+ * @example
+ * ```ts
+ * const group = fileGroup(`posts/${post.slug}/index.html`, { post }, (scoped, { post }) =>
+ *   postPage(scoped, post),
+ * );
+ * ```
+ */
+export function fileGroup<T extends GroupInputs>(
+  path: string,
+  inputs: T,
+  contents: (scoped: Site, inputs: T) => string,
+): OutputGroup<T> {
+  return { paths: [path], inputs, make: (scoped, given) => [{ path, contents: contents(scoped, given) }] };
 }
 
-/** Every file of a plan, made now, in plan order. */
-export function filesOf(plan: readonly OutputGroup[]): OutputFile[] {
-  return plan.flatMap((group) => group.make());
+/**
+ * A site with only the lists `lists` holds: reading another list throws a `BroadsheetError`
+ * (`output-scope`). `config` and `url` are there as in `site`: they are site-wide settings every
+ * group may read (the build's site fingerprint covers them). Every output group makes its files
+ * from such a site, so that what a group reads is what it declares; reading anything else fails in
+ * every build (and in the tests), not only in warm ones.
+ */
+export function scopedSite(site: Site, lists: SiteLists): Site {
+  const list = <K extends keyof SiteLists>(name: K): NonNullable<SiteLists[K]> => {
+    const value = lists[name];
+    if (value === undefined) {
+      throw new BroadsheetError(
+        'output-scope',
+        `an output group read site.${name}, which is not in its inputs (src/outputs/plan.ts)`,
+      );
+    }
+    return value as NonNullable<SiteLists[K]>;
+  };
+  return {
+    config: site.config,
+    url: site.url,
+    get posts() {
+      return list('posts');
+    },
+    get tags() {
+      return list('tags');
+    },
+    get comments() {
+      return list('comments');
+    },
+    get authors() {
+      return list('authors');
+    },
+  };
+}
+
+/** The files of one group of `site`'s plan, made now from its inputs and a site scoped to them. */
+export function makeGroup(site: Site, group: OutputGroup): OutputFile[] {
+  return group.make(scopedSite(site, group.inputs.lists ?? {}), group.inputs);
+}
+
+/** Every file of a plan of `site`, made now, in plan order. */
+export function filesOf(site: Site, plan: readonly OutputGroup[]): OutputFile[] {
+  return plan.flatMap((group) => makeGroup(site, group));
 }

@@ -80,5 +80,12 @@ export function redirectPlan(site: Site, taken: ReadonlySet<string>): OutputGrou
   const redirects = siteRedirects(site, taken);
   if (redirects.length === 0) return [];
   const files = redirectFiles(site, taken);
-  return [{ paths: files.map((file) => file.path), make: () => files }];
+  // Its inputs: every post (their aliases and URLs) and the paths other outputs take.
+  return [
+    {
+      paths: files.map((file) => file.path),
+      inputs: { lists: { posts: site.posts }, taken: [...taken] },
+      make: () => files,
+    },
+  ];
 }

@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { commitFaults } from '../../src/build/commit';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { keyPlan } from '../../src/build/output-keys';
 import { readOutputManifest } from '../../src/build/output-manifest';
 import { stagePlan } from '../../src/build/write-tree';
 import { cacheFolder } from '../../src/cache/location';
@@ -27,6 +27,34 @@ beforeEach(async () => {
 });
 afterEach(() => {
   commitFaults.afterRename = undefined;
+});
+
+/**
+ * Faults injected into the renames of a commit (src/build/commit.ts, the only user of `renameSync`):
+ * `afterRename` is called after each rename that moves a file into or out of the output, counted
+ * from 1 after the journal's own rename, and may throw as a failing rename would. The renames of
+ * the rollback that follows are not counted.
+ */
+const commitFaults = vi.hoisted(
+  () => ({ renames: 0 }) as { afterRename?: (count: number) => void; renames: number },
+);
+vi.mock('node:fs', async (importOriginal) => {
+  const fs = await importOriginal<typeof import('node:fs')>();
+  const renameSync: typeof fs.renameSync = (from, to) => {
+    fs.renameSync(from, to);
+    const hook = commitFaults.afterRename;
+    if (String(to).endsWith('.broadsheet-journal.json')) commitFaults.renames = 0;
+    if (!hook || String(to).endsWith('.broadsheet-journal.json')) return;
+    commitFaults.renames += 1;
+    try {
+      hook(commitFaults.renames);
+    } catch (error) {
+      // A failed commit rolls back with renames of its own, which are not faulted.
+      commitFaults.afterRename = undefined;
+      throw error;
+    }
+  };
+  return { ...fs, renameSync, default: { ...fs, renameSync } };
 });
 
 const QUIET_POST = 'content/posts/2024/2024-03-05-quiet-post.md';
@@ -250,16 +278,25 @@ describe('a build killed while committing an update in place', () => {
     const inodesBefore = await inodes(out);
     await editDeleteAndAdd(root);
 
-    // A real crash: another process runs the build and SIGKILLs itself after 5 renames of its commit.
+    // A real crash: another process runs the build and SIGKILLs itself after 5 renames of its commit
+    // (counted after the journal's own rename; the commit is the only user of renameSync).
     const script = path.join(await temporaryFolder(), 'crash.mjs');
     const jiti = createRequire(import.meta.url).resolve('jiti');
     await writeFile(
       script,
-      `const createJiti = (await import(${JSON.stringify(jiti)})).default;
+      `import fs from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
+const realRename = fs.renameSync;
+let renames = 0;
+fs.renameSync = (from, to) => {
+  realRename(from, to);
+  if (String(to).endsWith('.broadsheet-journal.json')) renames = 0;
+  else if (++renames === 5) process.kill(process.pid, 'SIGKILL');
+};
+syncBuiltinESMExports();
+const createJiti = (await import(${JSON.stringify(jiti)})).default;
 const jiti = createJiti(${JSON.stringify(path.join(repoRoot, 'src/index.ts'))});
-const { commitFaults } = await jiti.import(${JSON.stringify(path.join(repoRoot, 'src/build/commit.ts'))});
 const { buildSite } = await jiti.import(${JSON.stringify(path.join(repoRoot, 'src/index.ts'))});
-commitFaults.afterRename = (count) => { if (count === 5) process.kill(process.pid, 'SIGKILL'); };
 await buildSite({ root: ${JSON.stringify(root)}, out: ${JSON.stringify(out)}, now: new Date(${GOLDEN_NOW.getTime()}), workers: 0 });
 `,
     );
@@ -311,7 +348,7 @@ describe('stagePlan', () => {
     await writeFile(file, (await readFile(file, 'utf8')).replace('Nobody has', 'Still nobody has'));
     const loaded = await loadSite({ root, now: GOLDEN_NOW, workers: 0 });
     if (!loaded.ok) throw new Error('the site does not load');
-    const plan = siteFilePlan(loaded.site);
+    const plan = keyPlan(loaded.site, siteFilePlan(loaded.site));
     const clean = await cleanBuild(root);
     const { '.broadsheet-build': _marker, ...expected } = clean.files;
     const contentChanged = changed(before, clean.files);

@@ -2,6 +2,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { keyPlan } from '../../src/build/output-keys';
 import {
   type OutputManifest,
   outputCodeIdentity,
@@ -415,7 +416,7 @@ describe('a warm build with output group keys', () => {
     if (!loaded.ok) throw new Error('the site does not load');
     const staging = path.join(await temporaryFolder(), 'staging');
     await mkdir(staging);
-    const staged = await stagePlan(staging, siteFilePlan(loaded.site), {
+    const staged = await stagePlan(staging, keyPlan(loaded.site, siteFilePlan(loaded.site)), {
       previous: { folder: out, manifest: await manifestOf(root, out) },
       maxChanges: 100,
       record: true,

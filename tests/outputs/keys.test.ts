@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { siteFilePlan } from '../../src/outputs/index';
-import { scopedSite } from '../../src/outputs/keys';
+import { keyPlan } from '../../src/build/output-keys';
+import { scopedSite, siteFilePlan } from '../../src/outputs/index';
 import type { Site } from '../../src/site/types';
 import { buildSite, type SiteSpec } from './site-builder';
 
 /** Each group's key by its first path. */
 function keys(site: Site): Map<string, string | undefined> {
-  return new Map(siteFilePlan(site).map((group) => [group.paths[0]!, group.key?.()]));
+  return new Map(keyPlan(site, siteFilePlan(site)).map((group) => [group.paths[0]!, group.key]));
 }
 
 /** The first paths of the groups whose key differs between two sites (or that only one has). */
@@ -88,9 +88,9 @@ describe('output group keys', () => {
     const cycle: Record<string, unknown> = {};
     cycle.self = cycle;
     const site = await buildSite(spec({ cycle }));
-    const plan = siteFilePlan(site);
-    expect(plan.find((group) => group.paths[0] === 'posts/post-2/index.html')?.key?.()).toBeUndefined();
-    expect(plan.find((group) => group.paths[0] === 'posts/post-1/index.html')?.key?.()).toBeTypeOf('string');
+    const plan = keyPlan(site, siteFilePlan(site));
+    expect(plan.find((group) => group.paths[0] === 'posts/post-2/index.html')?.key).toBeUndefined();
+    expect(plan.find((group) => group.paths[0] === 'posts/post-1/index.html')?.key).toBeTypeOf('string');
   });
 
   it('scope each group to the site lists in its key: reading another list throws', async () => {
@@ -99,7 +99,7 @@ describe('output group keys', () => {
     expect(scoped.tags).toBe(site.tags);
     expect(scoped.url).toBe(site.url);
     expect(() => scoped.posts).toThrowErrorMatchingInlineSnapshot(
-      `[BroadsheetError: an output group read site.posts, which is not in its inputs (src/outputs/keys.ts)]`,
+      `[BroadsheetError: an output group read site.posts, which is not in its inputs (src/outputs/plan.ts)]`,
     );
   });
 });

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { absoluteUrl, paths } from '../../site/paths';
 import type { Author, Comment, OutputFile, Post, Site, Tag, TagRef } from '../../site/types';
-import { keyedFile, OutputKeys } from '../keys';
-import { filesOf, type OutputGroup } from '../plan';
+import { fileGroup, filesOf, type OutputGroup } from '../plan';
 import { jsonText, toJsonValue } from './json';
 import { feedLinks, httpUrl, normalizeUrl, type Page, paginate, postCommentFeedLinks } from './links';
 import {
@@ -33,14 +32,14 @@ import {
  * ```
  */
 export function apiFiles(site: Site): OutputFile[] {
-  return filesOf(apiPlan(site));
+  return filesOf(site, apiPlan(site));
 }
 
 /**
  * The documents of {@link apiFiles} as a plan: every path up front, each document made when asked,
- * with a key of what it reads besides the site settings (`config`, `url`):
+ * with the inputs it reads besides the site settings (`config`, `url`):
  *
- * - `api/site.json`: the counts of posts, comments, tags and authors (keyed by the lists themselves);
+ * - `api/site.json`: the counts of posts, comments, tags and authors (its inputs are the lists themselves);
  * - each page of `api/posts.json`: the page number and count, the number of posts, its posts'
  *   summaries (title, dates, summary, tags, authors, comment count);
  * - a post: the post (every field, its comments, its front matter);
@@ -48,45 +47,39 @@ export function apiFiles(site: Site): OutputFile[] {
  * - a tag: the tag (name, slug, its posts' summaries);
  * - the JSON Schemas: nothing from the site.
  */
-export function apiPlan(site: Site, keys = new OutputKeys(site)): OutputGroup[] {
+export function apiPlan(site: Site): OutputGroup[] {
   const { posts, tags, comments, authors } = site;
-  const plan = [
-    keyedFile(keys, site, paths.api.site(), { lists: { posts, tags, comments, authors } }, (scoped) =>
+  const plan: OutputGroup[] = [
+    fileGroup(paths.api.site(), { lists: { posts, tags, comments, authors } }, (scoped) =>
       jsonText(apiSiteDocument(scoped)),
     ),
   ];
   for (const page of paginate(site.posts, site.config.postsPerPage)) {
     const path = paths.api.posts(page.number);
     plan.push(
-      keyedFile(keys, site, path, { page, total: site.posts.length }, (scoped, { page, total }) =>
+      fileGroup(path, { page, total: site.posts.length }, (scoped, { page, total }) =>
         jsonText(apiPostListDocument(scoped, page, total)),
       ),
     );
   }
   for (const post of site.posts) {
     plan.push(
-      keyedFile(keys, site, paths.api.post(post.slug), { post }, (scoped, { post }) =>
+      fileGroup(paths.api.post(post.slug), { post }, (scoped, { post }) =>
         jsonText(apiPostDocument(scoped, post)),
       ),
     );
   }
   plan.push(
-    keyedFile(keys, site, paths.api.tags(), { lists: { tags } }, (scoped) =>
-      jsonText(apiTagListDocument(scoped)),
-    ),
+    fileGroup(paths.api.tags(), { lists: { tags } }, (scoped) => jsonText(apiTagListDocument(scoped))),
   );
   for (const tag of site.tags) {
     plan.push(
-      keyedFile(keys, site, paths.api.tag(tag.slug), { tag }, (scoped, { tag }) =>
-        jsonText(apiTagDocument(scoped, tag)),
-      ),
+      fileGroup(paths.api.tag(tag.slug), { tag }, (scoped, { tag }) => jsonText(apiTagDocument(scoped, tag))),
     );
   }
   for (const [name, schema] of Object.entries(apiDocumentSchemas)) {
     plan.push(
-      keyedFile(keys, site, paths.api.schema(name), { name }, () =>
-        jsonText(z.toJSONSchema(schema, { io: 'input' })),
-      ),
+      fileGroup(paths.api.schema(name), { name }, () => jsonText(z.toJSONSchema(schema, { io: 'input' }))),
     );
   }
   return plan;

@@ -1,8 +1,7 @@
 import { FEED_FORMATS, type FeedFormat } from '../../schema/config';
 import { paths } from '../../site/paths';
 import type { OutputFile, Post, Site, Tag } from '../../site/types';
-import { type GroupInputs, keyedGroup, OutputKeys } from '../keys';
-import { filesOf, type OutputGroup } from '../plan';
+import { filesOf, type GroupInputs, type OutputGroup } from '../plan';
 import { renderAtom } from './atom';
 import { renderJsonFeed } from './json-feed';
 import { commentsFeed, type FeedDocument, postCommentsFeed, siteFeed, tagFeed } from './model';
@@ -81,12 +80,12 @@ export function postCommentFeedFiles(site: Site, post: Post): OutputFile[] {
  * ```
  */
 export function feedFiles(site: Site): OutputFile[] {
-  return filesOf(feedPlan(site));
+  return filesOf(site, feedPlan(site));
 }
 
 /**
- * The feeds of {@link feedFiles} as a plan: one group per feed folder, its three formats, with a key
- * of what it reads besides the site settings (`config`, `url`):
+ * The feeds of {@link feedFiles} as a plan: one group per feed folder, its three formats, with the
+ * inputs it reads besides the site settings (`config`, `url`):
  *
  * - the site feeds: the newest `feeds.limit` posts (every field a feed entry shows, their comments);
  * - a tag's feeds: the tag (name, slug, its posts);
@@ -95,20 +94,17 @@ export function feedFiles(site: Site): OutputFile[] {
  * - a post's comment feeds (in the formats `feeds.postComments` lists; none for `[]`): the post
  *   (title, URL, language, date, its comments).
  */
-export function feedPlan(site: Site, keys = new OutputKeys(site)): OutputGroup[] {
+export function feedPlan(site: Site): OutputGroup[] {
   const folder = <T extends GroupInputs>(
     path: string,
     inputs: T,
     make: (scoped: Site, inputs: T) => OutputFile[],
     only: readonly FeedFormat[] = FEED_FORMATS,
-  ): OutputGroup =>
-    keyedGroup(
-      keys,
-      site,
-      only.map((format) => path + paths.feedFiles[format]),
-      inputs,
-      make,
-    );
+  ): OutputGroup<T> => ({
+    paths: only.map((format) => path + paths.feedFiles[format]),
+    inputs,
+    make,
+  });
   const { limit, postComments } = site.config.feeds;
   return [
     folder(paths.feeds.site(), { lists: { posts: site.posts.slice(0, limit) } }, (scoped) =>

@@ -1,4 +1,4 @@
-import { wallClockAt, zoneOffsetMinutes } from '../../site/time-zone';
+import { wallClockAt, zoneOffsetMinutes } from '../../schema/time-zone';
 
 const twoDigits = (value: number) => String(value).padStart(2, '0');
 

@@ -1,8 +1,7 @@
 import { pageFile, paths } from '../../site/paths';
 import type { OutputFile, Site } from '../../site/types';
 import { paginate } from '../api/links';
-import { keyedFile, OutputKeys } from '../keys';
-import { filesOf, type OutputGroup } from '../plan';
+import { fileGroup, filesOf, type OutputGroup } from '../plan';
 import { homePage, postPage, tagIndexPage, tagPage } from './templates';
 
 /**
@@ -18,12 +17,12 @@ import { homePage, postPage, tagIndexPage, tagPage } from './templates';
  * ```
  */
 export function pageFiles(site: Site): OutputFile[] {
-  return filesOf(pagePlan(site));
+  return filesOf(site, pagePlan(site));
 }
 
 /**
- * The pages of {@link pageFiles} as a plan: every path up front, each page made when asked, with a
- * key of what it reads besides the site settings (`config`, `url`):
+ * The pages of {@link pageFiles} as a plan: every path up front, each page made when asked, with
+ * the inputs it reads besides the site settings (`config`, `url`):
  *
  * - home page `n`: the page number, the page count, its posts (title, URL, date, language, summary,
  *   comment count);
@@ -31,30 +30,20 @@ export function pageFiles(site: Site): OutputFile[] {
  * - tag index: `site.tags` (name, slug, post count);
  * - tag page: the tag (name, slug, its posts' summaries).
  */
-export function pagePlan(site: Site, keys = new OutputKeys(site)): OutputGroup[] {
-  const plan = paginate(site.posts, site.config.postsPerPage).map((page) =>
-    keyedFile(keys, site, pageFile(paths.home(page.number)), { page }, (scoped, { page }) =>
-      homePage(scoped, page),
-    ),
+export function pagePlan(site: Site): OutputGroup[] {
+  const plan: OutputGroup[] = paginate(site.posts, site.config.postsPerPage).map((page) =>
+    fileGroup(pageFile(paths.home(page.number)), { page }, (scoped, { page }) => homePage(scoped, page)),
   );
   for (const post of site.posts) {
     plan.push(
-      keyedFile(keys, site, pageFile(paths.post(post.slug)), { post }, (scoped, { post }) =>
-        postPage(scoped, post),
-      ),
+      fileGroup(pageFile(paths.post(post.slug)), { post }, (scoped, { post }) => postPage(scoped, post)),
     );
   }
   plan.push(
-    keyedFile(keys, site, pageFile(paths.tagIndex()), { lists: { tags: site.tags } }, (scoped) =>
-      tagIndexPage(scoped),
-    ),
+    fileGroup(pageFile(paths.tagIndex()), { lists: { tags: site.tags } }, (scoped) => tagIndexPage(scoped)),
   );
   for (const tag of site.tags) {
-    plan.push(
-      keyedFile(keys, site, pageFile(paths.tag(tag.slug)), { tag }, (scoped, { tag }) =>
-        tagPage(scoped, tag),
-      ),
-    );
+    plan.push(fileGroup(pageFile(paths.tag(tag.slug)), { tag }, (scoped, { tag }) => tagPage(scoped, tag)));
   }
   return plan;
 }
