@@ -1,6 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import { cacheFolder } from '../cache/location';
-import { renderCacheExists } from '../cache/render-cache';
+import { renderCacheExists } from '../render/render-cache';
 
 /** V8's old generation grows by this percentage between full collections in a cold CLI build. */
 const COLD_HEAP_GROWING_PERCENT = 30;

@@ -1,12 +1,22 @@
 import path from 'node:path';
 import { slug as githubSlug } from 'github-slugger';
 import type { z } from 'zod';
-import { type CachedFrontMatter, FrontMatterCache } from '../cache/front-matter-cache';
 import { siteCacheFolder } from '../cache/location';
-import { type RenderJob, renderDocuments } from '../cache/render-stage';
+import { compareText } from '../common/text';
 import { loadConfig } from '../config/load-config';
-import { compareDiagnostics, type Diagnostic, hasErrors } from '../diagnostics/diagnostic';
+import type { DiagnosticCode } from '../diagnostics/codes';
+import { compareDiagnostics, type Diagnostic, diagnostic, hasErrors } from '../diagnostics/diagnostic';
 import { BroadsheetError } from '../errors';
+import {
+  decodeText,
+  decodeUtf8,
+  type ParsedFile,
+  parseFrontMatterFile,
+  parserIdentity,
+  parseYamlFile,
+} from '../parse/parse';
+import { validateData } from '../parse/validate';
+import { type RenderJob, renderDocuments } from '../render/render-stage';
 import type { BroadsheetConfig, ResolvedConfig } from '../schema/config';
 import {
   authorSchema,
@@ -19,19 +29,11 @@ import {
 } from '../schema/content';
 import { datePartsToInstant, parseDateParts } from '../schema/dates';
 import { isHttpUrl } from '../schema/urls';
-import { assembleSite, compareNewestFirst, compareText } from '../site/assemble';
+import { assembleSite, compareNewestFirst } from '../site/assemble';
 import { absoluteUrl, paths } from '../site/paths';
 import type { Author, Comment, Post, Site, TagRef } from '../site/types';
 import { readContentFiles, type SourceFile } from './files';
-import {
-  decodeText,
-  decodeUtf8,
-  type ParsedFile,
-  parseFrontMatterFile,
-  parserIdentity,
-  parseYamlFile,
-} from './parse';
-import { validateData } from './validate';
+import { type CachedFrontMatter, FrontMatterCache } from './front-matter-cache';
 
 /**
  * The longest comment body accepted. Visitors' text is untrusted, and the markdown parser slows down
@@ -160,16 +162,16 @@ export async function loadSite<
   const report = (
     parsed: ParsedFile,
     at: readonly PropertyKey[],
-    code: string,
+    code: DiagnosticCode,
     message: string,
     key = false,
   ) => {
     const { line, column } = parsed.positionOf(at, { key });
-    diagnostics.push({ file: parsed.file, line, column, severity: 'error', code, message });
+    diagnostics.push(diagnostic({ code, file: parsed.file, line, column, message, severity: 'error' }));
   };
-  const warn = (parsed: ParsedFile, at: readonly PropertyKey[], code: string, message: string) => {
+  const warn = (parsed: ParsedFile, at: readonly PropertyKey[], code: DiagnosticCode, message: string) => {
     const { line, column } = parsed.positionOf(at);
-    diagnostics.push({ file: parsed.file, line, column, severity: 'warning', code, message });
+    diagnostics.push(diagnostic({ code, file: parsed.file, line, column, message, severity: 'warning' }));
   };
   const toInstant = (text: string) => datePartsToInstant(parseDateParts(text)!, config.site.timezone);
 

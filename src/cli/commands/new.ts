@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { loadConfig } from '../../config/load-config';
 import { slugify } from '../../site/slugify';
-import { wallClockAt } from '../../site/time-zone';
+import { wallClockAt } from '../../schema/time-zone';
 import { type CliIo, EXIT } from '../io';
 import { reportDiagnostics } from '../report';
 import { UsageError } from '../usage';

@@ -1,0 +1,156 @@
+import path from 'node:path';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+const repository = path.resolve(import.meta.dirname, '../..');
+
+/** Every name an entry point exports, values and types, as the compiler sees it. */
+function exportedNames(entry: string): string[] {
+  const file = path.join(repository, entry);
+  const program = ts.createProgram([file], {
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    target: ts.ScriptTarget.ES2022,
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+  });
+  const checker = program.getTypeChecker();
+  const symbol = checker.getSymbolAtLocation(program.getSourceFile(file)!)!;
+  return checker
+    .getExportsOfModule(symbol)
+    .map((exported) => exported.getName())
+    .sort();
+}
+
+// The public API is what these lists pin: a name added or removed is a change of the package's
+// contract (README "API", docs/api.md), made on purpose and reviewed here.
+describe('the public API', () => {
+  it('of broadsheet (src/index.ts)', async () => {
+    const runtime = Object.keys(await import('../../src/index')).sort();
+    const all = exportedNames('src/index.ts');
+    expect(all).toEqual(expect.arrayContaining(runtime));
+    expect({ values: runtime, types: all.filter((name) => !runtime.includes(name)) }).toMatchInlineSnapshot(`
+      {
+        "types": [
+          "ApiAuthor",
+          "ApiComment",
+          "ApiCommentAuthor",
+          "ApiDocumentName",
+          "ApiFeedLinks",
+          "ApiHeading",
+          "ApiPagination",
+          "ApiPost",
+          "ApiPostList",
+          "ApiPostSummary",
+          "ApiSite",
+          "ApiTag",
+          "ApiTagList",
+          "ApiTagRef",
+          "ApiTagSummary",
+          "Author",
+          "AuthorProfile",
+          "BroadsheetConfig",
+          "BuildProgress",
+          "BuildSiteOptions",
+          "BuildSiteResult",
+          "Comment",
+          "CommentAuthor",
+          "CommentFrontMatter",
+          "CommentSchema",
+          "CommentStatus",
+          "Diagnostic",
+          "Heading",
+          "JsonFeed",
+          "JsonFeedAuthor",
+          "JsonFeedItem",
+          "LoadConfigResult",
+          "LoadSiteOptions",
+          "LoadSiteResult",
+          "LoadedConfig",
+          "MarkdownRenderer",
+          "OutputFile",
+          "Post",
+          "PostFrontMatter",
+          "PostSchema",
+          "RenderOptions",
+          "RenderResult",
+          "RendererOptions",
+          "ResolvedConfig",
+          "Severity",
+          "Site",
+          "Tag",
+          "TagRef",
+          "Trust",
+        ],
+        "values": [
+          "BroadsheetError",
+          "CONFIG_FILE_NAMES",
+          "VERSION",
+          "apiAuthorSchema",
+          "apiCommentAuthorSchema",
+          "apiCommentSchema",
+          "apiDocumentSchemas",
+          "apiFeedLinksSchema",
+          "apiFiles",
+          "apiHeadingSchema",
+          "apiPaginationSchema",
+          "apiPostListSchema",
+          "apiPostSchema",
+          "apiPostSummarySchema",
+          "apiSiteSchema",
+          "apiTagListSchema",
+          "apiTagRefSchema",
+          "apiTagSchema",
+          "apiTagSummarySchema",
+          "authorSchema",
+          "buildSite",
+          "commentFeedFiles",
+          "commentSchema",
+          "commentStatuses",
+          "compareDiagnostics",
+          "configSchema",
+          "createMarkdownRenderer",
+          "defineConfig",
+          "feedFiles",
+          "formatDiagnostic",
+          "formatDiagnosticsJson",
+          "formatGithubAnnotation",
+          "hasErrors",
+          "loadConfig",
+          "loadSite",
+          "pageFiles",
+          "postCommentFeedFiles",
+          "postSchema",
+          "renderMarkdown",
+          "siteFeedFiles",
+          "siteFiles",
+          "tagFeedFiles",
+        ],
+      }
+    `);
+  });
+
+  it('of broadsheet/client (src/client/index.ts)', async () => {
+    const runtime = Object.keys(await import('../../src/client/index')).sort();
+    const all = exportedNames('src/client/index.ts');
+    expect({ values: runtime, types: all.filter((name) => !runtime.includes(name)) }).toMatchInlineSnapshot(`
+      {
+        "types": [
+          "ApiPost",
+          "ApiPostList",
+          "ApiSite",
+          "ApiTag",
+          "ApiTagList",
+          "BroadsheetClient",
+          "ClientError",
+          "ClientOptions",
+          "ClientResult",
+        ],
+        "values": [
+          "createClient",
+        ],
+      }
+    `);
+  });
+});
