@@ -324,7 +324,7 @@ function renderMain({ site, machine, results, broadsheet, eleventy, hugo, disk }
     'loadSite without the cache: the main thread alone, then one and two worker threads forced (the',
     'main thread only waits), start-up included, one run each after a warm-up. By default a build uses',
     "cores − 1 threads and the main thread renders alongside them (so a thread's start-up overlaps",
-    'rendering), from `WORKER_THRESHOLD` documents to render (src/cache/render-stage.ts).',
+    'rendering), from `WORKER_THRESHOLD` documents to render (src/render/render-stage.ts).',
     '',
     '| posts | documents | main thread | 1 thread | 2 threads | 2 threads / main |',
     '|---:|---:|---:|---:|---:|---:|',
