@@ -13,6 +13,7 @@ describe('the layers of src/', () => {
 
   it('place every folder and top-level file of src/ in a layer', () => {
     const units = new Set(files.map((file) => unitOf(file, src)));
+    // A new folder of src/ goes into LAYERS (tests/architecture/layers.ts) and docs/architecture.md.
     expect([...units].filter((unit) => !levelOf.has(unit))).toEqual([]);
     expect([...levelOf.keys()].filter((unit) => !units.has(unit))).toEqual([]);
   });

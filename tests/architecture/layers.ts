@@ -18,7 +18,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['render'],
   ['load'],
   ['outputs'],
-  ['build'],
+  ['build', 'server'],
   ['cli', 'client', 'index'],
 ];
 
