@@ -24,7 +24,7 @@ export interface FolderRecord {
 }
 
 /**
- * The input keys of the output groups a build made or reused (src/outputs/keys.ts), by each
+ * The input keys of the output groups a build made or reused (src/build/output-keys.ts), by each
  * group's first path. They are comparable only within one `namespace`: the identity of the code that
  * made the files ({@link outputCodeIdentity}).
  */

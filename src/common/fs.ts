@@ -33,8 +33,10 @@ export async function trashOrRemove(
   trash: string | undefined,
   options: { name?: string; remove?: (folder: string) => Promise<void> } = {},
 ): Promise<void> {
-  const { name = path.basename(folder), remove = (gone: string) => rm(gone, { recursive: true, force: true }) } =
-    options;
+  const {
+    name = path.basename(folder),
+    remove = (gone: string) => rm(gone, { recursive: true, force: true }),
+  } = options;
   const moved =
     trash !== undefined &&
     (await mkdir(trash, { recursive: true })

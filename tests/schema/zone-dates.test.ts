@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadSite } from '../../src/load/load-site';
 import { datePartsToInstant, parseDateParts } from '../../src/schema/dates';
-import { wallClockAt } from '../../src/site/time-zone';
+import { wallClockAt } from '../../src/schema/time-zone';
 import { lines, temporarySite } from '../load/helpers';
 
 const instant = (text: string, zone: string) => datePartsToInstant(parseDateParts(text)!, zone).toISOString();

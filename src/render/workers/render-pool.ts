@@ -29,7 +29,7 @@ export interface RenderPoolOptions {
 /**
  * Where the worker's code is. In the built package every entry (dist/index.js, dist/index.cjs,
  * dist/cli.js) sits beside dist/render-worker.js; from source (vitest) this module is
- * src/build/workers/render-pool.ts and the worker is the TypeScript file beside it, run through jiti.
+ * src/render/workers/render-pool.ts and the worker is the TypeScript file beside it, run through jiti.
  */
 function workerEntry(): { file: string; fromSource: boolean } {
   const here = typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url);
