@@ -2,7 +2,7 @@
 // (default 5000), for each setting of `feeds.postComments`; rewrites its part of docs/benchmarks.md.
 // Free static hosts cap the files of a site (20,000 is a common limit), so the count is on record.
 // Builds the default setting for real and counts the files in its output; the other settings are
-// counted from `siteFilePlan` (the paths a build writes, before any is made).
+// counted from the paths of `siteFiles` (the files a build writes).
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -40,11 +40,9 @@ async function main() {
     const rows = [];
     for (const postComments of [['atom'], [], ['rss', 'atom', 'json']]) {
       const config = { ...loaded.site.config, feeds: { ...loaded.site.config.feeds, postComments } };
-      const plan = library.siteFilePlan({ ...loaded.site, config });
-      const files = plan.reduce((sum, group) => sum + group.paths.length, 0);
-      const perPost = plan
-        .flatMap((group) => group.paths)
-        .filter((file) => /^posts\/[^/]+\/comments\//.test(file)).length;
+      const paths = library.siteFiles({ ...loaded.site, config }).map((file) => file.path);
+      const files = paths.length;
+      const perPost = paths.filter((file) => /^posts\/[^/]+\/comments\//.test(file)).length;
       rows.push({ postComments, files, perPost });
     }
     const format = (value) => value.toLocaleString('en-US');
@@ -58,7 +56,7 @@ async function main() {
       '',
       `The generated site (bench/generate.mjs) with ${format(site.posts)} posts, ${format(site.comments)} comments and 8 tags.`,
       `A build with the default settings wrote ${format(written)} files (counted in its output).`,
-      'The other rows count the paths of `siteFilePlan`, the files a build writes.',
+      'The other rows count the paths of `siteFiles`, the files a build writes.',
       '',
       '| `feeds.postComments` | files | of them per-post comment feeds |',
       '|---|---:|---:|',

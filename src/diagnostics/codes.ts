@@ -79,7 +79,7 @@ export const diagnosticCatalog = [
       {
         codes: ['unknown-key'],
         severity: 'warning',
-        what: 'a key the schema does not know, with the closest known key',
+        what: 'a key the schema does not know, with the known key it likely means: the one other tools use the key for (`name`, `email` → `author`; `published` → `date`; `categories` → `tags`; `reply_to` → `parent`), else the closest spelling',
       },
     ],
   },

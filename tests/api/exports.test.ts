@@ -73,15 +73,19 @@ describe('the public API', () => {
           "Post",
           "PostFrontMatter",
           "PostSchema",
+          "PreviewOptions",
           "RenderOptions",
           "RenderResult",
           "RendererOptions",
           "ResolvedConfig",
           "Severity",
           "Site",
+          "SiteUpdate",
+          "SiteWatcher",
           "Tag",
           "TagRef",
           "Trust",
+          "WatchSiteOptions",
         ],
         "values": [
           "BroadsheetError",
@@ -126,6 +130,7 @@ describe('the public API', () => {
           "siteFeedFiles",
           "siteFiles",
           "tagFeedFiles",
+          "watchSite",
         ],
       }
     `);

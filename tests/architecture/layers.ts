@@ -18,7 +18,8 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['render'],
   ['load'],
   ['outputs'],
-  ['build', 'server'],
+  ['build', 'server', 'watch'],
+  ['dev'],
   ['cli', 'client', 'index'],
 ];
 
