@@ -13,7 +13,13 @@ export {
 export { compareDiagnostics, type Diagnostic, hasErrors, type Severity } from './diagnostics/diagnostic';
 export { formatDiagnostic, formatDiagnosticsJson, formatGithubAnnotation } from './diagnostics/format';
 export { BroadsheetError } from './errors';
-export { type LoadSiteOptions, type LoadSiteResult, loadSite, type PreviewOptions } from './load/load-site';
+export {
+  type LoadProgress,
+  type LoadSiteOptions,
+  type LoadSiteResult,
+  loadSite,
+  type PreviewOptions,
+} from './load/load-site';
 export { apiFiles } from './outputs/api/index';
 export {
   type ApiAuthor,

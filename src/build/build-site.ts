@@ -1,18 +1,24 @@
 import { existsSync, linkSync, unlinkSync, writeFileSync } from 'node:fs';
-import { lstat, mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { lstat, mkdir, rename } from 'node:fs/promises';
 import path from 'node:path';
-import { setImmediate as setImmediatePromise } from 'node:timers/promises';
-import { siteCacheFolder } from '../cache/location';
 import { exists, trashOrRemove } from '../common/fs';
 import { displayPath } from '../common/paths';
 import { CONFIG_FILE_NAMES } from '../config/load-config';
 import { type Diagnostic, diagnostic } from '../diagnostics/diagnostic';
 import { BroadsheetError } from '../errors';
 import { type LoadSiteOptions, loadSite } from '../load/load-site';
-import { type OutputGroup, siteFilePlan } from '../outputs/index';
 import type { Site } from '../site/types';
-import { commitJournal, JOURNAL_FILE, journalFor, touchedFolders } from './commit';
-import { checkOutputOnDisk } from './disk-check';
+import { JOURNAL_FILE } from './commit';
+import {
+  type BuildCache,
+  commitInPlace,
+  manifestOfTree,
+  maxChangesInPlace,
+  openBuildCache,
+  type Previous,
+  readPrevious,
+  saveManifest,
+} from './incremental';
 import {
   claimSibling,
   MARKER_FILE,
@@ -24,14 +30,9 @@ import {
   type SiblingKind,
   siblingPath,
 } from './out-folder';
-import { type KeyedGroup, keyedGroups, OutputKeys } from './output-keys';
-import {
-  type OutputManifest,
-  outputCodeIdentity,
-  readOutputManifest,
-  writeOutputManifest,
-} from './output-manifest';
-import { checkOutputPaths, recordFolders, stagePlan } from './write-tree';
+import type { OutputManifest } from './output-manifest';
+import { type PlannedOutput, planOutput } from './plan-output';
+import { stagePlan } from './write-tree';
 
 /** Options of {@link buildSite}. */
 export interface BuildSiteOptions {
@@ -68,6 +69,7 @@ export interface BuildSiteOptions {
 /** Where a build is, for a progress display. */
 export type BuildProgress =
   | { phase: 'load' }
+  /** Checking is done and rendering starts: `posts` posts to publish (from the cache, on threads or here). */
   | { phase: 'render'; posts: number }
   | { phase: 'write'; written: number; total: number }
   /**
@@ -87,20 +89,6 @@ export type BuildSiteResult =
   | { ok: false; diagnostics: Diagnostic[] };
 
 let sequence = 0;
-
-/** The new marker file of an update in place, in the staging folder (whose own marker stays). */
-const STAGED_MARKER = '.broadsheet-marker';
-
-/**
- * The most files an update in place may write or remove, for an output of `total` files: 2,000 or
- * a tenth of the files, whichever is more. Past it the build stages a whole new tree and swaps it
- * in. An update in place costs less per changed file than a new tree costs per file of the output,
- * but it must be undone by the next build if it is killed midway, so its commit is kept short
- * (docs/decisions/incremental-write.md).
- */
-export function maxChangesInPlace(total: number): number {
-  return Math.max(2000, Math.floor(total / 10));
-}
 
 /**
  * Builds a site: loads and validates it ({@link loadSite}), makes every output file (pages, JSON
@@ -129,24 +117,21 @@ export function maxChangesInPlace(total: number): number {
 export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteResult> {
   const root = path.resolve(options.root);
   const report = options.onProgress ?? (() => {});
-  // The outputs that earlier builds replaced are removed while this one loads and renders.
-  const trash =
-    options.cache === false
-      ? undefined
-      : path.join(await siteCacheFolder(root, Boolean(options.preview)), 'trash');
-  const emptying = trash ? emptyTrash(trash) : Promise.resolve();
+  // The incremental path's cache; its trash is emptied while this build loads and renders.
+  const cache = options.cache === false ? undefined : await openBuildCache(root, Boolean(options.preview));
   try {
-    return await build(options, root, report, trash);
+    return await build(options, root, report, cache);
   } finally {
-    await emptying;
+    await cache?.emptied;
   }
 }
 
+/** The build: load → refuse → plan → stage → commit. */
 async function build(
   options: BuildSiteOptions,
   root: string,
   report: (progress: BuildProgress) => void,
-  trash: string | undefined,
+  cache: BuildCache | undefined,
 ): Promise<BuildSiteResult> {
   report({ phase: 'load' });
   const loaded = await loadSite({
@@ -157,11 +142,38 @@ async function build(
     cache: options.cache,
     workers: options.workers,
     preview: options.preview,
+    onProgress: report,
   });
   if (!loaded.ok) return { ok: false, diagnostics: loaded.diagnostics };
   const { site, warnings } = loaded;
 
   const out = path.resolve(root, options.out ?? site.config.out);
+  const refused = await refuse(root, out, site, options);
+  if (refused) return { ok: false, diagnostics: [refused, ...warnings] };
+
+  const plan = planOutput(site);
+  const written = await stageAndCommit(root, out, site, plan, cache, warnings, report);
+  if (written) return { ok: false, diagnostics: [written, ...warnings] };
+  return {
+    ok: true,
+    out,
+    files: plan.paths.length,
+    posts: site.posts.length,
+    comments: site.posts.reduce((sum, post) => sum + post.comments.length, 0),
+    warnings,
+  };
+}
+
+/**
+ * A `config-out-refused` diagnostic when `out` must not be built into (see `refuseOut`); a preview
+ * into the site's own `out` throws (a programmer error: nothing of a preview is ever published).
+ */
+async function refuse(
+  root: string,
+  out: string,
+  site: Site,
+  options: BuildSiteOptions,
+): Promise<Diagnostic | undefined> {
   if (options.preview && (options.out === undefined || out === path.resolve(root, site.config.out))) {
     throw new BroadsheetError(
       'preview-into-out',
@@ -175,86 +187,58 @@ async function build(
     content: path.resolve(root, site.config.content),
     configFile,
   });
-  if (refusal) {
-    const shown = displayPath(root, out);
-    const file = options.out !== undefined || !configFile ? shown : displayPath(root, configFile);
-    const refused = diagnostic({
-      code: 'config-out-refused',
-      file,
-      message: `refusing to build into "${shown}": ${refusal}; nothing was written or deleted`,
-    });
-    return { ok: false, diagnostics: [refused, ...warnings] };
-  }
+  if (!refusal) return undefined;
+  const shown = displayPath(root, out);
+  return diagnostic({
+    code: 'config-out-refused',
+    file: options.out !== undefined || !configFile ? shown : displayPath(root, configFile),
+    message: `refusing to build into "${shown}": ${refusal}; nothing was written or deleted`,
+  });
+}
 
-  report({ phase: 'render', posts: site.posts.length });
-  // Every path up front (to check them and count them); each file's contents only when it is written.
-  const outputPlan = siteFilePlan(site);
-  const plan = keyedGroups(site, outputPlan);
-  const paths = plan.flatMap((group) => group.paths);
-  checkOutputPaths(paths, MARKER_FILE);
-  checkNotReserved(paths);
-  const total = paths.length;
-
-  const useCache = trash !== undefined;
-  const cache = useCache ? await siteCacheFolder(root, Boolean(options.preview)) : undefined;
-  const previous = cache ? await readOutputManifest(cache, out) : undefined;
-  if (previous && 'corrupt' in previous) warnings.push(cacheCorrupt(root, previous.corrupt));
-  const before = previous && 'manifest' in previous ? previous.manifest : undefined;
+/**
+ * Stages the output beside `out` and commits it: the whole tree swapped in by two renames, or (on
+ * the incremental path, when few files changed) the changes applied in place under a journal.
+ * Returns a `write-failed` diagnostic when the output could not be written; `out` is then as it was.
+ */
+async function stageAndCommit(
+  root: string,
+  out: string,
+  site: Site,
+  plan: PlannedOutput,
+  cache: BuildCache | undefined,
+  warnings: Diagnostic[],
+  report: (progress: BuildProgress) => void,
+): Promise<Diagnostic | undefined> {
+  const total = plan.paths.length;
   let manifest: OutputManifest | undefined;
-
   let staging: string | undefined;
   try {
     // A build killed while updating `out` in place is undone first, before `out` is looked at.
     await recoverSiblings(out);
-    // The `lstat` of every recorded file and folder runs on another thread while the keys are computed.
-    const checks = before ? checkOutputOnDisk(out, before) : undefined;
-    const keyNamespace = useCache ? await outputCodeIdentity() : undefined;
-    if (keyNamespace !== undefined) await computeKeys(site, outputPlan, plan);
-    const onDisk = await checks;
+    const previous: Previous | undefined = cache
+      ? await readPrevious(root, out, cache, site, plan, warnings)
+      : undefined;
     await mkdir(path.dirname(out), { recursive: true });
     staging = await createSibling(out, 'tmp');
     // The marker goes first, so that a build killed from here on leaves a folder the next one removes.
     writeFileSync(path.join(staging, MARKER_FILE), MARKER_TEXT, { flag: 'wx' });
     // Update in place only an output exactly as the last build left it, on a file system with hard links.
-    const inPlace = onDisk?.foldersUnchanged === true && hardLinksWork(staging);
-    const staged = await stagePlan(staging, plan, {
-      previous: before ? { folder: out, manifest: before, onDisk } : undefined,
+    const inPlace = previous?.onDisk?.foldersUnchanged === true && hardLinksWork(staging);
+    const before = previous?.manifest;
+    const staged = await stagePlan(staging, plan.groups, {
+      previous: before ? { folder: out, manifest: before, onDisk: previous?.onDisk } : undefined,
       maxChanges: inPlace ? maxChangesInPlace(total) : 0,
-      record: useCache,
-      keyNamespace,
+      record: cache !== undefined,
+      keyNamespace: previous?.keyNamespace,
       onWritten: (done) => report({ phase: 'write', written: done, total }),
     });
     report({ phase: 'swap', groups: { made: staged.groups.made.length, reused: staged.groups.reused } });
     if (staged.kind === 'changes') {
-      // The marker is replaced too: it is then exactly what a build from scratch writes.
-      writeFileSync(path.join(staging, STAGED_MARKER), MARKER_TEXT, { flag: 'wx' });
-      const journal = journalFor({
-        out,
-        put: [
-          ...staged.put.map((file) => ({ path: file, from: file, replaces: before!.files.has(file) })),
-          { path: MARKER_FILE, from: STAGED_MARKER, replaces: existsSync(path.join(out, MARKER_FILE)) },
-        ],
-        removed: staged.removed,
-        foldersBefore: before!.folders!.keys(),
-        foldersAfter: staged.folders,
-      });
-      commitJournal(staging, journal);
-      if (useCache) {
-        const folders = new Map(before!.folders!);
-        for (const folder of journal.removedFolders) folders.delete(folder);
-        const touched = recordFolders(out, touchedFolders(journal));
-        manifest = {
-          files: staged.files,
-          folders: touched && new Map([...folders, ...touched]),
-          groups: staged.keys,
-        };
-      }
-      await trashOrRemove(staging, trash, { remove: removeMarkedFolder });
+      manifest = await commitInPlace(staging, out, staged, before!, cache!);
     } else {
-      await swapIn(staging, out, trash);
-      if (useCache) {
-        manifest = { files: staged.files, folders: recordFolders(out, staged.folders), groups: staged.keys };
-      }
+      await swapIn(staging, out, cache?.trash);
+      if (cache) manifest = manifestOfTree(out, staged);
     }
     releaseSibling(staging);
     staging = undefined;
@@ -267,51 +251,16 @@ async function build(
       releaseSibling(staging);
     }
     if (!isSystemError(error)) throw error;
-    const failed = diagnostic({
+    return diagnostic({
       code: 'write-failed',
       file: displayPath(root, out),
       message: undone
         ? `the output could not be written (${error.code}: ${error.message}); the previous output is unchanged`
         : `the output could not be written (${error.code}: ${error.message}), and the files changed so far could not be put back; the next build puts them back`,
     });
-    return { ok: false, diagnostics: [failed, ...warnings] };
   }
-  // The cache is an optimisation: failing to save the manifest only makes the next build write more.
-  if (cache && manifest) await writeOutputManifest(cache, out, manifest).catch(() => {});
-
-  return {
-    ok: true,
-    out,
-    files: total,
-    posts: site.posts.length,
-    comments: site.posts.reduce((sum, post) => sum + post.comments.length, 0),
-    warnings,
-  };
-}
-
-/**
- * Computes every group's key (each group keeps its own), letting the event loop turn every few
- * milliseconds: the checks of the output run meanwhile, and the trash is emptied.
- */
-async function computeKeys(site: Site, plan: readonly OutputGroup[], groups: KeyedGroup[]): Promise<void> {
-  const keys = new OutputKeys(site);
-  let turned = performance.now();
-  for (const [index, group] of plan.entries()) {
-    groups[index]!.key = keys.keyOf(group.paths, group.inputs);
-    if (performance.now() - turned >= 20) {
-      await setImmediatePromise();
-      turned = performance.now();
-    }
-  }
-}
-
-/** Names beginning with `.broadsheet-` at the top of the output are the build's own (marker, journal). */
-function checkNotReserved(files: readonly string[]): void {
-  for (const file of files) {
-    if (file.startsWith('.broadsheet-')) {
-      throw new BroadsheetError('invalid-output-path', `output path "${file}" is reserved`);
-    }
-  }
+  if (cache && manifest) await saveManifest(cache, out, manifest);
+  return undefined;
 }
 
 /** Whether the file system of `staging` has hard links (an update in place keeps its backups as links). */
@@ -324,14 +273,6 @@ function hardLinksWork(staging: string): boolean {
   } catch {
     return false;
   }
-}
-
-function cacheCorrupt(root: string, file: string): Diagnostic {
-  return diagnostic({
-    code: 'cache-corrupt',
-    file: displayPath(root, file),
-    message: 'this cache file is not a valid output manifest: it is ignored and rewritten',
-  });
 }
 
 /**
@@ -361,14 +302,6 @@ async function swapIn(staging: string, out: string, trash: string | undefined): 
   } finally {
     releaseSibling(previous);
   }
-}
-
-/** Removes the outputs earlier builds moved into the trash (never one this process moves in later). */
-async function emptyTrash(trash: string): Promise<void> {
-  const entries = await readdir(trash).catch(() => [] as string[]);
-  await Promise.all(
-    entries.map((entry) => rm(path.join(trash, entry), { recursive: true, force: true }).catch(() => {})),
-  );
 }
 
 /** Picks an unused sibling name of `out`, claims it for this process and (for `tmp`) creates it. */

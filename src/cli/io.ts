@@ -8,5 +8,5 @@ export interface CliIo {
   isTTY: boolean;
 }
 
-/** Exit codes of SPEC §5. */
+/** The CLI's exit codes: 0 success (warnings allowed), 1 content errors, 2 usage or config errors (docs/cli.md). */
 export const EXIT = { ok: 0, contentError: 1, usageError: 2 } as const;

@@ -13,22 +13,41 @@ import { createHash, hash } from 'node:crypto';
  * ```
  */
 export function contentHash(...parts: readonly (string | Uint8Array)[]): string {
-  // Short text parts are joined and hashed with one call (the UTF-8 of a concatenation is the
-  // concatenation of the UTF-8s); a long part (a document, a file's bytes) is given to the hash as
+  // Short text parts are joined (the UTF-8 of a concatenation is the concatenation of the UTF-8s),
+  // bytes are joined as bytes (a file is small: copying it costs less than a Hash object per file),
+  // and either is hashed in one call; a long text part (a document) is given to a running hash as
   // it is, not copied into a joined string.
   let pending = '';
   let running: ReturnType<typeof createHash> | undefined;
+  let joined: Uint8Array[] | undefined;
   for (const part of parts) {
-    if (typeof part === 'string' && part.length < LONG_PART) {
-      pending += `${part.length}:${part}\0`;
+    if (typeof part === 'string') {
+      if (part.length < LONG_PART) {
+        pending += `${part.length}:${part}\0`;
+        continue;
+      }
+      if (joined) {
+        running ??= createHash('sha256');
+        for (const chunk of joined) running.update(chunk);
+        joined = undefined;
+      }
+      running ??= createHash('sha256');
+      running.update(`${pending}${part.length}:`);
+      running.update(part);
+      pending = '\0';
       continue;
     }
-    running ??= createHash('sha256');
-    running.update(`${pending}${typeof part === 'string' ? part.length : part.byteLength}:`);
-    running.update(part);
+    const head = Buffer.from(`${pending}${part.byteLength}:`, 'utf8');
+    if (running) running.update(head).update(part);
+    else {
+      joined ??= [];
+      joined.push(head, part);
+    }
     pending = '\0';
   }
-  return running ? running.update(pending).digest('hex') : hash('sha256', pending, 'hex');
+  if (running) return running.update(pending).digest('hex');
+  if (joined) return hash('sha256', Buffer.concat([...joined, Buffer.from(pending, 'utf8')]), 'hex');
+  return hash('sha256', pending, 'hex');
 }
 
 /** Text parts at least this long are hashed without being joined to the others. */

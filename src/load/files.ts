@@ -14,6 +14,7 @@ import path from 'node:path';
 import { readFully } from '../common/fs';
 import { compareText } from '../common/text';
 import type { DiagnosticCode } from '../diagnostics/codes';
+import type { DiagnosticCollector } from '../diagnostics/collector';
 import { type Diagnostic, diagnostic } from '../diagnostics/diagnostic';
 
 /** Larger files are refused: no post or comment is this long, and reading one whole is a risk. */
@@ -56,7 +57,21 @@ const ARENA_BYTES = 1 << 20;
 const SMALL_FILE_BYTES = 64 * 1024;
 
 /**
- * Finds and reads every content file under `contentDir`: `posts/**\/*.md`,
+ * Finds and reads every content file under `contentDir`: `posts/**
+ * The first stage of a load: every content file's bytes ({@link readContentFiles}), with the
+ * problems found on the way reported to `problems`.
+ */
+export async function readFiles(
+  root: string,
+  contentDir: string,
+  problems: DiagnosticCollector,
+): Promise<SourceFile[]> {
+  const { files, diagnostics } = await readContentFiles(root, contentDir);
+  problems.addAll(diagnostics);
+  return files;
+}
+
+/**\/*.md`,
  * `comments/<post-slug>/<id>.md` and `authors/<id>.yaml`. Problems with the files themselves
  * (a folder named like a post, a symlink loop, an oversized or unreadable file, a FIFO or device)
  * become diagnostics.

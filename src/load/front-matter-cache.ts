@@ -1,9 +1,12 @@
 import path from 'node:path';
 import { Pack } from '../cache/pack';
+import type { DiagnosticCollector } from '../diagnostics/collector';
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import { decodeExact, encodeExact, NOT_EXACT } from '../fingerprint/exact';
 import { contentHash } from '../fingerprint/hash';
+import { parserIdentity } from '../parse/parse';
 import { VERSION } from '../version';
+import type { SourceFile } from './files';
 
 /** The layout of the front matter cache's files; a new layout starts an empty cache. */
 const LAYOUT = 'front-matter-v1';
@@ -87,6 +90,51 @@ export class FrontMatterCache {
   close(): Promise<void> {
     return this.pack.close();
   }
+}
+
+/**
+ * The front matter cache in a site's cache folder (`siteCacheFolder`), for the store the validate
+ * stage is handed (see {@link frontMatterStore}).
+ */
+export function openFrontMatterCache(root: string, folder: string): Promise<FrontMatterCache> {
+  return FrontMatterCache.open({ root, folder, parser: parserIdentity() });
+}
+
+/** The front matter cache as the validate stage sees it: for one list of files, by each file's index. */
+export interface FrontMatterStore {
+  /** The cached parse of file `index`, given once (the store lets go of it). */
+  take(index: number): CachedFrontMatter | undefined;
+  /** Stores the parse of file `index` (nothing for a file the cache does not keep: author profiles). */
+  save(index: number, entry: CachedFrontMatter): void;
+}
+
+/** A store that has nothing and keeps nothing (`cache: false`). */
+export const noFrontMatterStore: FrontMatterStore = { take: () => undefined, save: () => {} };
+
+/**
+ * The store of `cache` for `files`: every post's and comment's key (a hash of its bytes) and cached
+ * parse are looked up at once (neighbouring records are read together); the cache's `cache-corrupt`
+ * warnings go to `problems`. Author profiles (few) are always parsed.
+ */
+export function frontMatterStore(
+  cache: FrontMatterCache,
+  files: readonly SourceFile[],
+  problems: DiagnosticCollector,
+): FrontMatterStore {
+  const keys = files.map((source) => (source.kind === 'author' ? undefined : cache.key(source.bytes)));
+  const hits = cache.getMany(keys);
+  problems.addAll(cache.warnings);
+  return {
+    take(index) {
+      const hit = hits[index];
+      hits[index] = undefined;
+      return hit;
+    },
+    save(index, entry) {
+      const key = keys[index];
+      if (key !== undefined) cache.set(key, entry);
+    },
+  };
 }
 
 function decodeEntry(payload: Buffer): CachedFrontMatter | undefined {

@@ -22,7 +22,7 @@ const isFunction = (value: unknown): value is (...args: never[]) => unknown => t
 const pluginList = z.array(z.unknown()).default([]);
 
 /**
- * The configuration schema (SPEC §1). `broadsheet.config.json` is checked against it; so is the
+ * The configuration schema: the site settings, folders, paging, feeds, markdown plugins and schema extensions. `broadsheet.config.json` is checked against it; so is the
  * object a TS or JS config exports.
  */
 export const configSchema = z.object({

@@ -15,7 +15,7 @@ const languageTag = z.string().refine(isLanguageTag, {
 });
 
 /**
- * The front matter of a post (SPEC §1). Extend it in a TS config with `schema.post`.
+ * The front matter of a post: title and date required, the rest optional. Extend it in a TS config with `schema.post`.
  *
  * @example
  * ```ts
@@ -62,7 +62,7 @@ export const commentStatuses = ['approved', 'pending', 'spam', 'trash'] as const
 export type CommentStatus = (typeof commentStatuses)[number];
 
 /**
- * The front matter of a comment (SPEC §1). Extend it in a TS config with `schema.comment`.
+ * The front matter of a comment: author and date required, `parent` and `status` optional. Extend it in a TS config with `schema.comment`.
  *
  * @example
  * ```ts

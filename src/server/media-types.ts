@@ -1,6 +1,6 @@
 /**
  * Media types by file name. The three feed file names broadsheet writes get their registered
- * types (SPEC §8: `application/atom+xml`, `application/rss+xml`, `application/feed+json`); other
+ * types (`application/atom+xml`, `application/rss+xml`, `application/feed+json`); other
  * files go by extension. Text types carry `charset=utf-8`, the encoding of every output.
  */
 const byExtension: Record<string, string> = {

@@ -65,6 +65,7 @@ describe('the public API', () => {
           "JsonFeedAuthor",
           "JsonFeedItem",
           "LoadConfigResult",
+          "LoadProgress",
           "LoadSiteOptions",
           "LoadSiteResult",
           "LoadedConfig",

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { lines, loadFixture } from './helpers';
 
-describe('cross-file checks of SPEC §2', () => {
+describe('cross-file checks (slugs, comments and their posts and parents, authors, tags)', () => {
   it('two posts with the same slug give ONE diagnostic naming both files', async () => {
     const result = await loadFixture('load-duplicate-slug');
     expect(result.ok).toBe(false);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadSite } from '../../src/load/load-site';
 import { lines, loadFixture, NOW, temporarySite } from './helpers';
 
-describe('field rules of SPEC §1, each at the key or value at fault', () => {
+describe('field rules of the front matter, each reported at the key or value at fault', () => {
   it('an invalid date points at the value', async () => {
     expect(lines(await loadFixture('load-invalid-date'))).toMatchInlineSnapshot(`
       [

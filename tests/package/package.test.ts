@@ -13,7 +13,7 @@ const repo = path.resolve(import.meta.dirname, '../..');
 const { version } = JSON.parse(readFileSync(path.join(repo, 'package.json'), 'utf8')) as { version: string };
 const bin = (name: string) => path.join(repo, 'node_modules', '.bin', name);
 
-/** The names SPEC §6 promises as named exports of `broadsheet`. */
+/** The names the README's API section promises as named exports of `broadsheet`. */
 const LIBRARY_NAMES = [
   'defineConfig',
   'loadSite',

@@ -34,7 +34,7 @@ export const DEFAULT_PORT = 8080;
 
 /**
  * `broadsheet serve [--root DIR] [--config FILE] [--port N] [--host H]`: serves the built `out`
- * folder under the path of `site.url` (SPEC §8) until SIGINT or SIGTERM. Prints
+ * folder under the path of `site.url` (as the site is published) until SIGINT or SIGTERM. Prints
  * `serving <out> at <url>` on stdout once it listens (`--port 0` picks a free port). Exit 2 when
  * the config is invalid, the port is taken or `out` was never built.
  */

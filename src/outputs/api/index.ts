@@ -19,7 +19,7 @@ import {
 } from './schema';
 
 /**
- * Every document of the static JSON API (SPEC §4), with a JSON Schema for each kind of document
+ * Every document of the static JSON API (the site, pages of post summaries, each post, the tag list, each tag), with a JSON Schema for each kind of document
  * in `api/schema/`. Pure: the same site gives byte-identical files.
  *
  * @example

@@ -1,5 +1,5 @@
 /**
- * The documents of the static JSON API (SPEC §4), as zod schemas. This module imports zod and
+ * The documents of the static JSON API, as zod schemas. This module imports zod and
  * nothing else, so that a browser client can validate responses with it.
  *
  * Conventions: every URL is absolute; every date is an RFC 3339 date-time in UTC; a scalar field

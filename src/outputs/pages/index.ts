@@ -5,7 +5,7 @@ import { fileGroup, filesOf, type OutputGroup } from '../plan';
 import { homePage, postPage, tagIndexPage, tagPage } from './templates';
 
 /**
- * Every HTML page of the site (SPEC §4): the home page and its older pages, a page for each post
+ * Every HTML page of the site: the home page and its older pages, a page for each post
  * with its threaded approved comments, the tag index and a page for each tag. Pure: the same site
  * gives byte-identical files. The pages hold no JavaScript and link to each other by absolute URL.
  *

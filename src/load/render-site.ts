@@ -1,0 +1,67 @@
+import type { DiagnosticCollector } from '../diagnostics/collector';
+import { type RenderJob, type RenderStageOptions, renderDocuments } from '../render/render-stage';
+import type { ResolvedConfig } from '../schema/config';
+import { assembleSite } from '../site/assemble';
+import { absoluteUrl, paths } from '../site/paths';
+import { approvedThread, publishComments } from '../site/threads';
+import type { Author, Post, Site } from '../site/types';
+import type { PublishedPost } from './resolve';
+import type { CommentSource } from './sources';
+
+/**
+ * The last stage of a load: renders the published posts and their approved comments (one render
+ * job each, handed to the render stage with its cache and worker threads, see src/render) and puts
+ * the `Site` together. The render cache's `cache-corrupt` warnings go to `problems`.
+ */
+export async function renderSite(
+  published: readonly PublishedPost[],
+  commentsByPost: ReadonlyMap<string, Map<string, CommentSource>>,
+  profiles: readonly Author[],
+  stage: RenderStageOptions,
+  problems: DiagnosticCollector,
+): Promise<Site> {
+  const { config } = stage;
+  // Every document to render, posts each followed by their approved comments, rendered in one go
+  // (from the cache, on worker threads or here), then put together in the same order.
+  const jobs: RenderJob[] = [];
+  const threads = published.map(({ post }) => {
+    const url = absoluteUrl(config.site.url, paths.post(post.slug));
+    jobs.push({ trust: 'post', url, markdown: post.parsed.body });
+    const thread = approvedThread(commentsByPost.get(post.slug));
+    for (const { comment } of thread) jobs.push({ trust: 'comment', url, markdown: comment.parsed.body });
+    return { url, thread };
+  });
+  const { results, warnings } = await renderDocuments(jobs, stage);
+  problems.addAll(warnings);
+  let next = 0;
+  const posts: Post[] = [];
+  for (const [index, { post, authors, tags, unpublished }] of published.entries()) {
+    const { url, thread } = threads[index]!;
+    const rendered = results[next++]!;
+    const comments = publishComments(post.slug, thread, url, () => results[next++]!.html);
+    const { data } = post;
+    posts.push({
+      slug: post.slug,
+      title: data.title,
+      date: post.date,
+      updated: post.updated,
+      url,
+      file: post.parsed.file,
+      summary: data.summary ?? rendered.summary,
+      tags,
+      authors,
+      commentsOpen: data.comments !== false,
+      lang: data.lang ?? config.site.language,
+      canonical: data.canonical,
+      image: data.image,
+      html: rendered.html,
+      headings: rendered.headings,
+      wordCount: rendered.wordCount,
+      readingTime: rendered.readingTime,
+      comments,
+      data: post.data,
+      ...(unpublished ? { unpublished } : {}),
+    });
+  }
+  return assembleSite(config as ResolvedConfig, posts, [...profiles]);
+}

@@ -1,0 +1,208 @@
+import type { z } from 'zod';
+import type { DiagnosticCollector } from '../diagnostics/collector';
+import { decodeText, decodeUtf8, type ParsedFile, parseFrontMatterFile, parseYamlFile } from '../parse/parse';
+import { validateData } from '../parse/validate';
+import type { ResolvedConfig } from '../schema/config';
+import { authorSchema, COMMENT_ID_PATTERN, SLUG_PATTERN } from '../schema/content';
+import { datePartsToInstant, parseDateParts } from '../schema/dates';
+import type { Author } from '../site/types';
+import type { SourceFile } from './files';
+import type { FrontMatterStore } from './front-matter-cache';
+import type { CommentSource, PostSource } from './sources';
+
+/**
+ * The longest comment body accepted. Visitors' text is untrusted, and the markdown parser slows down
+ * sharply on some crafted inputs (tens of thousands of nested brackets), so an approved comment
+ * could otherwise stall every build. WordPress's own limit is 65,525 characters.
+ */
+const MAX_COMMENT_CHARACTERS = 20_000;
+
+/** What {@link validateFiles} is handed: the config, the schemas and the front matter store. */
+export interface ValidateContext {
+  config: ResolvedConfig;
+  postSchema: z.ZodType;
+  commentSchema: z.ZodType;
+  /** Parsed front matter from earlier loads, by each file's bytes (see `frontMatterStore`). */
+  frontMatter: FrontMatterStore;
+}
+
+/** The files that parsed and validated, and what the cross-file checks must know of the others. */
+export interface ValidatedFiles {
+  posts: PostSource[];
+  comments: CommentSource[];
+  /** Author profiles by id. */
+  profiles: Map<string, Author>;
+  /** Slugs a post that failed validation may have had: comments under them are not reported again. */
+  slugsOfInvalidPosts: Set<string>;
+  /** Comments that failed validation, as `<post-slug>/<id>`: replies to them are not reported again. */
+  invalidComments: Set<string>;
+}
+
+/**
+ * The second stage of a load: decodes, parses and validates every file on its own (front matter
+ * against the post or comment schema, profiles against the author schema, slugs, comment ids and
+ * lengths), reporting each problem to `problems`. Empties `files` as it goes: the bytes are not
+ * needed once parsed (100,000 posts are 270 MB of them).
+ */
+export function validateFiles(
+  files: SourceFile[],
+  context: ValidateContext,
+  problems: DiagnosticCollector,
+): ValidatedFiles {
+  const { config } = context;
+  const toInstant = (text: string) => datePartsToInstant(parseDateParts(text)!, config.site.timezone);
+  const result: ValidatedFiles = {
+    posts: [],
+    comments: [],
+    profiles: new Map(),
+    slugsOfInvalidPosts: new Set(),
+    invalidComments: new Set(),
+  };
+  for (const [index, source] of files.entries()) {
+    const parsed = parseSource(source, index, context.frontMatter, problems);
+    if (!parsed) continue;
+    if (source.kind === 'author') {
+      const { data, diagnostics } = validateData(parsed, authorSchema);
+      problems.addAll(diagnostics);
+      if (data) result.profiles.set(source.id, { id: source.id, ...data });
+      continue;
+    }
+    if (source.kind === 'post') {
+      const { data, diagnostics } = validateData(parsed, context.postSchema);
+      problems.addAll(diagnostics);
+      const fileSlug = source.id.replace(/^\d{4}-\d{2}-\d{2}-/, '');
+      if (!data) {
+        result.slugsOfInvalidPosts.add(fileSlug);
+        if (typeof parsed.data.slug === 'string') result.slugsOfInvalidPosts.add(parsed.data.slug);
+        continue;
+      }
+      const post = data as PostSource['data'];
+      const slug = post.slug ?? fileSlug;
+      if (!post.slug && !SLUG_PATTERN.test(slug)) {
+        problems.error(
+          parsed,
+          [],
+          'invalid-slug',
+          `the file name gives the slug "${slug}", which is not lower-case letters and digits joined by hyphens: rename the file or set \`slug\``,
+        );
+        result.slugsOfInvalidPosts.add(slug);
+        continue;
+      }
+      const date = toInstant(post.date);
+      const updated = post.updated ? toInstant(post.updated) : undefined;
+      if (updated && updated < date) {
+        problems.error(
+          parsed,
+          ['updated'],
+          'updated-before-date',
+          `updated (${post.updated}) is before date (${post.date})`,
+        );
+      }
+      result.posts.push({ parsed, data: post, slug, date, updated });
+      continue;
+    }
+    if (!COMMENT_ID_PATTERN.test(source.id)) {
+      problems.error(
+        parsed,
+        [],
+        'invalid-comment-id',
+        `comment id "${source.id}" must be letters, digits, "-" and "_"`,
+      );
+      continue;
+    }
+    if (parsed.body.length > MAX_COMMENT_CHARACTERS) {
+      problems.error(
+        parsed,
+        [],
+        'comment-too-long',
+        `the comment is ${parsed.body.length} characters long; the limit is ${MAX_COMMENT_CHARACTERS}`,
+      );
+      result.invalidComments.add(`${source.postSlug}/${source.id}`);
+      continue;
+    }
+    const { data, diagnostics } = validateData(parsed, context.commentSchema);
+    problems.addAll(diagnostics);
+    if (!data) {
+      result.invalidComments.add(`${source.postSlug}/${source.id}`);
+      continue;
+    }
+    const comment = data as CommentSource['data'];
+    result.comments.push({
+      parsed,
+      file: parsed.file,
+      data: comment,
+      id: source.id,
+      postSlug: source.postSlug!,
+      date: toInstant(comment.date),
+      status: comment.status ?? 'approved',
+    });
+  }
+  files.length = 0;
+  return result;
+}
+
+/** Decodes and parses one file, or reports why it cannot be; the front matter store answers repeats. */
+function parseSource(
+  source: SourceFile,
+  index: number,
+  store: FrontMatterStore,
+  problems: DiagnosticCollector,
+): ParsedFile | undefined {
+  // The same bytes parsed without a diagnostic before: no need to check the UTF-8 or run `yaml`.
+  const hit = store.take(index);
+  if (hit) {
+    const text = decodeUtf8(source.bytes);
+    if (hit.bodyStart <= text.length) return withLazyPositions(source.file, hit.data, text, hit.bodyStart);
+  }
+  const decoded = decodeText(source.file, source.bytes);
+  if ('diagnostic' in decoded) {
+    problems.addAll([decoded.diagnostic]);
+    return undefined;
+  }
+  if (source.kind === 'author') {
+    const result = parseYamlFile(source.file, decoded.text);
+    if ('diagnostics' in result) {
+      problems.addAll(result.diagnostics);
+      return undefined;
+    }
+    return result.parsed;
+  }
+  const result = parseFrontMatterFile(source.file, decoded.text);
+  if ('diagnostics' in result) {
+    problems.addAll(result.diagnostics);
+    return undefined;
+  }
+  // The body is the end of the text: what comes before it is the front matter and its fences.
+  const bodyStart = decoded.text.length - result.parsed.body.length;
+  store.save(index, { data: result.parsed.data, bodyStart });
+  return withLazyPositions(source.file, result.parsed.data, decoded.text, bodyStart);
+}
+
+/**
+ * A parsed file without its YAML document, which weighs about 5 KB a file (500 MB for 100,000
+ * posts) and is only needed to point a diagnostic at a key: `positionOf` parses the front matter
+ * again (a copy of its text, a few hundred bytes, is kept) the first time it is called.
+ */
+function withLazyPositions(
+  file: string,
+  data: Record<string, unknown>,
+  text: string,
+  bodyStart: number,
+): ParsedFile {
+  // The body is a slice of the text, which it keeps alive anyway: the front matter's text is taken
+  // from it only when a position is asked for.
+  const body = text.slice(bodyStart);
+  let positioned: ParsedFile['positionOf'] | undefined;
+  return {
+    file,
+    data,
+    body,
+    positionOf: (at, options) => {
+      if (!positioned) {
+        const again = parseFrontMatterFile(file, text.slice(0, bodyStart));
+        positioned = 'parsed' in again ? again.parsed.positionOf : () => ({ line: 1, column: 1 });
+      }
+      return positioned(at, options);
+    },
+  };
+}
