@@ -77,6 +77,11 @@ export const diagnosticCatalog = [
         what: 'a value in the wrong format',
       },
       {
+        codes: ['invalid-alias'],
+        severity: 'error',
+        what: 'an `aliases` entry that is not a path from the site root (it must start with `/`, with no `.`/`..` segment, `?`, `#` or space)',
+      },
+      {
         codes: ['unknown-key'],
         severity: 'warning',
         what: 'a key the schema does not know, with the known key it likely means: the one other tools use the key for (`name`, `email` → `author`; `published` → `date`; `categories` → `tags`; `reply_to` → `parent`), else the closest spelling',
@@ -175,6 +180,72 @@ export const diagnosticCatalog = [
         codes: ['load-failed'],
         severity: 'error',
         what: '`watchSite`: loading threw (a programmer error such as an invalid option); the watcher goes on',
+      },
+    ],
+  },
+  {
+    title: 'import',
+    note: "printed by `import`, at the export's line and column; at 1:1 for JSON",
+    rows: [
+      {
+        codes: ['import-malformed-xml', 'import-malformed-json'],
+        severity: 'error',
+        what: 'the export is not well-formed XML or valid JSON, at the line and column where the parser stopped',
+      },
+      {
+        codes: ['import-wrong-format'],
+        severity: 'error',
+        what: 'the export is of another format (`wordpress` given an Atom feed)',
+      },
+      {
+        codes: ['import-unreadable-file'],
+        severity: 'error',
+        what: 'the export cannot be read',
+      },
+      {
+        codes: ['import-skipped'],
+        severity: 'warning',
+        what: 'an item not imported, with the reason',
+      },
+      {
+        codes: ['import-made-draft'],
+        severity: 'warning',
+        what: 'a password-protected or members-only post imported as a draft',
+      },
+      {
+        codes: ['import-empty-title', 'import-long-title'],
+        severity: 'warning',
+        what: 'a title made from the first words, or cut to 300 characters',
+      },
+      {
+        codes: ['import-duplicate-slug'],
+        severity: 'warning',
+        what: 'a slug taken twice: the later post gets `-2`, `-3`…',
+      },
+      {
+        codes: ['import-comment-date'],
+        severity: 'warning',
+        what: "a comment dated before its post, or undated: it takes the post's date",
+      },
+      {
+        codes: ['import-missing-parent', 'import-parent-cycle'],
+        severity: 'warning',
+        what: 'a reply to a comment not imported, or a loop of replies: it becomes top-level',
+      },
+      {
+        codes: ['import-skipped-tag'],
+        severity: 'warning',
+        what: 'a tag with nothing to make a slug from',
+      },
+      {
+        codes: ['import-no-redirect'],
+        severity: 'warning',
+        what: 'an old path that cannot be an alias',
+      },
+      {
+        codes: ['import-file-exists'],
+        severity: 'warning',
+        what: 'a file already there with other contents: kept as it is',
       },
     ],
   },

@@ -18,7 +18,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['render'],
   ['load'],
   ['outputs'],
-  ['build', 'server', 'watch'],
+  ['build', 'server', 'watch', 'import'],
   ['dev'],
   ['cli', 'client', 'index'],
 ];
