@@ -70,7 +70,8 @@ async function postFile(root, index) {
 
 /**
  * broadsheet build, cold (no cache, no previous output) `runs` times, then warm `runs` times, each
- * warm run after appending a sentence to one post, then `--no-cache` `runs` times (`only: 'cold'`:
+ * warm run after appending a sentence to one post, then with the cache kept and the output removed
+ * (`ci`: a CI job with a restored cache) `runs` times, then `--no-cache` `runs` times (`only: 'cold'`:
  * the cold runs alone). `nodeFlags` go before `dist/cli.js`.
  */
 export async function measureBroadsheet(
@@ -96,6 +97,15 @@ export async function measureBroadsheet(
     warm.push(await timed(process.execPath, args, { env }));
     log(`  broadsheet warm ${run + 1}/${runs}: ${warm.at(-1).seconds.toFixed(2)} s`);
   }
+  // What a CI job with a restored cache does: the render cache (and front matter cache) of the build
+  // before, for the same content, and no previous output. Nothing is rendered, so this is also the
+  // serial part of a cold build: what no number of render threads can shorten.
+  const ci = [];
+  for (let run = 0; run < runs; run++) {
+    await rm(out, { recursive: true, force: true });
+    ci.push(await timed(process.execPath, args, { env }));
+    log(`  broadsheet cache kept, no output ${run + 1}/${runs}: ${ci.at(-1).seconds.toFixed(2)} s`);
+  }
   const noCache = [];
   for (let run = 0; run < runs; run++) {
     await rm(out, { recursive: true, force: true });
@@ -105,9 +115,36 @@ export async function measureBroadsheet(
   return {
     cold: summarise(cold),
     warm: summarise(warm),
+    ci: summarise(ci),
     noCache: summarise(noCache),
     files: await countFiles(out),
   };
+}
+
+/**
+ * Cold builds (no cache, no previous output) with the render threads forced to each count of
+ * `threads` (`BROADSHEET_WORKERS`: that many worker threads render, the main thread loads, plans
+ * and writes), `runs` runs each: where the build stops getting faster with more threads.
+ */
+export async function measureScaling(root, { threads, runs = 1, log = console.log } = {}) {
+  const out = path.join(root, 'public');
+  const cache = path.join(root, '..', 'broadsheet-cache');
+  const args = [cliPath, 'build', '--root', root, '--out', out];
+  const rows = [];
+  for (const count of threads) {
+    const results = [];
+    for (let run = 0; run < runs; run++) {
+      await rm(out, { recursive: true, force: true });
+      await rm(cache, { recursive: true, force: true });
+      const env = { BROADSHEET_CACHE_DIR: cache, BROADSHEET_WORKERS: String(count) };
+      results.push(await timed(process.execPath, args, { env }));
+      log(
+        `  broadsheet cold, ${count} render threads ${run + 1}/${runs}: ${results.at(-1).seconds.toFixed(2)} s`,
+      );
+    }
+    rows.push({ threads: count, ...summarise(results) });
+  }
+  return rows;
 }
 
 async function countFiles(folder) {

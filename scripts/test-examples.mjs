@@ -103,11 +103,20 @@ const EXAMPLES = {
     for (const action of [
       'actions/checkout@',
       'actions/setup-node@',
+      'actions/cache@',
       'actions/upload-pages-artifact@',
       'actions/deploy-pages@',
     ]) {
       if (!uses.some((u) => u.startsWith(action))) throw new Error(`the workflow does not use ${action}…`);
     }
+    const cache = steps.find((s) => s.uses?.startsWith('actions/cache@'));
+    if (
+      cache?.with?.path !== 'node_modules/.cache/broadsheet' ||
+      !/package-lock\.json/.test(cache.with.key ?? '')
+    )
+      throw new Error('the workflow does not keep the render cache with actions/cache keyed on the lockfile');
+    if (steps.indexOf(cache) < steps.findIndex((s) => /\bnpm ci\b/.test(s.run ?? '')))
+      throw new Error('the render cache is restored before `npm ci`, which empties node_modules');
     const upload = steps.find((s) => s.uses?.startsWith('actions/upload-pages-artifact@'));
     if (upload?.with?.path !== 'public') throw new Error('upload-pages-artifact does not upload public/');
     const commands = steps.map((s) => s.run ?? '').filter((run) => /\bbroadsheet\b/.test(run));
@@ -127,6 +136,10 @@ const EXAMPLES = {
       throw new Error(`check printed errors:\n${output}`);
 
     await step(`workflow: ${oneLine(build)}`, dir, 'bash', ['-eo', 'pipefail', '-c', build], { env });
+    // The folder the workflow's actions/cache step keeps is where the build put its render cache.
+    const cacheFolder = path.join(dir, 'node_modules/.cache/broadsheet');
+    if (!existsSync(cacheFolder) || (await readdir(cacheFolder)).length === 0)
+      throw new Error('the build left no render cache in node_modules/.cache/broadsheet');
     for (const file of ['public/index.html', 'public/atom.xml', 'public/api/posts.json']) {
       if (!existsSync(path.join(dir, file))) throw new Error(`${file} was not built`);
     }
