@@ -28,10 +28,13 @@ const piece = fc.constantFrom(
   '\n',
   'text ',
 );
-const documents = fc.array(fc.array(piece, { maxLength: 12 }).map((pieces) => pieces.join('')), {
-  minLength: 1,
-  maxLength: 8,
-});
+const documents = fc.array(
+  fc.array(piece, { maxLength: 12 }).map((pieces) => pieces.join('')),
+  {
+    minLength: 1,
+    maxLength: 8,
+  },
+);
 
 describe('micromark combines its syntax once per list of extensions', () => {
   it('gives the same combination for the same list, and combines a list changed in place again', () => {
