@@ -60,7 +60,11 @@ export function validateFiles(
   };
   for (const [index, source] of files.entries()) {
     const parsed = parseSource(source, index, context.frontMatter, problems);
-    if (!parsed) continue;
+    if (!parsed) {
+      // A post that does not parse has its file name's slug at least: its comments are not reported.
+      if (source.kind === 'post') result.slugsOfInvalidPosts.add(fileSlugOf(source.id));
+      continue;
+    }
     if (source.kind === 'author') {
       const { data, diagnostics } = validateData(parsed, authorSchema);
       problems.addAll(diagnostics);
@@ -70,7 +74,7 @@ export function validateFiles(
     if (source.kind === 'post') {
       const { data, diagnostics } = validateData(parsed, context.postSchema);
       problems.addAll(diagnostics);
-      const fileSlug = source.id.replace(/^\d{4}-\d{2}-\d{2}-/, '');
+      const fileSlug = fileSlugOf(source.id);
       if (!data) {
         result.slugsOfInvalidPosts.add(fileSlug);
         if (typeof parsed.data.slug === 'string') result.slugsOfInvalidPosts.add(parsed.data.slug);
@@ -205,4 +209,9 @@ function withLazyPositions(
       return positioned(at, options);
     },
   };
+}
+
+/** The slug a post file's name gives: the name without a leading `YYYY-MM-DD-`. */
+function fileSlugOf(id: string): string {
+  return id.replace(/^\d{4}-\d{2}-\d{2}-/, '');
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { lines, loadFixture } from './helpers';
+import { loadSite } from '../../src/load/load-site';
+import { FIXTURE_CONFIG, lines, loadFixture, NOW, temporarySite } from './helpers';
 
 describe('cross-file checks (slugs, comments and their posts and parents, authors, tags)', () => {
   it('two posts with the same slug give ONE diagnostic naming both files', async () => {
@@ -18,6 +19,19 @@ describe('cross-file checks (slugs, comments and their posts and parents, author
     expect(lines(await loadFixture('load-unknown-author'))).toMatchInlineSnapshot(`
       [
         "content/posts/a.md:6:5: error unknown-author: no author profile "bob" (content/authors/bob.yaml)",
+      ]
+    `);
+  });
+
+  it('a post whose front matter does not parse gives its own error only, none for its comments', async () => {
+    const root = await temporarySite({
+      'broadsheet.config.json': FIXTURE_CONFIG,
+      'content/posts/2024-01-10-hello.md': '---\ntitle: Hello\ndate: 2024-01-10\ntags: [a, b\n---\nBody.\n',
+      'content/comments/hello/c1.md': '---\nauthor: Ann\ndate: 2024-01-11T10:00:00Z\n---\nHi.\n',
+    });
+    expect(lines(await loadSite({ root, now: NOW }))).toMatchInlineSnapshot(`
+      [
+        "content/posts/2024-01-10-hello.md:4:12: error invalid-yaml: Flow sequence in block collection must be sufficiently indented and end with a ]",
       ]
     `);
   });

@@ -31,7 +31,7 @@ export async function devCommand(args: string[], io: CliIo): Promise<number> {
       configFile: values.config,
       host,
       port,
-      onEvent: (event) => show(io, event),
+      onEvent: reporter(io),
     });
   } catch (error) {
     if (
@@ -51,24 +51,32 @@ export async function devCommand(args: string[], io: CliIo): Promise<number> {
   return EXIT.ok;
 }
 
-/** One build's outcome on stderr: its diagnostics, then a summary line. */
-function show(io: CliIo, event: DevEvent): void {
-  const changed =
-    event.type === 'error' || event.changed.length === 0
-      ? ''
-      : ` after ${event.changed.length > 3 ? countOf(event.changed.length, 'change') : event.changed.join(', ')}`;
-  switch (event.type) {
-    case 'built':
-      for (const warning of event.warnings) io.stderr(`${formatDiagnostic(warning)}\n`);
+/**
+ * Each build's outcome on stderr: a failed build's diagnostics, a good build's warnings when they
+ * differ from the last good build's (not the same warnings after every save), then a summary line.
+ */
+function reporter(io: CliIo): (event: DevEvent) => void {
+  let shownWarnings = '';
+  return (event) => {
+    if (event.type === 'error') {
+      const error = event.error;
+      io.stderr(
+        `broadsheet dev: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
+      return;
+    }
+    const changed =
+      event.changed.length === 0
+        ? ''
+        : ` after ${event.changed.length > 3 ? countOf(event.changed.length, 'change') : event.changed.join(', ')}`;
+    if (event.type === 'built') {
+      const warnings = event.warnings.map((warning) => `${formatDiagnostic(warning)}\n`).join('');
+      if (warnings !== shownWarnings) io.stderr(warnings);
+      shownWarnings = warnings;
       io.stderr(`built ${countOf(event.files, 'file')} in ${event.milliseconds} ms${changed}\n`);
       return;
-    case 'failed':
-      for (const diagnostic of event.diagnostics) io.stderr(`${formatDiagnostic(diagnostic)}\n`);
-      io.stderr(`build failed in ${event.milliseconds} ms${changed}: the last good build is still served\n`);
-      return;
-    case 'error':
-      io.stderr(
-        `broadsheet dev: ${event.error instanceof Error ? (event.error.stack ?? event.error.message) : String(event.error)}\n`,
-      );
-  }
+    }
+    for (const diagnostic of event.diagnostics) io.stderr(`${formatDiagnostic(diagnostic)}\n`);
+    io.stderr(`build failed in ${event.milliseconds} ms${changed}: the last good build is still served\n`);
+  };
 }
