@@ -31,6 +31,7 @@ import {
   measureScaling,
   timed,
 } from './compare.mjs';
+import { DEV_LOOP_END, DEV_LOOP_START } from './dev-loop.mjs';
 import { describeFileSystem, fileSystemOf, probeFileCreation } from './disk.mjs';
 import { FILE_COUNT_END, FILE_COUNT_START } from './file-count.mjs';
 import { DEFAULT_POSTS, generateSite, postCount } from './generate.mjs';
@@ -97,7 +98,7 @@ async function runParent() {
     const previous = await readFile(documentPath, 'utf8').catch(() => '');
     const document = scale
       ? `${mainPart(previous).trimEnd()}\n\n${part}\n`
-      : `${part}${fileCountPart(previous) ? `\n${fileCountPart(previous)}\n` : ''}${scalePart(previous) ? `\n${scalePart(previous)}\n` : ''}`;
+      : `${part}${fileCountPart(previous) ? `\n${fileCountPart(previous)}\n` : ''}${devLoopPart(previous) ? `\n${devLoopPart(previous)}\n` : ''}${scalePart(previous) ? `\n${scalePart(previous)}\n` : ''}`;
     await writeFile(documentPath, document);
     console.log('wrote docs/benchmarks.md');
   } finally {
@@ -110,6 +111,13 @@ function fileCountPart(text) {
   const start = text.indexOf(FILE_COUNT_START);
   const end = text.indexOf(FILE_COUNT_END);
   return start === -1 || end === -1 ? '' : text.slice(start, end + FILE_COUNT_END.length);
+}
+
+/** The part bench/dev-loop.mjs writes, kept by a main run. */
+function devLoopPart(text) {
+  const start = text.indexOf(DEV_LOOP_START);
+  const end = text.indexOf(DEV_LOOP_END);
+  return start === -1 || end === -1 ? '' : text.slice(start, end + DEV_LOOP_END.length);
 }
 
 function mainPart(text) {

@@ -12,6 +12,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -80,6 +81,14 @@ const EXAMPLES = {
     const atom = await readFile(path.join(dir, 'out', 'atom.xml'), 'utf8').catch(() => '');
     if (!atom.startsWith('<?xml') || !atom.includes('<feed'))
       throw new Error('out/atom.xml is not an Atom feed');
+    await expectEditShownInDev(dir, 'next dev', (port) => [
+      'next',
+      'dev',
+      '--port',
+      port,
+      '--hostname',
+      '127.0.0.1',
+    ]);
   },
 
   astro: async (dir) => {
@@ -93,6 +102,14 @@ const EXAMPLES = {
       if (!existsSync(path.join(dir, 'dist', 'posts', slug, 'index.html')))
         throw new Error(`dist/posts/${slug}/index.html was not built`);
     }
+    await expectEditShownInDev(dir, 'astro dev', (port) => [
+      'astro',
+      'dev',
+      '--port',
+      port,
+      '--host',
+      '127.0.0.1',
+    ]);
   },
 
   'github-action': async (dir) => {
@@ -370,6 +387,67 @@ function cleanEnv() {
   };
 }
 
+/**
+ * Starts a framework's dev server in the example, opens a post's page, edits the post's title in
+ * its file, and expects the page to show the new title on refresh, without a restart (the examples
+ * use broadsheet's watchSite in development).
+ */
+async function expectEditShownInDev(dir, label, argsFor) {
+  log(`  · ${label}: an edited post shows on refresh`);
+  const port = String(await freePort());
+  const [post] = await posts(dir);
+  const url = `http://127.0.0.1:${port}/posts/${post.slug}/`;
+  const child = spawn('npx', ['--no-install', ...argsFor(port)], {
+    cwd: dir,
+    env: cleanEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  running.add(child.pid);
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const page = async (check, timeout) => {
+    const started = Date.now();
+    let last = '';
+    while (Date.now() - started < timeout) {
+      if (child.exitCode !== null) break;
+      const text = await fetch(url).then(
+        (response) => (response.ok ? response.text() : `${response.status}`),
+        (error) => String(error),
+      );
+      if (check(text)) return;
+      last = text.slice(0, 200);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    throw new Error(
+      `${label}: ${url} never showed what was expected; last answer: ${last}\n${indent(output.slice(-3000))}`,
+    );
+  };
+  try {
+    await page((text) => escapeHtmlVariants(post.title).some((v) => text.includes(v)), 4 * MINUTE);
+    const edited = `Edited while ${label} runs`;
+    const source = await readFile(post.file, 'utf8');
+    await writeFile(post.file, source.replace(/^title: .*$/m, `title: ${edited}`));
+    await page((text) => text.includes(edited), MINUTE);
+  } finally {
+    killGroup(child.pid);
+    running.delete(child.pid);
+  }
+}
+
+/** A port that was free a moment ago on 127.0.0.1. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 /** The titles of an example's posts that are published (not drafts), from their front matter. */
 async function postTitles(dir) {
   return (await posts(dir)).map((post) => post.title);
@@ -389,7 +467,7 @@ async function posts(dir) {
     const data = parseYaml(match[1]);
     if (data.draft === true) continue;
     const slug = data.slug ?? path.basename(file, '.md').replace(/^\d{4}-\d{2}-\d{2}-/, '');
-    found.push({ title: data.title, slug });
+    found.push({ title: data.title, slug, file });
   }
   if (found.length === 0) throw new Error('the example has no posts');
   return found;
