@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { z } from 'zod';
-import type { Diagnostic } from '../diagnostics/diagnostic';
+import { type Diagnostic, diagnostic } from '../diagnostics/diagnostic';
 import { type LoadSiteOptions, type LoadSiteResult, loadSite } from '../load/load-site';
 import type { CommentFrontMatter, CommentSchema, PostFrontMatter, PostSchema } from '../schema/content';
 import { serialRuns, watchRoot } from './watch-root';
@@ -130,12 +130,9 @@ export function watchSite<TPost extends z.ZodType = PostSchema, TComment extends
 
 /** A load that threw (a programmer error, such as an invalid option) as a diagnostic: the watcher goes on. */
 function loadFailed(error: unknown): Diagnostic {
-  return {
-    file: '.',
-    line: 1,
-    column: 1,
-    severity: 'error',
+  return diagnostic({
     code: 'load-failed',
+    file: '.',
     message: `the site could not be loaded: ${error instanceof Error ? error.message : String(error)}`,
-  };
+  });
 }
