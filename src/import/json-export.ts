@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { Diagnostic } from '../diagnostics/diagnostic';
+import { type Diagnostic, diagnostic } from '../diagnostics/diagnostic';
 
 /** The 1-based line and column of a UTF-16 offset in `text`. */
 export function lineColumnAt(text: string, offset: number): { line: number; column: number } {
@@ -39,14 +39,13 @@ export async function readJsonExport(
     return {
       ok: false,
       diagnostics: [
-        {
+        diagnostic({
+          code: 'import-malformed-json',
           file: displayName,
           line,
           column,
-          severity: 'error',
-          code: 'import-malformed-json',
           message: `the export is not valid JSON: ${message.replace(/ in JSON at position \d+.*$/, '').replace(/\s*\(line \d+ column \d+\)$/, '')}`,
-        },
+        }),
       ],
     };
   }

@@ -1,4 +1,4 @@
-import type { Diagnostic } from '../diagnostics/diagnostic';
+import { type Diagnostic, diagnostic } from '../diagnostics/diagnostic';
 import type { XmlProblem } from './xml-stream';
 
 /**
@@ -8,14 +8,13 @@ import type { XmlProblem } from './xml-stream';
 export function xmlProblemDiagnostics(problem: XmlProblem | undefined, displayName: string): Diagnostic[] {
   if (problem === undefined) return [];
   return [
-    {
+    diagnostic({
+      code: 'import-malformed-xml',
       file: displayName,
       line: problem.line,
       column: problem.column,
-      severity: 'error',
-      code: 'import-malformed-xml',
       message: `the export is not well-formed XML: ${problem.message}`,
-    },
+    }),
   ];
 }
 
@@ -25,14 +24,13 @@ export function wrongFormatDiagnostic(
   message: string,
   place: { line: number; column: number } = { line: 1, column: 1 },
 ): Diagnostic {
-  return {
+  return diagnostic({
+    code: 'import-wrong-format',
     file: displayName,
     line: place.line,
     column: place.column,
-    severity: 'error',
-    code: 'import-wrong-format',
     message,
-  };
+  });
 }
 
 /** The diagnostic of a root element a reader does not read (an Atom feed given as a WordPress export). */

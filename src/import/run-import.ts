@@ -1,8 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig } from '../config/load-config';
-import type { Diagnostic } from '../diagnostics/diagnostic';
-import { compareDiagnostics } from '../diagnostics/diagnostic';
+import { compareDiagnostics, type Diagnostic, diagnostic } from '../diagnostics/diagnostic';
 import { readBlogger } from './blogger';
 import { readFeed } from './feed';
 import { readGhost } from './ghost';
@@ -80,14 +79,11 @@ export async function importExport(options: ImportOptions): Promise<ImportResult
       summary: emptyWriter().summary(),
       files: [],
       diagnostics: [
-        {
-          file: exportName,
-          line: 1,
-          column: 1,
-          severity: 'error',
+        diagnostic({
           code: 'import-unreadable-file',
+          file: exportName,
           message: `cannot read the export ${options.file} (${code})`,
-        },
+        }),
       ],
     };
   }

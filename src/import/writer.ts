@@ -2,7 +2,8 @@ import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, writeSync } 
 import path from 'node:path';
 import { slug as githubSlug } from 'github-slugger';
 import { stringify } from 'yaml';
-import type { Diagnostic } from '../diagnostics/diagnostic';
+import type { DiagnosticCode } from '../diagnostics/codes';
+import { type Diagnostic, diagnostic } from '../diagnostics/diagnostic';
 import { isAliasPath } from '../schema/aliases';
 import { COMMENT_ID_PATTERN, type CommentStatus, commentStatuses } from '../schema/content';
 import { isHttpUrl } from '../schema/urls';
@@ -270,7 +271,7 @@ export class ImportWriter implements ImportSink {
     this.warn(place, 'import-skipped', `${what} is not imported: ${reason}`);
   }
 
-  note(place: SourcePlace, code: string, message: string): void {
+  note(place: SourcePlace, code: DiagnosticCode, message: string): void {
     this.warn(place, code, message);
   }
 
@@ -307,15 +308,17 @@ export class ImportWriter implements ImportSink {
     };
   }
 
-  private warn(place: SourcePlace, code: string, message: string): void {
-    this.diagnostics.push({
-      file: this.options.exportName,
-      line: place.line,
-      column: place.column,
-      severity: 'warning',
-      code,
-      message,
-    });
+  private warn(place: SourcePlace, code: DiagnosticCode, message: string): void {
+    this.diagnostics.push(
+      diagnostic({
+        code,
+        file: this.options.exportName,
+        line: place.line,
+        column: place.column,
+        message,
+        severity: 'warning',
+      }),
+    );
   }
 
   private title(post: ImportedPost): string {
@@ -424,15 +427,14 @@ export class ImportWriter implements ImportSink {
     if (existing === text) action = 'unchanged';
     else if (existing !== undefined) {
       action = 'kept';
-      this.diagnostics.push({
-        file: sitePath,
-        line: 1,
-        column: 1,
-        severity: 'warning',
-        code: 'import-file-exists',
-        message:
-          'this file is already there with other contents: it is kept as it is, and the imported version is not written',
-      });
+      this.diagnostics.push(
+        diagnostic({
+          code: 'import-file-exists',
+          file: sitePath,
+          message:
+            'this file is already there with other contents: it is kept as it is, and the imported version is not written',
+        }),
+      );
     } else {
       action = 'write';
       if (!this.options.dryRun) {
