@@ -65,13 +65,14 @@ describe("README.md's commands", () => {
     const lines = shellBlock(readme, '## Quick start');
     expect(lines).toEqual(['npm install && npm start', 'node dist/cli.js serve', 'npm test']);
     // `npm test` is what CI runs on every change; the first two run here.
-    const log = execFileSync('bash', ['-euo', 'pipefail', '-c', lines[0]!], {
+    // stdout and stderr in order: the build's summary is on stderr.
+    const log = execFileSync('bash', ['-euo', 'pipefail', '-c', `{ ${lines[0]}; } 2>&1`], {
       cwd: clone,
       env: NPM_ENV,
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const started = log.slice(log.indexOf('> broadsheet@'));
+    const started = log.slice(log.indexOf(`> broadsheet@${version} start`));
     expect(started).toMatch(/built 1 post, 0 comments, \d+ files in/);
     // No build tool's chunk listing: npm's header lines and the summary.
     expect(started).not.toMatch(/ESM|CJS|DTS|dist\/chunk-/);
