@@ -43,6 +43,24 @@ const EXAMPLES = {
     await step('broadsheet check', dir, 'npx', ['--no-install', 'broadsheet', 'check']);
   },
 
+  'themed-blog': async (dir) => {
+    await step('broadsheet build', dir, 'npx', ['--no-install', 'broadsheet', 'build']);
+    const post = await readFile(path.join(dir, 'public/posts/first-crossing/index.html'), 'utf8');
+    const about = await readFile(path.join(dir, 'public/about/index.html'), 'utf8');
+    const css = await readFile(path.join(dir, 'theme/ferry.css'), 'utf8');
+    expectAll('the post page', post, [
+      css.trim(),
+      '<meta name="theme-color" content="#10202e">',
+      '<p class="ferry-banner">1-minute crossing</p>',
+      '<h1>The first crossing</h1>',
+    ]);
+    if (post.includes('max-width:40rem')) throw new Error('the default stylesheet was not replaced');
+    expectAll('the about page', about, [
+      '<section class="ferry-card">\n<h1>About the ferry</h1>',
+      'About the ferry</a>',
+    ]);
+  },
+
   'vite-client': async (dir) => {
     await step('broadsheet build, tsc, vite build', dir, 'npm', ['run', 'build']);
     for (const file of ['dist/index.html', 'dist/blog/api/posts.json', 'dist/blog/index.html']) {

@@ -64,7 +64,22 @@ export {
   tagFeedFiles,
 } from './outputs/feeds/index';
 export { siteFiles } from './outputs/index';
+export { escapeHtml, HtmlFragment, type HtmlValue, html, joinHtml, trustedHtml } from './outputs/pages/html';
 export { pageFiles } from './outputs/pages/index';
+export type { PostLink, PostNeighbours } from './outputs/pages/templates';
+export {
+  type BroadsheetConfig,
+  defineConfig,
+  type HomePageData,
+  type NotFoundData,
+  type PostPageData,
+  type StandalonePageData,
+  type TagIndexData,
+  type TagPageData,
+  type Template,
+  type ThemeTemplates,
+} from './outputs/pages/theme';
+export { robotsTxt, seoFiles, sitemapFiles, sitemapUrls } from './outputs/seo/index';
 export {
   createMarkdownRenderer,
   type MarkdownRenderer,
@@ -74,7 +89,7 @@ export {
   renderMarkdown,
   type Trust,
 } from './render/render-markdown';
-export { type BroadsheetConfig, configSchema, defineConfig, type ResolvedConfig } from './schema/config';
+export { configSchema, type FeedFormat, type ResolvedConfig, type ThemeConfig } from './schema/config';
 export {
   type AuthorProfile,
   authorSchema,
@@ -87,16 +102,20 @@ export {
   type PostSchema,
   postSchema,
 } from './schema/content';
+export { type PageFrontMatter, pageSchema } from './schema/page';
 export type {
   Author,
   Comment,
   CommentAuthor,
   Heading,
+  MenuItem,
   OutputFile,
   Post,
   Site,
+  SitePage,
   Tag,
   TagRef,
+  ThemeStylesheet,
 } from './site/types';
 export { VERSION } from './version';
 export {

@@ -137,6 +137,9 @@ export class OutputKeys {
           exactOrThrow(this.site.config, { cycles: 'mark' }),
           this.site.url,
           exactOrThrow(this.site.authors),
+          // Every page shows the navigation and the stylesheet.
+          exactOrThrow(this.site.menu),
+          exactOrThrow(this.site.stylesheet ?? null),
         );
       } catch {
         this.siteFingerprint = null;

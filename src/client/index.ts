@@ -40,7 +40,8 @@ export interface BroadsheetClient {
   };
   tags: {
     list(): Promise<ClientResult<ApiTagList>>;
-    get(slug: string): Promise<ClientResult<ApiTag>>;
+    /** A tag and a page of its posts (`page` 1 by default; `meta.pagination` says how many). */
+    get(slug: string, options?: { page?: number }): Promise<ClientResult<ApiTag>>;
   };
 }
 
@@ -110,24 +111,23 @@ export function createClient(options: ClientOptions): BroadsheetClient {
   }
 
   const segment = (slug: string) => encodeURIComponent(slug);
+  const validPage = (page: number) => Number.isInteger(page) && page >= 1;
+  const notFound = (path: string): Promise<ClientResult<never>> =>
+    Promise.resolve({ ok: false, error: { kind: 'not-found', url: new URL(path, base).href } });
 
   return {
     site: () => get(paths.api.site(), apiSiteSchema),
     posts: {
-      list: ({ page = 1 } = {}) => {
-        if (!Number.isInteger(page) || page < 1) {
-          return Promise.resolve({
-            ok: false,
-            error: { kind: 'not-found', url: new URL(paths.api.posts(1), base).href },
-          });
-        }
-        return get(paths.api.posts(page), apiPostListSchema);
-      },
+      list: ({ page = 1 } = {}) =>
+        validPage(page) ? get(paths.api.posts(page), apiPostListSchema) : notFound(paths.api.posts(1)),
       get: (slug) => get(paths.api.post(segment(slug)), apiPostSchema),
     },
     tags: {
       list: () => get(paths.api.tags(), apiTagListSchema),
-      get: (slug) => get(paths.api.tag(segment(slug)), apiTagSchema),
+      get: (slug, { page = 1 } = {}) =>
+        validPage(page)
+          ? get(paths.api.tag(segment(slug), page), apiTagSchema)
+          : notFound(paths.api.tag(segment(slug))),
     },
   };
 }

@@ -129,6 +129,26 @@ export const diagnosticCatalog = [
         severity: 'error',
         what: 'a tag with nothing to make a slug from, or two tag names with the same slug (both named)',
       },
+      {
+        codes: ['reserved-page-path'],
+        severity: 'error',
+        what: "a page of `content/pages/` at a path the site's own outputs use: the home page (`index.md`), `posts/`, `tags/`, `page/`, `api/`, `comments/`",
+      },
+      {
+        codes: ['invalid-page-path'],
+        severity: 'error',
+        what: 'a page whose path (file and folder names) is not lower-case words joined by hyphens',
+      },
+      {
+        codes: ['duplicate-page-path'],
+        severity: 'error',
+        what: 'two page files for one path (`about.md` and `about/index.md`; both files named)',
+      },
+      {
+        codes: ['missing-theme-file'],
+        severity: 'error',
+        what: "the config's `theme.stylesheet.file` cannot be read (at the config file)",
+      },
     ],
   },
   {
@@ -165,6 +185,11 @@ export const diagnosticCatalog = [
         codes: ['write-failed'],
         severity: 'error',
         what: 'the output could not be written; the previous output is unchanged',
+      },
+      {
+        codes: ['static-collision'],
+        severity: 'error',
+        what: 'a file of `static/` at the path of a generated file or folder (both named); nothing is written',
       },
       {
         codes: ['cache-corrupt'],

@@ -6,10 +6,13 @@ import { DiagnosticCollector } from '../diagnostics/collector';
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import type { BroadsheetConfig } from '../schema/config';
 import type { CommentFrontMatter, CommentSchema, PostFrontMatter, PostSchema } from '../schema/content';
+import { withPages } from '../site/assemble';
 import type { Site } from '../site/types';
 import { checkAcrossFiles } from './check-across-files';
 import { readFiles } from './files';
 import { frontMatterStore, noFrontMatterStore, openFrontMatterCache } from './front-matter-cache';
+import { loadPages } from './load-pages';
+import { loadStylesheet } from './load-theme';
 import { previewOf, withOrigin } from './preview';
 import { renderSite } from './render-site';
 import { publish, resolve } from './resolve';
@@ -116,6 +119,11 @@ export async function loadSite<
   try {
     const checked = checkAcrossFiles(validated, problems);
     const resolved = resolve(validated, checked, config, problems);
+    // Pages (content/pages/) and the theme's stylesheet stand apart from posts and comments.
+    const pages = await loadPages(root, config);
+    problems.addAll(pages.diagnostics);
+    const theme = loadStylesheet(root, config, given ? undefined : loaded.file);
+    problems.addAll(theme.diagnostics);
     if (problems.hasErrors()) return { ok: false, diagnostics: problems.sorted() };
 
     const now = options.now ?? new Date();
@@ -130,7 +138,11 @@ export async function loadSite<
       workers: options.workers,
     };
     const profiles = [...validated.profiles.values()];
-    const site = await renderSite(published, checked.commentsByPost, profiles, renderStage, problems);
+    const rendered = await renderSite(published, checked.commentsByPost, profiles, renderStage, problems);
+    const site = {
+      ...withPages(rendered, pages.pages),
+      ...(theme.stylesheet ? { stylesheet: theme.stylesheet } : {}),
+    };
     return { ok: true, site: site as Site<z.output<TPost>, z.output<TComment>>, warnings: problems.sorted() };
   } finally {
     await saving;

@@ -5,12 +5,14 @@ import { feedPlan } from './feeds/index';
 import { pagePlan } from './pages/index';
 import { filesOf, type OutputGroup } from './plan';
 import { redirectPlan } from './redirects';
+import { seoPlan } from './seo/index';
 
 export type { GroupInputs, OutputGroup, SiteLists } from './plan';
 export { makeGroup, scopedSite } from './plan';
 
 /**
- * Every output file of a site: pages, the JSON API and the feeds. Pure: no I/O, no clock.
+ * Every output file of a site: pages, the JSON API, the feeds, the sitemap and `robots.txt`. Pure:
+ * no I/O, no clock.
  *
  * @example
  * ```ts
@@ -37,6 +39,6 @@ export function siteFiles(site: Site): OutputFile[] {
  * ```
  */
 export function siteFilePlan(site: Site): OutputGroup[] {
-  const plan = [...pagePlan(site), ...apiPlan(site), ...feedPlan(site)];
+  const plan = [...pagePlan(site), ...apiPlan(site), ...feedPlan(site), ...seoPlan(site)];
   return [...plan, ...redirectPlan(site, new Set(plan.flatMap((group) => group.paths)))];
 }

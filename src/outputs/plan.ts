@@ -1,5 +1,5 @@
 import { BroadsheetError } from '../errors';
-import type { Author, Comment, OutputFile, Post, Site, Tag } from '../site/types';
+import type { Author, Comment, OutputFile, Post, Site, SitePage, Tag } from '../site/types';
 
 /**
  * The lists of a site that one output group may read. A group's `make()` gets a site whose other
@@ -10,6 +10,7 @@ export interface SiteLists {
   tags?: Tag[];
   comments?: Comment[];
   authors?: Author[];
+  pages?: SitePage[];
 }
 
 /**
@@ -53,8 +54,8 @@ export function fileGroup<T extends GroupInputs>(
 
 /**
  * A site with only the lists `lists` holds: reading another list throws a `BroadsheetError`
- * (`output-scope`). `config` and `url` are there as in `site`: they are site-wide settings every
- * group may read (the build's site fingerprint covers them). Every output group makes its files
+ * (`output-scope`). `config`, `url`, `menu` and `stylesheet` are there as in `site`: they are
+ * site-wide settings every group may read (the build's site fingerprint covers them). Every output group makes its files
  * from such a site, so that what a group reads is what it declares; reading anything else fails in
  * every build (and in the tests), not only in warm ones.
  */
@@ -72,6 +73,8 @@ export function scopedSite(site: Site, lists: SiteLists): Site {
   return {
     config: site.config,
     url: site.url,
+    menu: site.menu,
+    stylesheet: site.stylesheet,
     get posts() {
       return list('posts');
     },
@@ -83,6 +86,9 @@ export function scopedSite(site: Site, lists: SiteLists): Site {
     },
     get authors() {
       return list('authors');
+    },
+    get pages() {
+      return list('pages');
     },
   };
 }

@@ -22,7 +22,33 @@ const isFunction = (value: unknown): value is (...args: never[]) => unknown => t
 const pluginList = z.array(z.unknown()).default([]);
 
 /**
- * The configuration schema: the site settings, folders, paging, feeds, markdown plugins and schema extensions. `broadsheet.config.json` is checked against it; so is the
+ * A page kind's template as this layer knows it: a function. Its precise type (the data of its page
+ * kind, the `html` fragment it returns) is `ThemeTemplates` in src/outputs/pages/theme.ts, which
+ * the `BroadsheetConfig` and `defineConfig` that broadsheet exports use.
+ */
+export type LooseTemplate = (data: never, byDefault: never) => unknown;
+
+/** The page kinds a theme may give a template. */
+export type TemplateKind = 'home' | 'post' | 'tagIndex' | 'tag' | 'page' | 'notFound';
+
+const template = () =>
+  z.custom<LooseTemplate>(isFunction, 'must be a function (data, byDefault) => html`…`').optional();
+
+/** A site's theme: its stylesheet, extra head HTML and page templates. */
+export interface ThemeConfig<TTemplates = Partial<Record<TemplateKind, LooseTemplate>>> {
+  /**
+   * A CSS file relative to the root: appended to the default stylesheet (`mode: 'extend'`, the
+   * default) or instead of it (`mode: 'replace'`).
+   */
+  stylesheet?: { file: string; mode?: 'extend' | 'replace' };
+  /** Trusted HTML added to the `<head>` of every page, as it is (not escaped). */
+  head?: string;
+  /** Page kinds whose `<main>` a function makes instead of the default template (TS/JS config only). */
+  templates?: TTemplates;
+}
+
+/**
+ * The configuration schema: the site settings, folders, paging, feeds, markdown plugins, theme and schema extensions. `broadsheet.config.json` is checked against it; so is the
  * object a TS or JS config exports.
  */
 export const configSchema = z.object({
@@ -59,6 +85,24 @@ export const configSchema = z.object({
     })
     .prefault({}),
   future: z.boolean().default(false),
+  theme: z
+    .object({
+      stylesheet: z
+        .object({ file: relativePath, mode: z.enum(['extend', 'replace']).default('extend') })
+        .optional(),
+      head: z.string().optional(),
+      templates: z
+        .object({
+          home: template(),
+          post: template(),
+          tagIndex: template(),
+          tag: template(),
+          page: template(),
+          notFound: template(),
+        })
+        .optional(),
+    })
+    .optional(),
   markdown: z.object({ remarkPlugins: pluginList, rehypePlugins: pluginList }).prefault({}),
   schema: z
     .object({
@@ -80,10 +124,12 @@ export type ResolvedConfig = Omit<z.output<typeof configSchema>, 'markdown' | 's
 /**
  * What a site's `broadsheet.config.ts` exports. `TPost` and `TComment` are the schemas that
  * `schema.post` and `schema.comment` return; the types of `loadSite`'s posts and comments follow them.
+ * `TTemplates` types `theme.templates` (broadsheet's export of this type fills it in).
  */
 export interface BroadsheetConfig<
   TPost extends z.ZodType = PostSchema,
   TComment extends z.ZodType = CommentSchema,
+  TTemplates = Partial<Record<TemplateKind, LooseTemplate>>,
 > {
   site: {
     title: string;
@@ -109,32 +155,11 @@ export interface BroadsheetConfig<
     postComments?: FeedFormat[];
   };
   future?: boolean;
+  /** Stylesheet, head HTML and page templates of the site's pages. */
+  theme?: ThemeConfig<TTemplates>;
   markdown?: { remarkPlugins?: PluggableList; rehypePlugins?: PluggableList };
   schema?: {
     post?: (base: PostSchema) => TPost;
     comment?: (base: CommentSchema) => TComment;
   };
-}
-
-/**
- * Gives types to a site's configuration. Extending a schema makes the extra fields typed in
- * `loadSite`'s result.
- *
- * @example
- * ```ts
- * // broadsheet.config.ts
- * import { defineConfig } from 'broadsheet';
- * import { z } from 'zod';
- *
- * export default defineConfig({
- *   site: { title: 'My blog', url: 'https://example.com/' },
- *   schema: { post: (base) => base.extend({ mood: z.enum(['happy', 'sad']).optional() }) },
- * });
- * ```
- */
-export function defineConfig<
-  TPost extends z.ZodType = PostSchema,
-  TComment extends z.ZodType = CommentSchema,
->(config: BroadsheetConfig<TPost, TComment>): BroadsheetConfig<TPost, TComment> {
-  return config;
 }

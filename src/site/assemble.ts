@@ -1,6 +1,6 @@
 import { compareText } from '../common/text';
 import type { ResolvedConfig } from '../schema/config';
-import type { Author, Post, Site, Tag } from './types';
+import type { Author, Post, Site, SitePage, Tag } from './types';
 
 /** Newest first; posts of the same instant by slug. */
 export function compareNewestFirst(a: { date: Date; slug: string }, b: { date: Date; slug: string }): number {
@@ -44,5 +44,25 @@ export function assembleSite<TPostData, TCommentData>(
     tags: [...tagsBySlug.values()].sort((a, b) => compareText(a.slug, b.slug)),
     authors: [...authors].sort((a, b) => compareText(a.id, b.id)),
     comments,
+    pages: [],
+    menu: [],
+  };
+}
+
+/**
+ * The site with its pages (`content/pages/`), by path, and its navigation: the pages with `menu`,
+ * by `menu` then path.
+ */
+export function withPages<TPostData, TCommentData>(
+  site: Site<TPostData, TCommentData>,
+  pages: readonly SitePage[],
+): Site<TPostData, TCommentData> {
+  return {
+    ...site,
+    pages: [...pages].sort((a, b) => compareText(a.slug, b.slug)),
+    menu: pages
+      .filter((page) => page.menu !== undefined)
+      .sort((a, b) => a.menu! - b.menu! || compareText(a.slug, b.slug))
+      .map((page) => ({ title: page.title, url: page.url })),
   };
 }

@@ -6,7 +6,13 @@ export const paths = {
   home: (page = 1) => (page <= 1 ? '' : `page/${page}/`),
   post: (slug: string) => `posts/${slug}/`,
   tagIndex: () => 'tags/',
-  tag: (slug: string) => `tags/${slug}/`,
+  /** A tag's page `page` (1 for its first page, `tags/<slug>/`). */
+  tag: (slug: string, page = 1) => (page <= 1 ? `tags/${slug}/` : `tags/${slug}/page/${page}/`),
+  sitemap: () => 'sitemap.xml',
+  /** A part of a sitemap split in parts (more than 50,000 URLs); `sitemap.xml` is then their index. */
+  sitemapPart: (number: number) => `sitemap-${number}.xml`,
+  robots: () => 'robots.txt',
+  notFound: () => '404.html',
   /** The folder of a feed set: '' for the site, `tags/<slug>/`, `comments/`, `posts/<slug>/comments/`. */
   feeds: {
     site: () => '',
@@ -21,7 +27,11 @@ export const paths = {
     posts: (page = 1) => (page <= 1 ? 'api/posts.json' : `api/posts/page/${page}.json`),
     post: (slug: string) => `api/posts/${slug}.json`,
     tags: () => 'api/tags.json',
-    tag: (slug: string) => `api/tags/${slug}.json`,
+    /** A page's document: `api/pages/about.json`, `api/pages/docs/setup.json`. */
+    page: (slug: string) => `api/pages/${slug}.json`,
+    /** A tag's document, page `page` of its posts (1: `api/tags/<slug>.json`). */
+    tag: (slug: string, page = 1) =>
+      page <= 1 ? `api/tags/${slug}.json` : `api/tags/${slug}/page/${page}.json`,
     schema: (name: string) => `api/schema/${name}.json`,
   },
 } as const;

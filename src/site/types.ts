@@ -1,5 +1,6 @@
 import type { ResolvedConfig } from '../schema/config';
 import type { CommentFrontMatter, PostFrontMatter } from '../schema/content';
+import type { PageFrontMatter } from '../schema/page';
 
 /** A heading of a post, for a table of contents. */
 export interface Heading {
@@ -104,6 +105,43 @@ export interface Post<TPostData = PostFrontMatter, TCommentData = CommentFrontMa
   unpublished?: 'draft' | 'future';
 }
 
+/** A page of the site (`content/pages/**\/*.md`): About, Contact. Not in feeds. */
+export interface SitePage {
+  /** Its path without the trailing slash: `about`, `docs/setup`. */
+  slug: string;
+  /** Its folder relative to the site root: `about/`. */
+  path: string;
+  /** Absolute URL of the page. */
+  url: string;
+  /** The file it came from, relative to the site root. */
+  file: string;
+  title: string;
+  /** Plain text: front matter `summary`, else the first paragraph. */
+  summary: string;
+  /** Its place in the site's navigation, lower first; `undefined`: not in it. */
+  menu?: number;
+  lang: string;
+  image?: string;
+  updated?: Date;
+  /** Sanitised HTML of the body; every `href` and `src` is absolute. */
+  html: string;
+  headings: Heading[];
+  /** The validated front matter. */
+  data: PageFrontMatter;
+}
+
+/** A theme's CSS: appended to the default stylesheet, or instead of it. */
+export interface ThemeStylesheet {
+  css: string;
+  mode: 'extend' | 'replace';
+}
+
+/** An entry of the site's navigation: a page with `menu`. */
+export interface MenuItem {
+  title: string;
+  url: string;
+}
+
 /**
  * A whole site, loaded, validated, resolved and rendered: what every output is made from.
  * It holds no absolute file-system path and no clock reading, so outputs made from it are
@@ -121,6 +159,12 @@ export interface Site<TPostData = PostFrontMatter, TCommentData = CommentFrontMa
   authors: Author[];
   /** Approved comments on published posts, newest first. */
   comments: Comment<TCommentData>[];
+  /** Published pages, by path. */
+  pages: SitePage[];
+  /** The site's navigation: the pages with `menu`, by `menu` then path. Every page shows it. */
+  menu: MenuItem[];
+  /** The theme's stylesheet (`theme.stylesheet`), read from its file; else the default alone. */
+  stylesheet?: ThemeStylesheet;
 }
 
 /** One file an output produces, with a path relative to the output folder (always `/`-separated). */

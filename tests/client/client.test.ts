@@ -75,8 +75,18 @@ describe('createClient', () => {
     expect(tags.data.tags.length).toBeGreaterThan(0);
     for (const tag of tags.data.tags) {
       const one = await client.tags.get(tag.slug);
-      expect(one.ok && one.data.tag.slug).toBe(tag.slug);
-      expect(one.ok && one.data.posts.length).toBe(tag.count);
+      if (!one.ok) throw new Error(one.error.kind);
+      expect(one.data.tag.slug).toBe(tag.slug);
+      const { pages, limit, total } = one.data.meta.pagination;
+      expect(total).toBe(tag.count);
+      const slugs = one.data.posts.map((post) => post.slug);
+      for (let page = 2; page <= pages; page++) {
+        const more = await client.tags.get(tag.slug, { page });
+        if (!more.ok) throw new Error(more.error.kind);
+        expect(more.data.posts.length).toBeLessThanOrEqual(limit);
+        slugs.push(...more.data.posts.map((post) => post.slug));
+      }
+      expect(slugs).toHaveLength(tag.count);
     }
     expect(tags.data.tags.map((tag) => tag.slug)).toContain('café');
   });

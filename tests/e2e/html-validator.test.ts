@@ -31,7 +31,7 @@ describe('the Nu HTML Checker (vnu-jar)', () => {
     const result = await buildSite({ root: goldenRoot, out, now: GOLDEN_NOW });
     expect(result.ok).toBe(true);
     const pages = (await listFiles(out)).filter((file) => file.endsWith('.html'));
-    // At least: home (2 pages of 2 posts), 3 posts, the tag index and 3 tags.
+    // At least: home (2 pages of 2 posts), 3 posts, the tag index, 3 tags and the 404 page.
     expect(pages).toEqual(
       expect.arrayContaining([
         'index.html',
@@ -43,8 +43,20 @@ describe('the Nu HTML Checker (vnu-jar)', () => {
         'tags/meta/index.html',
         'tags/news/index.html',
         'tags/open-source/index.html',
+        '404.html',
       ]),
     );
+
+    // Every page kind: the golden site's, and the shell site's pages of content/pages/.
+    const shellOut = path.join(folder, 'shell');
+    const shell = await buildSite({
+      root: path.join(repoRoot, 'tests/fixtures/site-shell'),
+      out: shellOut,
+      now: GOLDEN_NOW,
+    });
+    expect(shell.ok).toBe(true);
+    const shellPages = (await listFiles(shellOut)).filter((file) => file.endsWith('.html'));
+    expect(shellPages).toEqual(expect.arrayContaining(['about/index.html', 'docs/setup/index.html']));
 
     const args = [
       '-jar',
@@ -53,6 +65,7 @@ describe('the Nu HTML Checker (vnu-jar)', () => {
       '--format',
       'json',
       ...pages.map((page) => path.join(out, page)),
+      ...shellPages.map((page) => path.join(shellOut, page)),
     ];
     // vnu exits 1 when it finds errors; its JSON report is on stderr either way.
     const report = await promisify(execFile)('java', args, { maxBuffer: 64 * 1024 * 1024 }).then(
@@ -67,7 +80,7 @@ describe('the Nu HTML Checker (vnu-jar)', () => {
       .filter((message) => message.type === 'error' || message.subType === 'fatal')
       .map(
         (message) =>
-          `${path.relative(out, new URL(message.url ?? 'file:///').pathname)}:${message.lastLine}: ${message.message}`,
+          `${path.relative(folder, new URL(message.url ?? 'file:///').pathname)}:${message.lastLine}: ${message.message}`,
       );
     expect(errors).toEqual([]);
   });

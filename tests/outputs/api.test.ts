@@ -32,6 +32,7 @@ function schemaNameOf(documentPath: string): keyof typeof apiDocumentSchemas | '
   if (documentPath.startsWith('api/posts/')) return 'post';
   if (documentPath === 'api/tags.json') return 'tags';
   if (documentPath.startsWith('api/tags/')) return 'tag';
+  if (documentPath.startsWith('api/pages/')) return 'page';
   if (documentPath.startsWith('api/schema/')) return 'schema';
   throw new Error(`unknown API document ${documentPath}`);
 }
@@ -144,11 +145,14 @@ describe('the JSON API of the small site', () => {
       ['announcements', 1],
       ['café', 1],
       ['meta', 2],
-      ['notes', 2],
+      ['notes', 3],
     ]);
     const notes = documentAt('api/tags/notes.json') as ApiTag;
     expect(notes.tag.url).toBe('https://example.com/gazette/tags/notes/');
-    expect(notes.posts.map((post) => post.slug)).toEqual(['quiet', 'tables-and-code']);
+    // postsPerPage is 2: the third post is on the tag's second page.
+    expect(notes.posts.map((post) => post.slug)).toEqual(['middle', 'quiet']);
+    const more = documentAt('api/tags/notes/page/2.json') as ApiTag;
+    expect(more.posts.map((post) => post.slug)).toEqual(['tables-and-code']);
   });
 
   it('exports a TypeScript type for each document', () => {

@@ -62,6 +62,9 @@ describe('the small site', () => {
       'tags/café/index.html',
       'tags/meta/index.html',
       'tags/notes/index.html',
+      'tags/notes/page/2/index.html',
+      'about/index.html',
+      '404.html',
     ]);
     expect(apiFiles(site).map((file) => file.path)).toEqual([
       'api/site.json',
@@ -78,11 +81,14 @@ describe('the small site', () => {
       'api/tags/café.json',
       'api/tags/meta.json',
       'api/tags/notes.json',
+      'api/tags/notes/page/2.json',
+      'api/pages/about.json',
       'api/schema/site.json',
       'api/schema/posts.json',
       'api/schema/post.json',
       'api/schema/tags.json',
       'api/schema/tag.json',
+      'api/schema/page.json',
     ]);
   });
 });

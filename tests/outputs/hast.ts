@@ -61,10 +61,25 @@ const URL_PROPERTIES = [
 ];
 
 /** What could run script in a page: script elements, event handler attributes, javascript: URLs. */
+/** A `<script type="application/ld+json">` data block holding JSON and nothing else. */
+function isJsonLd(element: Element): boolean {
+  if (element.properties.type !== 'application/ld+json') return false;
+  if (element.children.some((child) => child.type !== 'text')) return false;
+  const json = element.children.map((child) => (child.type === 'text' ? child.value : '')).join('');
+  try {
+    JSON.parse(json);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function scriptHazards(tree: Root): string[] {
   const hazards: string[] = [];
   visit(tree, 'element', (element: Element) => {
-    if (element.tagName === 'script') hazards.push('<script>');
+    // A JSON-LD data block is not run; any other script is a hazard, and so is a data block whose
+    // text is not JSON (the page's markup would then have reached into it).
+    if (element.tagName === 'script' && !isJsonLd(element)) hazards.push('<script>');
     for (const [name, value] of Object.entries(element.properties)) {
       if (/^on/i.test(name)) hazards.push(`${element.tagName}[${name}]`);
       if (!URL_PROPERTIES.includes(name)) continue;

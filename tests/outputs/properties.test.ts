@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { apiFiles } from '../../src/outputs/api/index';
 import { apiDocumentSchemas } from '../../src/outputs/api/schema';
+import { jsonLdScript } from '../../src/outputs/pages/head';
 import { escapeHtml } from '../../src/outputs/pages/html';
 import { pageFiles } from '../../src/outputs/pages/index';
 import { byTag, findAll, findOne, parsePage, scriptHazards, text } from './hast';
@@ -186,6 +187,12 @@ describe('any text in titles, names, bodies and tags', () => {
           expect(text(findAll(findOne(tree, byTag('article', 'post')), byTag('h1'))[0]!)).toBe(
             carriedText(post.title),
           );
+          // JSON-LD and Open Graph carry the title as the page shows it, whatever it holds (`</script>`).
+          const scripts = findAll(tree, byTag('script'));
+          expect(scripts).toHaveLength(1);
+          expect(JSON.parse(text(scripts[0]!)).headline).toBe(carriedText(post.title));
+          const ogTitle = findOne(tree, (element) => element.properties.property === 'og:title');
+          expect(ogTitle.properties.content).toBe(carriedText(post.title));
           expect(findAll(tree, byTag('li', 'comment'))).toHaveLength(post.comments.length);
           for (const comment of post.comments) {
             const item = findOne(tree, (element) => element.properties.id === `comment-${comment.id}`);
@@ -197,6 +204,24 @@ describe('any text in titles, names, bodies and tags', () => {
         }
       }),
       { numRuns: RUNS },
+    );
+  });
+});
+
+describe('scriptJson', () => {
+  it('gives a script element whose text is the JSON of any value, which nothing can close or break', () => {
+    fc.assert(
+      fc.property(nastyText(), fc.string({ unit: 'binary' }), (nasty, binary) => {
+        const value = { a: nasty, b: [binary, `</script>${nasty}<!--`] };
+        const markup = `<!doctype html><html lang="en"><head><title>t</title>${jsonLdScript(value).markup}</head><body><p>after</p></body></html>`;
+        const { tree, errors } = parsePage(markup);
+        expect(errors).toEqual([]);
+        const scripts = findAll(tree, byTag('script'));
+        expect(scripts).toHaveLength(1);
+        expect(JSON.parse(text(scripts[0]!))).toEqual(JSON.parse(JSON.stringify(value)));
+        expect(text(findOne(tree, byTag('p')))).toBe('after');
+      }),
+      { numRuns: 300 },
     );
   });
 });

@@ -100,7 +100,9 @@ describe('createStaticHandler', () => {
     ]) {
       const response = await get(pathname);
       expect(response.status, pathname).toBe(404);
-      expect(response.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+      // The build's own 404.html is the answer.
+      expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(await response.text()).toContain('<h1>Page not found</h1>');
     }
   });
 

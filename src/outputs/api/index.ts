@@ -1,12 +1,15 @@
 import { z } from 'zod';
 import { absoluteUrl, paths } from '../../site/paths';
-import type { Author, Comment, OutputFile, Post, Site, Tag, TagRef } from '../../site/types';
+import type { Author, Comment, OutputFile, Post, Site, SitePage, Tag, TagRef } from '../../site/types';
 import { fileGroup, filesOf, type OutputGroup } from '../plan';
 import { jsonText, toJsonValue } from './json';
 import { feedLinks, httpUrl, normalizeUrl, type Page, paginate, postCommentFeedLinks } from './links';
 import {
   type ApiAuthor,
   type ApiComment,
+  type ApiPage,
+  type ApiPageRef,
+  type ApiPagination,
   type ApiPost,
   type ApiPostList,
   type ApiPostSummary,
@@ -48,9 +51,9 @@ export function apiFiles(site: Site): OutputFile[] {
  * - the JSON Schemas: nothing from the site.
  */
 export function apiPlan(site: Site): OutputGroup[] {
-  const { posts, tags, comments, authors } = site;
+  const { posts, tags, comments, authors, pages } = site;
   const plan: OutputGroup[] = [
-    fileGroup(paths.api.site(), { lists: { posts, tags, comments, authors } }, (scoped) =>
+    fileGroup(paths.api.site(), { lists: { posts, tags, comments, authors, pages } }, (scoped) =>
       jsonText(apiSiteDocument(scoped)),
     ),
   ];
@@ -73,8 +76,19 @@ export function apiPlan(site: Site): OutputGroup[] {
     fileGroup(paths.api.tags(), { lists: { tags } }, (scoped) => jsonText(apiTagListDocument(scoped))),
   );
   for (const tag of site.tags) {
+    for (const page of paginate(tag.posts, site.config.postsPerPage)) {
+      plan.push(
+        fileGroup(paths.api.tag(tag.slug, page.number), { tag, page }, (scoped, inputs) =>
+          jsonText(apiTagDocument(scoped, inputs.tag, inputs.page)),
+        ),
+      );
+    }
+  }
+  for (const page of site.pages) {
     plan.push(
-      fileGroup(paths.api.tag(tag.slug), { tag }, (scoped, { tag }) => jsonText(apiTagDocument(scoped, tag))),
+      fileGroup(paths.api.page(page.slug), { page }, (scoped, inputs) =>
+        jsonText(apiPageDocument(scoped, inputs.page)),
+      ),
     );
   }
   for (const [name, schema] of Object.entries(apiDocumentSchemas)) {
@@ -107,6 +121,25 @@ export function apiSiteDocument(site: Site): ApiSite {
       tags: site.tags.length,
       authors: site.authors.length,
     },
+    pages: site.pages.map(apiPageRef),
+  };
+}
+
+function apiPageRef(page: SitePage): ApiPageRef {
+  return { slug: page.slug, url: page.url, title: page.title, menu: page.menu ?? null };
+}
+
+/** `api/pages/<slug>.json`: a page of `content/pages/` with its HTML and headings. */
+export function apiPageDocument(_site: Site, page: SitePage): ApiPage {
+  return {
+    ...apiPageRef(page),
+    summary: page.summary,
+    lang: page.lang,
+    updated: page.updated?.toISOString() ?? null,
+    image: httpUrl(page.image, page.url) ?? null,
+    html: page.html,
+    headings: page.headings.map(({ depth, text, id }) => ({ depth, text, id })),
+    data: toJsonValue(page.data) as Record<string, unknown>,
   };
 }
 
@@ -114,16 +147,7 @@ export function apiSiteDocument(site: Site): ApiSite {
 function apiPostListDocument(site: Site, page: Page<Post>, total: number): ApiPostList {
   return {
     posts: page.items.map((post) => apiPostSummary(site, post)),
-    meta: {
-      pagination: {
-        page: page.number,
-        limit: site.config.postsPerPage,
-        pages: page.count,
-        total,
-        next: page.number < page.count ? page.number + 1 : null,
-        prev: page.number > 1 ? page.number - 1 : null,
-      },
-    },
+    meta: { pagination: pagination(site, page, total) },
   };
 }
 
@@ -150,11 +174,31 @@ export function apiTagListDocument(site: Site): ApiTagList {
   return { tags: site.tags.map((tag) => apiTagSummary(site, tag)) };
 }
 
-/** `api/tags/<slug>.json`: one tag, its feeds and its post summaries, newest first. */
-export function apiTagDocument(site: Site, tag: Tag): ApiTag {
+/**
+ * `api/tags/<slug>.json` and `api/tags/<slug>/page/<n>.json`: one tag, its feeds and a page of its
+ * post summaries (`postsPerPage` a page), newest first, with `meta.pagination`.
+ */
+export function apiTagDocument(
+  site: Site,
+  tag: Tag,
+  page: Page<Post> = { number: 1, count: 1, items: tag.posts },
+): ApiTag {
   return {
     tag: { ...apiTagSummary(site, tag), feeds: feedLinks(site.url, paths.feeds.tag(tag.slug)) },
-    posts: tag.posts.map((post) => apiPostSummary(site, post)),
+    posts: page.items.map((post) => apiPostSummary(site, post)),
+    meta: { pagination: pagination(site, page, tag.posts.length) },
+  };
+}
+
+/** Where `page` of a list of `total` items sits among the others. */
+function pagination(site: Site, page: Page<unknown>, total: number): ApiPagination {
+  return {
+    page: page.number,
+    limit: site.config.postsPerPage,
+    pages: page.count,
+    total,
+    next: page.number < page.count ? page.number + 1 : null,
+    prev: page.number > 1 ? page.number - 1 : null,
   };
 }
 

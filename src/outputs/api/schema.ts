@@ -84,6 +84,33 @@ export const apiCommentSchema = z
   })
   .meta({ title: 'Comment' });
 
+/** A page of the site as `api/site.json` lists it. */
+export const apiPageRefSchema = z
+  .object({
+    slug: z.string().describe('Its path without slashes at the ends: about, docs/setup.'),
+    url: httpUrl.describe("The page's URL."),
+    title: z.string(),
+    menu: z
+      .int()
+      .min(0)
+      .nullable()
+      .describe("Its place in the site's navigation, lower first; null: not in it."),
+  })
+  .meta({ title: 'Page reference' });
+
+/** `api/pages/<slug>.json`: one page of `content/pages/`, with its HTML. */
+export const apiPageSchema = apiPageRefSchema
+  .extend({
+    summary: z.string().describe('Plain text.'),
+    lang: z.string().describe('BCP 47 language tag.'),
+    updated: dateTime.nullable(),
+    image: absoluteUrl.nullable(),
+    html: z.string().describe('Sanitised HTML; links are absolute.'),
+    headings: z.array(apiHeadingSchema),
+    data: z.record(z.string(), z.unknown()).describe("The page's validated front matter."),
+  })
+  .meta({ title: 'Page', description: 'api/pages/<slug>.json' });
+
 /** `api/site.json`: the site settings as written, its feeds and counts. */
 export const apiSiteSchema = z
   .object({
@@ -98,6 +125,9 @@ export const apiSiteSchema = z
     feeds: apiFeedLinksSchema.describe("The site's feeds: the newest posts."),
     commentFeeds: apiFeedLinksSchema.describe("The site's comment feeds: the newest approved comments."),
     counts: z.object({ posts: count, comments: count, tags: count, authors: count }),
+    pages: z
+      .array(apiPageRefSchema)
+      .describe('Every page of content/pages/, by path; api/pages/<slug>.json has each.'),
   })
   .meta({ title: 'Site', description: 'api/site.json' });
 
@@ -156,9 +186,12 @@ export const apiTagListSchema = z
 export const apiTagSchema = z
   .object({
     tag: apiTagSummarySchema.extend({ feeds: apiFeedLinksSchema.describe("The tag's feeds.") }),
-    posts: z.array(apiPostSummarySchema),
+    posts: z
+      .array(apiPostSummarySchema)
+      .describe("A page of the tag's posts (postsPerPage a page), newest first."),
+    meta: z.object({ pagination: apiPaginationSchema }),
   })
-  .meta({ title: 'Tag', description: 'api/tags/<slug>.json' });
+  .meta({ title: 'Tag', description: 'api/tags/<slug>.json and api/tags/<slug>/page/<n>.json' });
 
 /**
  * Every document schema, by the name of its JSON Schema file (`api/schema/<name>.json`).
@@ -175,6 +208,7 @@ export const apiDocumentSchemas = {
   post: apiPostSchema,
   tags: apiTagListSchema,
   tag: apiTagSchema,
+  page: apiPageSchema,
 } as const;
 
 /** The name of an API document kind, as its JSON Schema file is named. */
@@ -208,3 +242,7 @@ export type ApiTagSummary = z.output<typeof apiTagSummarySchema>;
 export type ApiTagList = z.output<typeof apiTagListSchema>;
 /** `api/tags/<slug>.json`. */
 export type ApiTag = z.output<typeof apiTagSchema>;
+/** A page as `api/site.json` lists it. */
+export type ApiPageRef = z.output<typeof apiPageRefSchema>;
+/** `api/pages/<slug>.json`. */
+export type ApiPage = z.output<typeof apiPageSchema>;

@@ -237,7 +237,8 @@ function newest(entries: FeedEntry[]): Date | undefined {
   return latest;
 }
 
-function newestPostDate(posts: Post[]): Date | undefined {
+/** The newest `updated ?? date` of some posts; `undefined` for none. */
+export function newestPostDate(posts: readonly Post[]): Date | undefined {
   let latest: Date | undefined;
   for (const post of posts) {
     const date = post.updated ?? post.date;

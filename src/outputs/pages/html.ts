@@ -50,10 +50,17 @@ export function escapeHtml(text: string): string {
   return htmlSafeText(text).replace(/[&<>"']/g, (character) => ESCAPED[character]!);
 }
 
+/**
+ * Marks fragments across copies of this module: a site's config may import `html` from another copy
+ * of broadsheet than the one building (a config loaded on its own), and its fragments still count.
+ */
+const FRAGMENT = Symbol.for('broadsheet.HtmlFragment');
+
 /** A piece of markup that is already safe to put in a page: made by {@link html} or {@link trustedHtml}. */
 export class HtmlFragment {
   /** The markup. */
   readonly markup: string;
+  readonly [FRAGMENT] = true;
   constructor(markup: string) {
     this.markup = markup;
   }
@@ -65,9 +72,20 @@ export class HtmlFragment {
 /** What a template may interpolate: text is escaped, fragments go in as they are, nothing renders nothing. */
 export type HtmlValue = string | number | HtmlFragment | null | undefined | false | readonly HtmlValue[];
 
+/** Whether a value is an {@link HtmlFragment}, from this copy of broadsheet or another. */
+export function isHtmlFragment(value: unknown): value is HtmlFragment {
+  return (
+    value instanceof HtmlFragment ||
+    (typeof value === 'object' &&
+      value !== null &&
+      (value as Record<symbol, unknown>)[FRAGMENT] === true &&
+      typeof (value as { markup?: unknown }).markup === 'string')
+  );
+}
+
 function render(value: HtmlValue): string {
   if (value === null || value === undefined || value === false) return '';
-  if (value instanceof HtmlFragment) return value.markup;
+  if (isHtmlFragment(value)) return value.markup;
   if (typeof value === 'number') return String(value);
   if (typeof value === 'string') return escapeHtml(value);
   return value.map(render).join('');

@@ -1,7 +1,8 @@
 import { absoluteUrl, paths } from '../../site/paths';
 import type { Site } from '../../site/types';
 import { feedLinks } from '../api/links';
-import { HtmlFragment, html, htmlSafeText, joinHtml } from './html';
+import { type SocialCard, socialMeta } from './head';
+import { HtmlFragment, html, htmlSafeText, joinHtml, trustedHtml } from './html';
 
 /** Absolute URLs of one feed in its three formats. */
 export type FeedLinks = ReturnType<typeof feedLinks>;
@@ -28,6 +29,12 @@ export interface PageShell {
   feeds?: FeedSet[];
   /** The home page shows the site title as its `<h1>`; other pages have their own. */
   siteTitleIsHeading?: boolean;
+  /** Open Graph and Twitter card; default: a `website` card titled `title`, with `description`. */
+  social?: SocialCard;
+  /** More of the page's own `<head>`: JSON-LD, `rel="prev"`/`"next"` links. */
+  head?: HtmlFragment;
+  /** A page no search engine should index, with no canonical URL (the 404 page). */
+  noindex?: boolean;
   main: HtmlFragment;
 }
 
@@ -74,6 +81,13 @@ blockquote{margin:1rem 0;padding-left:1rem;border-left:3px solid var(--rule);col
 .site-footer{margin-top:3rem;border-top:1px solid var(--rule)}
 `.trim();
 
+/** The CSS of a site's pages: the default, the theme's appended to it, or the theme's alone. */
+export function stylesheetOf(site: Site): string {
+  const theme = site.stylesheet;
+  if (!theme) return STYLESHEET;
+  return theme.mode === 'replace' ? theme.css : `${STYLESHEET}\n${theme.css}`;
+}
+
 /** `<link rel="alternate">` autodiscovery for a feed set. */
 function alternateLinks(site: Site, feeds: FeedSet): HtmlFragment[] {
   return FEED_TYPES.flatMap(({ key, type, name }) => {
@@ -114,21 +128,35 @@ export function layout(page: PageShell): string {
   const siteTitle = html`<a href="${site.url}">${settings.title}</a>`;
   // A title of nothing but characters a page cannot carry would be empty, which HTML forbids.
   const title = htmlSafeText(page.title).trim() === '' ? site.url : page.title;
+  const canonical = page.canonical ?? absoluteUrl(site.url, page.path);
+  const head = page.noindex
+    ? html`<meta name="robots" content="noindex">\n`
+    : html`<link rel="canonical" href="${canonical}">\n${socialMeta(
+        site,
+        canonical,
+        page.social ?? { type: 'website', title, description: page.description },
+      )}`;
   const document = html`<!doctype html>
 <html lang="${page.lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title}</title>
-${page.description ? html`<meta name="description" content="${page.description}">\n` : ''}<link rel="canonical" href="${page.canonical ?? absoluteUrl(site.url, page.path)}">
-${alternateLinks(site, feeds.posts)}${(page.feeds ?? []).map((set) => alternateLinks(site, set))}<style>
-${new HtmlFragment(STYLESHEET)}
+${page.description ? html`<meta name="description" content="${page.description}">\n` : ''}${head}${page.head ?? ''}${alternateLinks(site, feeds.posts)}${(page.feeds ?? []).map((set) => alternateLinks(site, set))}<style>
+${new HtmlFragment(stylesheetOf(site))}
 </style>
-</head>
+${site.config.theme?.head ? html`${trustedHtml(site.config.theme.head.trim())}\n` : ''}</head>
 <body>
 <header class="site-header">
 ${page.siteTitleIsHeading ? html`<h1 class="site-title">${siteTitle}</h1>` : html`<p class="site-title">${siteTitle}</p>`}
-${settings.description ? html`<p class="site-description">${settings.description}</p>\n` : ''}<nav aria-label="Site"><p><a href="${site.url}">Home</a> · <a href="${absoluteUrl(site.url, paths.tagIndex())}">Tags</a></p></nav>
+${settings.description ? html`<p class="site-description">${settings.description}</p>\n` : ''}<nav aria-label="Site"><p>${joinHtml(
+    [
+      html`<a href="${site.url}">Home</a>`,
+      ...site.menu.map((item) => html`<a href="${item.url}">${item.title}</a>`),
+      html`<a href="${absoluteUrl(site.url, paths.tagIndex())}">Tags</a>`,
+    ],
+    ' · ',
+  )}</p></nav>
 </header>
 <main>
 ${new HtmlFragment(page.main.markup.replace(/\n+$/, ''))}

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { postSchema } from './content';
+
+/**
+ * The front matter of a page (`content/pages/**\/*.md`): a title, and optionally a summary,
+ * a place in the site's navigation (`menu`, lower first), a language, an image, `updated` and `draft`.
+ *
+ * @example
+ * ```ts
+ * pageSchema.parse({ title: 'About', menu: 1 });
+ * ```
+ */
+export const pageSchema = postSchema
+  .pick({ title: true, summary: true, draft: true, lang: true, image: true, updated: true })
+  .extend({
+    menu: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe('Its place in the navigation, lower first; absent: not in it.'),
+  });
+
+/** A page's front matter after validation. */
+export type PageFrontMatter = z.output<typeof pageSchema>;
