@@ -122,6 +122,7 @@ export async function loadPages(
     const pagePath = `${source.slug}/`;
     const url = absoluteUrl(config.site.url, pagePath);
     const rendered = await render(parsed.body, { url });
+    const lastChanged = front.updated ?? front.date;
     pages.push({
       slug: source.slug,
       path: pagePath,
@@ -132,9 +133,11 @@ export async function loadPages(
       menu: front.menu,
       lang: front.lang ?? config.site.language,
       image: front.image,
-      updated: front.updated
-        ? datePartsToInstant(parseDateParts(front.updated)!, config.site.timezone)
-        : undefined,
+      // The sitemap's lastmod: when it last changed, else when it was published.
+      updated:
+        lastChanged === undefined
+          ? undefined
+          : datePartsToInstant(parseDateParts(lastChanged)!, config.site.timezone),
       html: rendered.html,
       headings: rendered.headings,
       data: front,

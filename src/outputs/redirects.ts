@@ -27,7 +27,8 @@ function redirectFile(alias: string): string {
 export function siteRedirects(site: Site, taken: ReadonlySet<string> = new Set()): Redirect[] {
   const redirects: Redirect[] = [];
   const files = new Set<string>();
-  for (const post of site.posts as Post[]) {
+  // Posts, then pages (content/pages/): both may list the old paths they were published at.
+  for (const post of [...(site.posts as Post[]), ...site.pages]) {
     const aliases = (post.data as { aliases?: unknown }).aliases;
     if (!Array.isArray(aliases)) continue;
     for (const from of aliases) {
@@ -80,11 +81,11 @@ export function redirectPlan(site: Site, taken: ReadonlySet<string>): OutputGrou
   const redirects = siteRedirects(site, taken);
   if (redirects.length === 0) return [];
   const files = redirectFiles(site, taken);
-  // Its inputs: every post (their aliases and URLs) and the paths other outputs take.
+  // Its inputs: every post and page (their aliases and URLs) and the paths other outputs take.
   return [
     {
       paths: files.map((file) => file.path),
-      inputs: { lists: { posts: site.posts }, taken: [...taken] },
+      inputs: { lists: { posts: site.posts, pages: site.pages }, taken: [...taken] },
       make: () => files,
     },
   ];

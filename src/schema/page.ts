@@ -3,7 +3,9 @@ import { postSchema } from './content';
 
 /**
  * The front matter of a page (`content/pages/**\/*.md`): a title, and optionally a summary,
- * a place in the site's navigation (`menu`, lower first), a language, an image, `updated` and `draft`.
+ * a place in the site's navigation (`menu`, lower first), a language, an image, `date` (when it was
+ * first published) and `updated` (the sitemap's `lastmod`: `updated`, else `date`), old paths that
+ * redirect to it (`aliases`) and `draft`.
  *
  * @example
  * ```ts
@@ -11,7 +13,17 @@ import { postSchema } from './content';
  * ```
  */
 export const pageSchema = postSchema
-  .pick({ title: true, summary: true, draft: true, lang: true, image: true, updated: true })
+  .pick({
+    title: true,
+    date: true,
+    updated: true,
+    summary: true,
+    draft: true,
+    lang: true,
+    image: true,
+    aliases: true,
+  })
+  .partial({ date: true })
   .extend({
     menu: z
       .number()

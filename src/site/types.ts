@@ -122,6 +122,7 @@ export interface SitePage {
   menu?: number;
   lang: string;
   image?: string;
+  /** When it last changed: its `updated`, else its `date`; none when it has neither. */
   updated?: Date;
   /** Sanitised HTML of the body; every `href` and `src` is absolute. */
   html: string;

@@ -56,7 +56,8 @@ describe('pages (content/pages/**/*.md)', () => {
 
   it('with menu are in every page’s navigation, by menu order', () => {
     for (const [file, { contents: page }] of files) {
-      if (!file.endsWith('.html')) continue;
+      // Every page but the redirect of an old path (`aliases`), which is no page of the site.
+      if (!file.endsWith('.html') || file === 'about-us.html') continue;
       const nav = findOne(parsePage(page).tree, (element) => element.properties.ariaLabel === 'Site');
       expect(
         findAll(nav, byTag('a')).map((link) => [text(link), link.properties.href]),
@@ -82,6 +83,13 @@ describe('pages (content/pages/**/*.md)', () => {
     );
     for (const feed of feedFiles(site))
       expect(feed.contents).not.toMatch(/written by Sam|Setting up|Documentation|Letters are welcome/);
+  });
+});
+
+describe('a page with aliases', () => {
+  it('is where its old paths redirect', () => {
+    expect(contents('_redirects')).toBe('/blog/about-us.html /blog/about/ 301\n');
+    expect(contents('about-us.html')).toContain('url=https://shell.example/blog/about/');
   });
 });
 
