@@ -31,7 +31,7 @@ import {
   siblingPath,
 } from './out-folder';
 import type { OutputManifest } from './output-manifest';
-import { type PlannedOutput, planOutput } from './plan-output';
+import { type PlannedOutput, planOutput, withStaticFiles } from './plan-output';
 import { stagePlan } from './write-tree';
 
 /** Options of {@link buildSite}. */
@@ -151,7 +151,9 @@ async function build(
   const refused = await refuse(root, out, site, options);
   if (refused) return { ok: false, diagnostics: [refused, ...warnings] };
 
-  const plan = planOutput(site);
+  const planned = withStaticFiles(root, site, planOutput(site));
+  if ('diagnostics' in planned) return { ok: false, diagnostics: [...planned.diagnostics, ...warnings] };
+  const { plan } = planned;
   const written = await stageAndCommit(root, out, site, plan, cache, warnings, report);
   if (written) return { ok: false, diagnostics: [written, ...warnings] };
   return {

@@ -1,4 +1,12 @@
-import { constants, copyFileSync, linkSync, lstatSync, mkdirSync, writeFileSync } from 'node:fs';
+import {
+  constants,
+  copyFileSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { BroadsheetError } from '../errors';
@@ -188,8 +196,10 @@ export async function stagePlan(
     } else {
       if (first !== undefined) groups.made.push(first);
       for (const file of group.make()) {
+        // A file copied from the site (`source`) is hashed by its bytes, as a made file by its text's.
+        const bytes = file.source === undefined ? undefined : readFileSync(file.source);
         // The hash of the text (its UTF-8 bytes) is the one cost every file pays; the size is the file's.
-        const hash = record ? contentHash(file.contents) : '';
+        const hash = record ? contentHash(bytes ?? file.contents) : '';
         const same = previous && unchanged(previous, file.path, hash);
         if (same && inPlace) {
           files.set(file.path, same);
@@ -200,7 +210,8 @@ export async function stagePlan(
         } else {
           ensureParent(file.path);
           const target = path.join(staging, file.path);
-          writeFileSync(target, file.contents, { flag: 'wx' });
+          if (file.source === undefined) writeFileSync(target, file.contents, { flag: 'wx' });
+          else copyVerbatim(file.source, target, bytes!);
           written += 1;
           if (record) {
             const stats = lstatSync(target);
@@ -302,4 +313,22 @@ export function recordFolders(out: string, folders: Iterable<string>): Map<strin
     return undefined;
   }
   return records;
+}
+
+/**
+ * Puts a file of the site (a `static/` file) at `target`: a hard link when the file system allows
+ * one (no copy of the bytes), else a copy, else the bytes already read.
+ */
+function copyVerbatim(source: string, target: string, bytes: Uint8Array): void {
+  try {
+    linkSync(source, target);
+    return;
+  } catch {
+    // Another device, or links not allowed: copy.
+  }
+  try {
+    copyFileSync(source, target, constants.COPYFILE_EXCL);
+  } catch {
+    writeFileSync(target, bytes, { flag: 'wx' });
+  }
 }

@@ -71,6 +71,7 @@ export const configSchema = z.object({
   }),
   content: relativePath.default('content'),
   out: relativePath.default('public'),
+  static: relativePath.default('static'),
   postsPerPage: z.number().int().min(1).default(10),
   feeds: z
     .object({
@@ -147,6 +148,8 @@ export interface BroadsheetConfig<
   content?: string;
   /** Output folder relative to the root, default `public`. */
   out?: string;
+  /** Folder relative to the root whose files are copied verbatim to the root of `out`, default `static`. */
+  static?: string;
   postsPerPage?: number;
   feeds?: {
     limit?: number;

@@ -172,4 +172,9 @@ export interface Site<TPostData = PostFrontMatter, TCommentData = CommentFrontMa
 export interface OutputFile {
   path: string;
   contents: string;
+  /**
+   * Only in a build's own plan, never from an output function: the file of the site (in `static/`)
+   * whose bytes the file is, copied verbatim; `contents` is then empty.
+   */
+  source?: string;
 }

@@ -42,6 +42,7 @@ describe('config files', () => {
         "out": "public",
         "postsPerPage": 5,
         "site": undefined,
+        "static": "static",
       }
     `);
   });

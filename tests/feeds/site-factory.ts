@@ -58,6 +58,7 @@ export function buildSite(spec: SiteSpec): Site {
     },
     content: 'content',
     out: 'public',
+    static: 'static',
     postsPerPage: 10,
     feeds: {
       limit: spec.limit ?? 20,
