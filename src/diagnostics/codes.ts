@@ -228,6 +228,11 @@ export const diagnosticCatalog = [
         what: 'the export cannot be read',
       },
       {
+        codes: ['import-write-failed'],
+        severity: 'error',
+        what: 'a content file cannot be written',
+      },
+      {
         codes: ['import-skipped'],
         severity: 'warning',
         what: 'an item not imported, with the reason',

@@ -1,3 +1,4 @@
+import type { DiagnosticCode } from '../diagnostics/codes';
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import type { CommentStatus } from '../schema/content';
 
@@ -75,7 +76,7 @@ export interface ImportSink {
   /** Something the export holds that is not imported, with the reason. */
   skip(place: SourcePlace, what: string, reason: string): void;
   /** Something imported, but changed to fit (a protected post made a draft), with the reason. */
-  note(place: SourcePlace, code: string, message: string): void;
+  note(place: SourcePlace, code: DiagnosticCode, message: string): void;
   /** A file the old blog hosted (an image, an upload): listed, not downloaded. */
   attachment(url: string): void;
   /** Bytes of the export read so far. */

@@ -82,6 +82,8 @@ export async function importExport(options: ImportOptions): Promise<ImportResult
         diagnostic({
           code: 'import-unreadable-file',
           file: exportName,
+          line: 1,
+          column: 1,
           message: `cannot read the export ${options.file} (${code})`,
         }),
       ],

@@ -310,14 +310,7 @@ export class ImportWriter implements ImportSink {
 
   private warn(place: SourcePlace, code: DiagnosticCode, message: string): void {
     this.diagnostics.push(
-      diagnostic({
-        code,
-        file: this.options.exportName,
-        line: place.line,
-        column: place.column,
-        message,
-        severity: 'warning',
-      }),
+      diagnostic({ code, file: this.options.exportName, line: place.line, column: place.column, message }),
     );
   }
 
@@ -417,34 +410,37 @@ export class ImportWriter implements ImportSink {
   private writeFile(relative: string, text: string): void {
     const sitePath = path.posix.join(this.options.contentDir, relative);
     const absolute = path.join(this.options.root, ...sitePath.split('/'));
-    let existing: string | undefined;
+    // A new file is created in one `open` (`wx` never replaces a file); only when that finds a file
+    // there is it read, to tell "unchanged" from "kept". Folders are made when an open says so.
+    let created: boolean;
     try {
-      existing = readFileSync(absolute, 'utf8');
-    } catch {
-      existing = undefined;
-    }
-    let action: FileAction;
-    if (existing === text) action = 'unchanged';
-    else if (existing !== undefined) {
-      action = 'kept';
+      created = this.options.dryRun ? false : createFile(absolute, text);
+    } catch (error) {
       this.diagnostics.push(
         diagnostic({
-          code: 'import-file-exists',
+          code: 'import-write-failed',
           file: sitePath,
-          message:
-            'this file is already there with other contents: it is kept as it is, and the imported version is not written',
+          line: 1,
+          column: 1,
+          message: `cannot write this file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
         }),
       );
-    } else {
-      action = 'write';
-      if (!this.options.dryRun) {
-        mkdirSync(path.dirname(absolute), { recursive: true });
-        const handle = openSync(absolute, 'wx');
-        try {
-          writeSync(handle, text);
-        } finally {
-          closeSync(handle);
-        }
+      return;
+    }
+    let action: FileAction = 'write';
+    if (!created) {
+      const existing = readIfThere(absolute);
+      if (existing === text) action = 'unchanged';
+      else if (existing !== undefined) {
+        action = 'kept';
+        this.diagnostics.push(
+          diagnostic({
+            code: 'import-file-exists',
+            file: sitePath,
+            message:
+              'this file is already there with other contents: it is kept as it is, and the imported version is not written',
+          }),
+        );
       }
     }
     this.counts.files[action] += 1;
@@ -477,5 +473,34 @@ export class ImportWriter implements ImportSink {
       }
       if (!this.taken.has(slug)) this.taken.set(slug, `posts/${relative}`);
     }
+  }
+}
+
+/** Creates `absolute` with `text`, making its folder if need be; `false` when a file is there already. */
+function createFile(absolute: string, text: string): boolean {
+  let handle: number;
+  try {
+    handle = openSync(absolute, 'wx');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'ENOENT') throw error;
+    mkdirSync(path.dirname(absolute), { recursive: true });
+    handle = openSync(absolute, 'wx');
+  }
+  try {
+    writeSync(handle, text);
+  } finally {
+    closeSync(handle);
+  }
+  return true;
+}
+
+/** The file's text, or `undefined` when there is none. */
+function readIfThere(absolute: string): string | undefined {
+  try {
+    return readFileSync(absolute, 'utf8');
+  } catch {
+    return undefined;
   }
 }

@@ -143,6 +143,15 @@ describe('broadsheet import: what it says', () => {
     );
   });
 
+  it('a file it cannot write is an error naming it (exit 1), not a crash', async () => {
+    const root = await temporarySite({ 'content/authors': '' });
+    const { code, stderr } = await importFixture('feed', 'import-atom/atom.xml', root);
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      'content/authors/lee.yaml:1:1: error import-write-failed: cannot write this file (ENOTDIR)',
+    );
+  });
+
   it('gives an imported post another slug than one the site already has', async () => {
     const root = await temporarySite({
       'content/posts/mine.md': '---\ntitle: Mine\ndate: 2021-01-03\nslug: xhtml\n---\n\nMy own words.\n',
