@@ -41,6 +41,16 @@ const library: Options[] = [
     treeshake: true,
   },
   {
+    // broadsheet/comments: the comment intake, with no Node built-ins (serverless and edge platforms).
+    entry: { comments: 'src/comments/index.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    target: 'es2022',
+    platform: 'neutral',
+    splitting: false,
+    treeshake: true,
+  },
+  {
     // The render worker (node:worker_threads). Every entry above and below finds it beside itself in
     // dist/, from the ESM and the CommonJS build alike; it is ESM ("type": "module").
     entry: { 'render-worker': 'src/render/workers/render-worker.ts' },

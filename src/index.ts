@@ -89,6 +89,7 @@ export {
   renderMarkdown,
   type Trust,
 } from './render/render-markdown';
+export { type CommentsConfig, commentsConfigSchema } from './schema/comments-config';
 export { configSchema, type FeedFormat, type ResolvedConfig, type ThemeConfig } from './schema/config';
 export {
   type AuthorProfile,
@@ -103,6 +104,9 @@ export {
   postSchema,
 } from './schema/content';
 export { type PageFrontMatter, pageSchema } from './schema/page';
+export { createFileCommentStore } from './server/comment-file-store';
+export type { ClientInfo, RequestHandler } from './server/handler';
+export { type NodeListenerOptions, toNodeListener } from './server/node';
 export type {
   Author,
   Comment,

@@ -13,13 +13,16 @@ Usage:
   broadsheet serve [--root DIR] [--config FILE] [--port N] [--host H]
   broadsheet dev [--root DIR] [--config FILE] [--port N] [--host H]
   broadsheet import <wordpress|blogger|ghost|feed> <file> [--root DIR] [--config FILE] [--dry-run] [--pingbacks] [--format text|json]
+  broadsheet comments list [--status S] [--post SLUG] [--format text|json] [--root DIR]
+  broadsheet comments show|approve|spam|trash <post>/<id>... [--root DIR]
   broadsheet --help | --version
 
 build writes every output (pages, JSON API, feeds) into --out, by default the config's \`out\`
 (public/), all or nothing: the previous output stays as it was unless the whole build succeeds.
 --future publishes posts dated after now. --root and --out are relative to the current folder.
 serve answers on http://127.0.0.1:8080 (--port 0: a free port) with the built out folder under the
-path of site.url, until interrupted.
+path of site.url, until interrupted, and takes comments at comments.endpoint (written as pending
+files). comments approve|spam|trash change only the status of comment files.
 dev previews the site on http://127.0.0.1:4000 with drafts and future posts marked, rebuilds on
 every change and reloads open pages; it builds into a folder of its own, never into out.
 
@@ -34,6 +37,7 @@ const commands: Record<string, () => Promise<Command>> = {
   build: () => import('./commands/build').then((module) => module.buildCommand),
   check: () => import('./commands/check').then((module) => module.checkCommand),
   import: () => import('./commands/import').then((module) => module.importCommand),
+  comments: () => import('./commands/comments').then((module) => module.commentsCommand),
   init: () => import('./commands/init').then((module) => module.initCommand),
   new: () => import('./commands/new').then((module) => (args, io) => module.newCommand(args, io)),
   serve: () => import('./commands/serve').then((module) => module.serveCommand),

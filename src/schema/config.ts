@@ -1,5 +1,7 @@
 import type { PluggableList } from 'unified';
 import { z } from 'zod';
+import type { CommentsConfig } from './comments-config';
+import { commentsConfigSchema } from './comments-config';
 import type { CommentSchema, PostSchema } from './content';
 import { isLanguageTag, isTimeZone } from './dates';
 import { httpUrl } from './urls';
@@ -104,6 +106,7 @@ export const configSchema = z.object({
         .optional(),
     })
     .optional(),
+  comments: commentsConfigSchema,
   markdown: z.object({ remarkPlugins: pluginList, rehypePlugins: pluginList }).prefault({}),
   schema: z
     .object({
@@ -160,6 +163,8 @@ export interface BroadsheetConfig<
   future?: boolean;
   /** Stylesheet, head HTML and page templates of the site's pages. */
   theme?: ThemeConfig<TTemplates>;
+  /** Comment intake: where the form posts, length and rate limits. */
+  comments?: CommentsConfig;
   markdown?: { remarkPlugins?: PluggableList; rehypePlugins?: PluggableList };
   schema?: {
     post?: (base: PostSchema) => TPost;

@@ -97,9 +97,50 @@ function toRequest(incoming: IncomingMessage): Request {
   return new Request(url, {
     method,
     headers,
-    body: hasBody ? (Readable.toWeb(incoming) as ReadableStream<Uint8Array>) : null,
+    body: hasBody ? bodyStream(incoming) : null,
     // @ts-expect-error `duplex` is required by Node's fetch for a streamed body; lib.dom lacks it.
     duplex: 'half',
+  });
+}
+
+/**
+ * A request's body as a web stream that follows back-pressure. Cancelling it (a handler that
+ * stops reading a body over its limit) drains the rest instead of destroying the socket, so that
+ * the handler's answer (a 413) still reaches the client.
+ */
+function bodyStream(incoming: IncomingMessage): ReadableStream<Uint8Array> {
+  let finished = false;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      incoming.on('data', (chunk: Buffer) => {
+        if (finished) return;
+        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        if ((controller.desiredSize ?? 0) <= 0) incoming.pause();
+      });
+      incoming.once('end', () => {
+        if (finished) return;
+        finished = true;
+        controller.close();
+      });
+      incoming.once('error', (error) => {
+        if (finished) return;
+        finished = true;
+        controller.error(error);
+      });
+      incoming.once('close', () => {
+        if (finished) return;
+        finished = true;
+        controller.error(new Error('the client closed the connection before the body was sent'));
+      });
+      incoming.pause();
+    },
+    pull() {
+      incoming.resume();
+    },
+    cancel() {
+      finished = true;
+      incoming.resume();
+    },
   });
 }
 

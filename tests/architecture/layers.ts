@@ -18,7 +18,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['render'],
   ['load'],
   ['outputs'],
-  ['build', 'server', 'watch', 'import'],
+  ['build', 'server', 'watch', 'import', 'comments', 'moderation'],
   ['dev'],
   ['cli', 'client', 'index'],
 ];

@@ -66,6 +66,7 @@ export function buildSite(spec: SiteSpec): Site {
       postComments: spec.postComments ?? ['rss', 'atom', 'json'],
     },
     future: false,
+    comments: { maxLength: 10_000, rateLimit: { max: 5, windowSeconds: 60 } },
     markdown: { remarkPlugins: [], rehypePlugins: [] },
   };
   const tagSlugs = new Map<string, string>();

@@ -1,7 +1,11 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { createCommentHandler } from '../../comments/handler';
+import { postsFromApi } from '../../comments/posts';
 import { loadConfig } from '../../config/load-config';
+import { createFileCommentStore } from '../../server/comment-file-store';
+import { mount } from '../../server/handler';
 import { startServer } from '../../server/node';
 import { createStaticHandler } from '../../server/static';
 import { type CliIo, EXIT } from '../io';
@@ -59,7 +63,20 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
     throw new UsageError(`${config.out}/ does not exist: run \`broadsheet build\` first`);
   }
   const basePath = new URL(config.site.url).pathname;
-  const handler = createStaticHandler({ root: out, basePath });
+  const files = createStaticHandler({ root: out, basePath });
+  const endpoint = config.comments.endpoint;
+  const handler = endpoint
+    ? mount(
+        new URL(endpoint, config.site.url).pathname,
+        createCommentHandler({
+          config,
+          store: createFileCommentStore({ folder: path.join(root, config.content, 'comments') }),
+          // The posts as the built site shows them: its JSON API, read from out.
+          posts: postsFromApi({ siteUrl: config.site.url, fetch: (url) => files(new Request(url)) }),
+        }),
+        files,
+      )
+    : files;
 
   let running: Awaited<ReturnType<typeof startServer>>;
   try {
@@ -72,7 +89,10 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   } catch (error) {
     throw new UsageError(`cannot listen on ${host}:${port}: ${(error as Error).message}`);
   }
-  io.stdout(`serving ${path.relative(io.cwd, out) || '.'}/ at ${running.origin}${basePath}\n`);
+  const comments = endpoint
+    ? ` (comments at ${running.origin}${new URL(endpoint, config.site.url).pathname})`
+    : '';
+  io.stdout(`serving ${path.relative(io.cwd, out) || '.'}/ at ${running.origin}${basePath}${comments}\n`);
   await untilStopped();
   await running.close();
   return EXIT.ok;

@@ -124,6 +124,14 @@ export const apiSiteSchema = z
     postsPerPage: z.int().min(1),
     feeds: apiFeedLinksSchema.describe("The site's feeds: the newest posts."),
     commentFeeds: apiFeedLinksSchema.describe("The site's comment feeds: the newest approved comments."),
+    comments: z
+      .object({
+        endpoint: httpUrl
+          .nullable()
+          .describe('Where comments are posted (form-urlencoded or JSON); null when the site takes none.'),
+        maxLength: z.int().min(1).describe('The longest comment body, in characters.'),
+      })
+      .describe("Comment intake; whether a post takes comments is its document's commentsOpen."),
     counts: z.object({ posts: count, comments: count, tags: count, authors: count }),
     pages: z
       .array(apiPageRefSchema)

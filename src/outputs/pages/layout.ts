@@ -36,6 +36,8 @@ export interface PageShell {
   /** A page no search engine should index, with no canonical URL (the 404 page). */
   noindex?: boolean;
   main: HtmlFragment;
+  /** CSS the page adds after the {@link STYLESHEET} (trusted: written by broadsheet, not by content). */
+  style?: string;
 }
 
 const FEED_TYPES = [
@@ -143,7 +145,7 @@ export function layout(page: PageShell): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title}</title>
 ${page.description ? html`<meta name="description" content="${page.description}">\n` : ''}${head}${page.head ?? ''}${alternateLinks(site, feeds.posts)}${(page.feeds ?? []).map((set) => alternateLinks(site, set))}<style>
-${new HtmlFragment(stylesheetOf(site))}
+${new HtmlFragment(stylesheetOf(site) + (page.style ?? '').replace(/\n$/, ''))}
 </style>
 ${site.config.theme?.head ? html`${trustedHtml(site.config.theme.head.trim())}\n` : ''}</head>
 <body>

@@ -1,6 +1,7 @@
 import { absoluteUrl, paths } from '../../site/paths';
 import type { Author, Comment, Post, Site, SitePage, Tag } from '../../site/types';
 import { feedLinks, httpUrl, type Page, postCommentFeedLinks } from '../api/links';
+import { COMMENT_FORM_STYLESHEET, commentFormSection, hasCommentForm, replyForm } from './comment-form';
 import { displayDay, displayDayTime } from './dates';
 import { blogPosting, jsonLdScript, postImage } from './head';
 import { type HtmlFragment, type HtmlValue, html, joinHtml, trustedHtml } from './html';
@@ -81,7 +82,7 @@ export function homePage(site: Site, page: Page<Post>): string {
  * The approved comments of a post as nested lists: each comment an `<li id="comment-<id>">`, its
  * replies an `<ol>` inside it, oldest first at every level.
  */
-function commentThread(site: Site, comments: readonly Comment[]): HtmlFragment {
+function commentThread(site: Site, post: Post, comments: readonly Comment[]): HtmlFragment {
   const ids = new Set(comments.map((comment) => comment.id));
   const replies = new Map<string, Comment[]>();
   const roots: Comment[] = [];
@@ -111,7 +112,7 @@ function commentThread(site: Site, comments: readonly Comment[]): HtmlFragment {
 <div class="comment-body">
 ${trustedHtml(comment.html)}
 </div>
-${list(replies.get(comment.id) ?? [])}</li>
+${replyForm(site, post, comment)}${list(replies.get(comment.id) ?? [])}</li>
 `;
   };
   const thread = list(roots);
@@ -176,9 +177,7 @@ ${trustedHtml(post.html)}
 ${tags.length > 0 ? html`<footer>\n<p class="meta">Tags: ${joinHtml(tags, ', ')}</p>\n</footer>\n` : ''}</article>
 ${neighbourNav(neighbours)}<section class="comments" id="comments">
 <h2>Comments</h2>
-${post.comments.length > 0 ? commentThread(site, post.comments) : html`<p>No comments</p>\n`}${
-  post.commentsOpen ? '' : html`<p>Comments are closed.</p>\n`
-}${subscribe.markup === '' ? '' : html`${subscribe}\n`}</section>`;
+${post.comments.length > 0 ? commentThread(site, post, post.comments) : html`<p>No comments</p>\n`}${commentFormSection(site, post)}${subscribe.markup === '' ? '' : html`${subscribe}\n`}</section>`;
   return layout({
     site,
     path: paths.post(post.slug),
@@ -187,6 +186,7 @@ ${post.comments.length > 0 ? commentThread(site, post.comments) : html`<p>No com
     lang: post.lang,
     description: post.summary || undefined,
     feeds: [commentFeeds],
+    style: hasCommentForm(site, post) ? COMMENT_FORM_STYLESHEET : undefined,
     social: {
       type: 'article',
       title: post.title,
