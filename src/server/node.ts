@@ -41,11 +41,12 @@ async function respond(
   options: NodeListenerOptions,
 ): Promise<void> {
   let response: Response;
+  const { request, abandonBody } = toRequest(incoming);
   try {
-    response = await handler(toRequest(incoming), { remoteAddress: incoming.socket.remoteAddress });
+    response = await handler(request, { remoteAddress: incoming.socket.remoteAddress });
   } catch (error) {
     options.onError?.(error);
-    incoming.resume();
+    abandonBody();
     if (!outgoing.headersSent) {
       outgoing.writeHead(500, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
     }
@@ -60,7 +61,7 @@ async function respond(
   if (cookies.length > 0) headers['set-cookie'] = cookies;
   outgoing.writeHead(response.status, response.statusText || undefined, headers);
   // A request body the handler left unread is drained, so that the connection can be reused.
-  if (!incoming.readableEnded) incoming.resume();
+  abandonBody();
   if (!response.body || incoming.method === 'HEAD') {
     await response.body?.cancel().catch(() => {});
     outgoing.end();
@@ -74,8 +75,8 @@ async function respond(
   }
 }
 
-/** The `Request` for a `node:http` request. */
-function toRequest(incoming: IncomingMessage): Request {
+/** The `Request` for a `node:http` request, and how to drain what the handler left of its body. */
+function toRequest(incoming: IncomingMessage): { request: Request; abandonBody: () => void } {
   const host = incoming.headers.host;
   const origin = `http://${host && HOST_HEADER.test(host) ? host : 'localhost'}`;
   let url: URL;
@@ -94,13 +95,21 @@ function toRequest(incoming: IncomingMessage): Request {
   }
   const method = incoming.method ?? 'GET';
   const hasBody = method !== 'GET' && method !== 'HEAD';
-  return new Request(url, {
+  const body = hasBody ? bodyStream(incoming) : undefined;
+  const request = new Request(url, {
     method,
     headers,
-    body: hasBody ? bodyStream(incoming) : null,
+    body: body?.stream ?? null,
     // @ts-expect-error `duplex` is required by Node's fetch for a streamed body; lib.dom lacks it.
     duplex: 'half',
   });
+  return {
+    request,
+    abandonBody: () => {
+      body?.abandon();
+      if (!incoming.readableEnded) incoming.resume();
+    },
+  };
 }
 
 /**
@@ -108,9 +117,9 @@ function toRequest(incoming: IncomingMessage): Request {
  * stops reading a body over its limit) drains the rest instead of destroying the socket, so that
  * the handler's answer (a 413) still reaches the client.
  */
-function bodyStream(incoming: IncomingMessage): ReadableStream<Uint8Array> {
+function bodyStream(incoming: IncomingMessage): { stream: ReadableStream<Uint8Array>; abandon: () => void } {
   let finished = false;
-  return new ReadableStream<Uint8Array>({
+  const stream = new ReadableStream<Uint8Array>({
     start(controller) {
       incoming.on('data', (chunk: Buffer) => {
         if (finished) return;
@@ -142,6 +151,12 @@ function bodyStream(incoming: IncomingMessage): ReadableStream<Uint8Array> {
       incoming.resume();
     },
   });
+  return {
+    stream,
+    abandon: () => {
+      finished = true;
+    },
+  };
 }
 
 /** A running server: its base URL, and how to stop it. */

@@ -29,7 +29,7 @@ async function startServe(root: string, extra: string[] = []): Promise<{ url: st
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout!.on('data', (chunk) => {
       stdout += chunk;
-      const match = / at (http:\/\/\S+)\n/.exec(stdout);
+      const match = / at (http:\/\/\S+)/.exec(stdout);
       if (match) resolve(match[1]!);
     });
     child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
