@@ -75,6 +75,7 @@ function asModule(code: string, folder: string): string {
   const source = path.relative(folder, path.join(repo, 'src')).split(path.sep).join('/');
   const rewritten = code
     .replace(/(from\s+)'broadsheet\/client'/g, `$1'${source}/client/index'`)
+    .replace(/(from\s+)'broadsheet\/comments'/g, `$1'${source}/comments/index'`)
     .replace(/(from\s+)'broadsheet'/g, `$1'${source}/index'`);
   return `${rewritten}\n\nexport {};\n`;
 }
