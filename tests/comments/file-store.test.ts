@@ -14,7 +14,11 @@ describe('createFileCommentStore', () => {
       id: '01HZZZZZZZZZZZZZZZZZZZZZZZ',
       post: 'hello',
       parent: 'c1',
-      author: { name: 'Ann: "quoted" # not a comment', email: 'ann@example.com', url: 'https://ann.example/' },
+      author: {
+        name: 'Ann: "quoted" # not a comment',
+        email: 'ann@example.com',
+        url: 'https://ann.example/',
+      },
       date: '2026-01-02T03:04:05.678Z',
       body: '---\nnot front matter\n',
     };
@@ -47,7 +51,13 @@ describe('createFileCommentStore', () => {
     const before = await cli(['check', '--format', 'json'], { cwd: root });
     const intake = intakeFor(root);
     const response = await intake(
-      jsonPost({ post: 'hello-world', parent: 'c1', name: 'Zoë <b>Z</b>', url: 'https://z.example/', body: 'Hi *there*' }),
+      jsonPost({
+        post: 'hello-world',
+        parent: 'c1',
+        name: 'Zoë <b>Z</b>',
+        url: 'https://z.example/',
+        body: 'Hi *there*',
+      }),
     );
     expect(response.status).toBe(201);
     const { id } = (await response.json()) as { id: string };

@@ -15,7 +15,8 @@ async function buildWithEndpoint(endpoint: string | undefined): Promise<string> 
   return root;
 }
 
-const page = (root: string, slug: string) => readFile(path.join(root, `public/posts/${slug}/index.html`), 'utf8');
+const page = (root: string, slug: string) =>
+  readFile(path.join(root, `public/posts/${slug}/index.html`), 'utf8');
 
 describe('the comment form on post pages', () => {
   it('posts to comments.endpoint with labelled fields, a honeypot and a Reply per approved comment', async () => {
@@ -32,15 +33,23 @@ describe('the comment form on post pages', () => {
     for (const form of forms) {
       expect(form.properties).toMatchObject({ method: 'post', action: '/comments' });
     }
-    const inputs = elements.filter((element) => element.tagName === 'input' || element.tagName === 'textarea');
+    const inputs = elements.filter(
+      (element) => element.tagName === 'input' || element.tagName === 'textarea',
+    );
     const ids = inputs.map((input) => input.properties.id).filter(Boolean);
     expect(new Set(ids).size).toBe(ids.length);
     const labelled = new Set(
-      elements.filter((element) => element.tagName === 'label').flatMap((label) => [label.properties.htmlFor].flat()),
+      elements
+        .filter((element) => element.tagName === 'label')
+        .flatMap((label) => [label.properties.htmlFor].flat()),
     );
     for (const id of ids) expect(labelled.has(id)).toBe(true);
-    const parents = inputs.filter((input) => input.properties.name === 'parent').map((input) => input.properties.value);
-    expect(parents.sort()).toEqual(approved.map((li) => String(li.properties.id).slice('comment-'.length)).sort());
+    const parents = inputs
+      .filter((input) => input.properties.name === 'parent')
+      .map((input) => input.properties.value);
+    expect(parents.sort()).toEqual(
+      approved.map((li) => String(li.properties.id).slice('comment-'.length)).sort(),
+    );
     expect(html).toContain('<p id="comment-pending" class="comment-notice" role="status" hidden>');
     expect(html).toContain('#comment-pending:target{display:block');
     expect(html).toContain('<textarea id="comment-body" name="body" required rows="6" maxlength="2000">');

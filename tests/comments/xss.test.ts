@@ -21,7 +21,12 @@ describe('the XSS corpus through the comment intake', () => {
     const ids = new Set<string>();
     const outcomes = { stored: 0, urlRefused: 0, nameRefused: 0, bodyRefused: 0 };
     for (const { payload } of payloads) {
-      const fields: Record<string, string> = { post: 'hello-world', name: payload, url: payload, body: payload };
+      const fields: Record<string, string> = {
+        post: 'hello-world',
+        name: payload,
+        url: payload,
+        body: payload,
+      };
       for (let attempt = 0; attempt < 4; attempt++) {
         const response = await intake(jsonPost(fields));
         if (response.status === 201) {

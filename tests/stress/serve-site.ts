@@ -1,11 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { cli, copyGoldenSite, repoRoot } from '../build/helpers';
-
-const cliPath = path.join(repoRoot, 'dist/cli.js');
+import { cli, copyGoldenSite } from '../build/helpers';
+import { startServe } from '../server/serve-process';
 
 /** A copy of the golden site that takes comments at `/comments`, built, and `broadsheet serve` on it. */
 export interface ServedSite {
@@ -26,31 +23,13 @@ export async function serveGoldenSite(comments: Record<string, unknown>): Promis
   await writeFile(configFile, JSON.stringify(config, null, 2));
   const build = await cli(['build'], { cwd: root });
   expect(build.code, build.stderr).toBe(0);
-  const child: ChildProcess = spawn(process.execPath, [cliPath, 'serve', '--port', '0'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stderr!.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (chunk) => {
-      stdout += chunk;
-      const match = / at (http:\/\/\S+)/.exec(stdout);
-      if (match) resolve(match[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
-  });
+  const serve = await startServe(root);
   return {
     root,
-    url,
-    endpoint: new URL('/comments', url).href,
+    url: serve.url,
+    endpoint: new URL('/comments', serve.url).href,
     stop: async () => {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      await once(child, 'exit');
+      await serve.stop();
     },
   };
 }
