@@ -26,6 +26,13 @@ describe('config files', () => {
     const result = await loadConfig({ root: root('config-json') });
     expect(result.ok && { ...result.loaded.config, site: undefined }).toMatchInlineSnapshot(`
       {
+        "comments": {
+          "maxLength": 10000,
+          "rateLimit": {
+            "max": 5,
+            "windowSeconds": 60,
+          },
+        },
         "content": "content",
         "feeds": {
           "fullContent": true,
