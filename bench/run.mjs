@@ -21,6 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { COMMENTS_END, COMMENTS_START } from './comments.mjs';
 import {
   hugoVersion,
   makeEleventyProject,
@@ -98,7 +99,7 @@ async function runParent() {
     const previous = await readFile(documentPath, 'utf8').catch(() => '');
     const document = scale
       ? `${mainPart(previous).trimEnd()}\n\n${part}\n`
-      : `${part}${fileCountPart(previous) ? `\n${fileCountPart(previous)}\n` : ''}${devLoopPart(previous) ? `\n${devLoopPart(previous)}\n` : ''}${scalePart(previous) ? `\n${scalePart(previous)}\n` : ''}`;
+      : `${part}${fileCountPart(previous) ? `\n${fileCountPart(previous)}\n` : ''}${devLoopPart(previous) ? `\n${devLoopPart(previous)}\n` : ''}${commentsPart(previous) ? `\n${commentsPart(previous)}\n` : ''}${scalePart(previous) ? `\n${scalePart(previous)}\n` : ''}`;
     await writeFile(documentPath, document);
     console.log('wrote docs/benchmarks.md');
   } finally {
@@ -118,6 +119,13 @@ function devLoopPart(text) {
   const start = text.indexOf(DEV_LOOP_START);
   const end = text.indexOf(DEV_LOOP_END);
   return start === -1 || end === -1 ? '' : text.slice(start, end + DEV_LOOP_END.length);
+}
+
+/** The part bench/comments.mjs writes, kept by a main run. */
+function commentsPart(text) {
+  const start = text.indexOf(COMMENTS_START);
+  const end = text.indexOf(COMMENTS_END);
+  return start === -1 || end === -1 ? '' : text.slice(start, end + COMMENTS_END.length);
 }
 
 function mainPart(text) {

@@ -61,6 +61,16 @@ const EXAMPLES = {
     ]);
   },
 
+  'comment-server': async (dir) => {
+    await step('broadsheet build', dir, 'npm', ['run', 'build']);
+    const page = await readFile(path.join(dir, 'public/posts/welcome/index.html'), 'utf8');
+    if (!page.includes('<form class="comment-form" method="post" action="/comments">'))
+      throw new Error('the post page has no comment form');
+    // Both deployments: the `export default { fetch }` module through that interface, server.mjs over HTTP.
+    await step('node test-drive.mjs', dir, 'node', ['test-drive.mjs']);
+    await step('broadsheet check (the stored comment is valid)', dir, 'npx', ['--no-install', 'broadsheet', 'check']);
+  },
+
   'vite-client': async (dir) => {
     await step('broadsheet build, tsc, vite build', dir, 'npm', ['run', 'build']);
     for (const file of ['dist/index.html', 'dist/blog/api/posts.json', 'dist/blog/index.html']) {
