@@ -68,7 +68,11 @@ const EXAMPLES = {
       throw new Error('the post page has no comment form');
     // Both deployments: the `export default { fetch }` module through that interface, server.mjs over HTTP.
     await step('node test-drive.mjs', dir, 'node', ['test-drive.mjs']);
-    await step('broadsheet check (the stored comment is valid)', dir, 'npx', ['--no-install', 'broadsheet', 'check']);
+    await step('broadsheet check (the stored comment is valid)', dir, 'npx', [
+      '--no-install',
+      'broadsheet',
+      'check',
+    ]);
   },
 
   'vite-client': async (dir) => {
