@@ -13,8 +13,8 @@ Usage:
   broadsheet serve [--root DIR] [--config FILE] [--port N] [--host H]
   broadsheet dev [--root DIR] [--config FILE] [--port N] [--host H]
   broadsheet import <wordpress|blogger|ghost|feed> <file> [--root DIR] [--config FILE] [--dry-run] [--pingbacks] [--format text|json]
-  broadsheet comments list [--status S] [--post SLUG] [--format text|json] [--root DIR]
-  broadsheet comments show|approve|spam|trash <post>/<id>... [--root DIR]
+  broadsheet comments list [--status S] [--post SLUG] [--format text|json] [--root DIR] [--config FILE]
+  broadsheet comments show|approve|spam|trash <post>/<id>... [--root DIR] [--config FILE]
   broadsheet --help | --version
 
 build writes every output (pages, JSON API, feeds) into --out, by default the config's \`out\`
