@@ -51,7 +51,7 @@ export interface CommentErrorBody {
 }
 
 /**
- * The comment intake (SPEC §8): a web-standard handler, `(request) => Promise<Response>`, with no
+ * The comment intake: a web-standard handler, `(request) => Promise<Response>`, with no
  * Node built-ins, so the same function runs on `node:http` (through `toNodeListener`), serverless
  * and edge platforms. It takes a `POST` of `application/x-www-form-urlencoded` (an HTML form, no
  * JavaScript) or `application/json` with the fields `post`, `parent`, `name`, `email`, `url`,

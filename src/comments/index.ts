@@ -1,5 +1,5 @@
 /**
- * `broadsheet/comments`: the comment intake (SPEC §8), with no Node built-ins, for `node:http`
+ * `broadsheet/comments`: the comment intake, with no Node built-ins, for `node:http`
  * (through broadsheet's `toNodeListener`), serverless and edge platforms alike.
  */
 export type { ClientInfo, RequestHandler } from '../server/handler';

@@ -18,7 +18,7 @@ export interface PostDirectory {
 }
 
 /**
- * A {@link PostDirectory} that reads `api/posts/<slug>.json` of the published site (SPEC §4):
+ * A {@link PostDirectory} that reads `api/posts/<slug>.json` of the published site:
  * `commentsOpen`, `url` and the ids of `comments`. `fetch` defaults to the global one; a server
  * that has the built files at hand passes one that reads them (as `broadsheet serve` does).
  * Answers are not cached: an approved comment becomes a valid parent once the site is rebuilt.

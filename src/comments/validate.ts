@@ -33,7 +33,7 @@ const CONTROLS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
 const emailSchema = z.email();
 
 /**
- * Reads and checks the fields of a submission (SPEC §8): `post` (a slug), `parent` (an id),
+ * Reads and checks the fields of a submission: `post` (a slug), `parent` (an id),
  * `name` (plain text once tags are stripped, 1–100 characters), `email` (optional, an address),
  * `url` (optional, absolute http(s)), `body` (markdown, 1–`maxLength` characters, within the
  * complexity limits of {@link markdownComplexityProblem}), `honeypot`. Values must be strings;

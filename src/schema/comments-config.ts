@@ -8,7 +8,7 @@ export const DEFAULT_RATE_LIMIT = { max: 5, windowSeconds: 60 } as const;
 export const DEFAULT_MAX_LENGTH = 10_000;
 
 /**
- * The `comments` key of the config (SPEC §8). `endpoint` is a path on the site's host
+ * The `comments` key of the config. `endpoint` is a path on the site's host
  * (`/comments`) or an absolute http(s) URL; without it, pages carry no comment form.
  */
 export const commentsConfigSchema = z

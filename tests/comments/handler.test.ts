@@ -117,7 +117,7 @@ describe('createCommentHandler', () => {
     expect(stored).toHaveLength(1);
   });
 
-  it('refuses with the 4xx codes of SPEC §8 and a machine-readable code', async () => {
+  it('refuses with the documented 4xx codes and a machine-readable code', async () => {
     const { handler, stored } = setup();
     const get = await handler(new Request('http://localhost/comments'));
     expect(get.status).toBe(405);

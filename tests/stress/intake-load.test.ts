@@ -6,7 +6,7 @@ import { type ServedSite, serveGoldenSite } from './serve-site';
 
 let served: ServedSite;
 beforeAll(async () => {
-  // SPEC §8: the rate limit is turned off for load tests (one client sends everything).
+  // The rate limit is turned off for load tests, as docs/comments.md advises (one client sends everything).
   served = await serveGoldenSite({ rateLimit: false });
 });
 afterAll(async () => {

@@ -115,7 +115,7 @@ export function apiSiteDocument(site: Site): ApiSite {
     postsPerPage: site.config.postsPerPage,
     feeds: feedLinks(site.url, paths.feeds.site()),
     commentFeeds: feedLinks(site.url, paths.feeds.comments()),
-    // Where a custom frontend posts comments (SPEC §8), absolute; null when the site takes none.
+    // Where a custom frontend posts comments, absolute; null when the site takes none.
     comments: {
       endpoint: site.config.comments.endpoint ? new URL(site.config.comments.endpoint, site.url).href : null,
       maxLength: site.config.comments.maxLength,

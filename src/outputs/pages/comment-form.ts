@@ -1,7 +1,7 @@
 import type { Comment, Post, Site } from '../../site/types';
 import { type HtmlValue, html } from './html';
 
-/** The fragment the comment intake redirects to after a form post (SPEC §8). */
+/** The fragment the comment intake redirects to after a form post. */
 export const PENDING_NOTICE_ID = 'comment-pending';
 
 /**
