@@ -39,7 +39,17 @@ export const diagnosticCatalog = [
       {
         codes: ['unreadable-file', 'not-a-file', 'broken-symlink', 'symlink-loop'],
         severity: 'error',
-        what: 'a file or folder cannot be read, is a folder named like a post or comment, or is a bad link',
+        what: 'a file or folder cannot be read, is a folder named like a post or comment or is not a regular file (a FIFO, socket or device: never read, so never a hang), or is a bad link',
+      },
+      {
+        codes: ['symlink-outside-root'],
+        severity: 'error',
+        what: 'a symbolic link (to a file or a folder, `content/posts` and `content` included) whose target is outside the site root: nothing outside the root is published',
+      },
+      {
+        codes: ['folder-too-deep'],
+        severity: 'error',
+        what: 'folders nested more than 32 deep under `posts/` or a comment folder: nothing below is read',
       },
       {
         codes: ['misplaced-comment'],
@@ -60,6 +70,11 @@ export const diagnosticCatalog = [
         codes: ['invalid-yaml', 'duplicate-key'],
         severity: 'error',
         what: 'YAML that does not parse, a key given twice',
+      },
+      {
+        codes: ['front-matter-too-large', 'too-many-keys'],
+        severity: 'error',
+        what: 'front matter (or an author file) over 65,536 characters or 2,000 keys at all depths ([security](security.md#limits))',
       },
       {
         codes: ['missing-field', 'missing-value'],
@@ -107,6 +122,11 @@ export const diagnosticCatalog = [
         codes: ['comment-too-long'],
         severity: 'error',
         what: "a comment body over 20,000 characters (visitors' text; some crafted markdown stalls the parser)",
+      },
+      {
+        codes: ['markdown-too-long', 'markdown-too-complex'],
+        severity: 'error',
+        what: 'a post over 500,000 characters, or a post or approved comment over a shape limit (nesting on one line, emphasis marks or `[` in one block, setext headings), at the line at fault ([security](security.md#limits))',
       },
       { codes: ['comment-before-post'], severity: 'error', what: 'a comment dated before its post' },
       {
@@ -174,7 +194,12 @@ export const diagnosticCatalog = [
       {
         codes: ['config-out-refused'],
         severity: 'error',
-        what: '`build` refuses the output folder (see above)',
+        what: '`build` refuses the output folder (see above), or cannot read it',
+      },
+      {
+        codes: ['config-cache-in-out'],
+        severity: 'error',
+        what: "the cache folder is inside the output folder, or the output inside the cache folder (the cache holds commenters' emails)",
       },
     ],
   },

@@ -8,6 +8,7 @@ import { datePartsToInstant, parseDateParts } from '../schema/dates';
 import type { Author } from '../site/types';
 import type { SourceFile } from './files';
 import type { FrontMatterStore } from './front-matter-cache';
+import { markdownLimitDiagnostic } from './markdown-limits';
 import type { CommentSource, PostSource } from './sources';
 
 /**
@@ -92,6 +93,8 @@ export function validateFiles(
         result.slugsOfInvalidPosts.add(slug);
         continue;
       }
+      const tooComplex = markdownLimitDiagnostic(parsed, 'post');
+      if (tooComplex) problems.addAll([tooComplex]);
       const date = toInstant(post.date);
       const updated = post.updated ? toInstant(post.updated) : undefined;
       if (updated && updated < date) {
@@ -131,6 +134,15 @@ export function validateFiles(
       continue;
     }
     const comment = data as CommentSource['data'];
+    // Only approved comments are rendered: a pending one from a visitor is never parsed, so cannot
+    // stall (or fail) a build.
+    const tooComplex =
+      (comment.status ?? 'approved') === 'approved' && markdownLimitDiagnostic(parsed, 'comment');
+    if (tooComplex) {
+      problems.addAll([tooComplex]);
+      result.invalidComments.add(`${source.postSlug}/${source.id}`);
+      continue;
+    }
     result.comments.push({
       parsed,
       file: parsed.file,
@@ -196,11 +208,19 @@ function withLazyPositions(
   // The body is a slice of the text, which it keeps alive anyway: the front matter's text is taken
   // from it only when a position is asked for.
   const body = text.slice(bodyStart);
+  let bodyLine = 1;
+  for (
+    let index = text.indexOf('\n');
+    index !== -1 && index < bodyStart;
+    index = text.indexOf('\n', index + 1)
+  )
+    bodyLine++;
   let positioned: ParsedFile['positionOf'] | undefined;
   return {
     file,
     data,
     body,
+    bodyLine,
     positionOf: (at, options) => {
       if (!positioned) {
         const again = parseFrontMatterFile(file, text.slice(0, bodyStart));

@@ -12,6 +12,7 @@ import type { VFile } from 'vfile';
 import { rehypeCommentLinks, remarkCommentRestrictions } from './comment-plugins';
 import { documentInfo, removeComments, trimDocument } from './document-info';
 import { renderData } from './file-data';
+import { listItemHandler } from './list-item-handler';
 import { rehypeHeadingIds } from './rehype-heading-ids';
 import { rehypeRawIfNeeded } from './rehype-raw-if-needed';
 import { rehypeEnforceUrlProtocols, rehypeResolveUrls } from './rehype-urls';
@@ -42,7 +43,11 @@ function postProcessor(options: RendererOptions, steps: RenderSteps) {
       .use(remarkParse)
       .use(steps.gfm)
       .use(options.remarkPlugins ?? [])
-      .use(remarkRehype, { allowDangerousHtml: true, clobberPrefix: '' })
+      .use(remarkRehype, {
+        allowDangerousHtml: true,
+        clobberPrefix: '',
+        handlers: { listItem: listItemHandler },
+      })
       .use(steps.raw)
       .use(rehypeSanitize, postSchema)
       // After the sanitizer: slugs from the text that is kept, ids unique among the ids that are kept.
@@ -61,7 +66,7 @@ function commentProcessor(steps: RenderSteps) {
     .use(remarkParse)
     .use(steps.gfm)
     .use(remarkCommentRestrictions)
-    .use(remarkRehype)
+    .use(remarkRehype, { handlers: { listItem: listItemHandler } })
     .use(rehypeSanitize, commentSchema)
     .use(rehypeEnforceUrlProtocols, commentSchema.protocols ?? {})
     .use(rehypeResolveUrls)

@@ -1,0 +1,106 @@
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { loadSite } from '../../src/load/load-site';
+import { checkMarkdownLimits, MARKDOWN_LIMITS } from '../../src/load/markdown-limits';
+import { lines, NOW, temporarySite } from './helpers';
+
+const VALID_POST = '---\ntitle: Fine\ndate: 2020-01-01\n---\n\nFine.\n';
+const comment = (body: string, status = '') =>
+  `---\nauthor: Visitor\ndate: 2020-01-02T00:00:00Z\n${status}---\n${body}`;
+const post = (body: string) => `---\ntitle: Hostile\ndate: 2020-01-01\n---\n\n${body}`;
+
+/** The inputs of the outside attack (issue #13), at their reported sizes. */
+const HOSTILE_POSTS: Record<string, string> = {
+  'nested emphasis': `${'**'.repeat(10_000)}x${'**'.repeat(10_000)}`,
+  'nested lists': `${'- '.repeat(20_000)}x`,
+  'nested quotes': '>'.repeat(100_000),
+  'open links': '[a]('.repeat(100_000),
+  'nested ordered lists': `${'1. '.repeat(30_000)}x`,
+  'setext headings': 'a\n=\n'.repeat(100_000),
+  strikethrough: '~~a'.repeat(200_000),
+  'task items': '- [ ] a\n'.repeat(100_000),
+  'reference links': '[a][b]'.repeat(100_000),
+  table: `| a | b |\n|---|---|\n${'| x | y |\n'.repeat(60_000)}`,
+};
+
+describe('markdown limits, checked before parsing', () => {
+  it('refuse every hostile post of the attack', () => {
+    const refusals = Object.entries(HOSTILE_POSTS).map(
+      ([name, markdown]) => `${name}: ${checkMarkdownLimits(markdown, 'post')?.message}`,
+    );
+    expect(refusals).toMatchInlineSnapshot(`
+      [
+        "nested emphasis: the block that starts on line 1 has more than 5000 emphasis marks (*, _, ~) by line 1",
+        "nested lists: line 1 opens 20000 nested lists or quotes; the limit is 32",
+        "nested quotes: line 1 opens 100000 nested lists or quotes; the limit is 32",
+        "open links: the block that starts on line 1 has more than 2000 "[" by line 1",
+        "nested ordered lists: line 1 opens 30000 nested lists or quotes; the limit is 32",
+        "setext headings: line 1002 is setext heading underline number 501; the limit is 500 (use "#" headings)",
+        "strikethrough: the markdown is 600000 characters long; the limit for a post is 500000",
+        "task items: the markdown is 800000 characters long; the limit for a post is 500000",
+        "reference links: the markdown is 600000 characters long; the limit for a post is 500000",
+        "table: the markdown is 600020 characters long; the limit for a post is 500000",
+      ]
+    `);
+  });
+
+  it('accept real documents: the seed post, the README, the docs', () => {
+    for (const file of ['README.md', 'docs/security.md', 'docs/cli.md', 'docs/api.md']) {
+      const text = readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8');
+      expect(checkMarkdownLimits(text, 'post'), file).toBeUndefined();
+    }
+  });
+
+  it('thematic breaks and setext headings within the limits are fine', () => {
+    expect(
+      checkMarkdownLimits('a\n\n- - - - - - - - - - - -\n\n* * * * * * * * * *\n', 'comment'),
+    ).toBeUndefined();
+    expect(checkMarkdownLimits('Title\n=====\n\nText\n-----\n', 'comment')).toBeUndefined();
+    expect(checkMarkdownLimits('a\n---\n'.repeat(21), 'comment')?.line).toBe(42);
+  });
+
+  it('blank lines start a new count of delimiters and brackets', () => {
+    const block = `${'*a* '.repeat(100)}\n`;
+    expect(checkMarkdownLimits(`${block}\n`.repeat(40), 'comment')).toBeUndefined();
+    expect(checkMarkdownLimits(block.repeat(3), 'comment')?.message).toMatchInlineSnapshot(
+      `"the block that starts on line 1 has more than 500 emphasis marks (*, _, ~) by line 3"`,
+    );
+  });
+
+  it('a refusal names the line of the file, for a comment and a post', async () => {
+    const root = await temporarySite({
+      'content/posts/fine.md': VALID_POST,
+      'content/posts/lists.md': post(`Intro.\n\n${'- '.repeat(40)}x\n`),
+      'content/comments/fine/lists.md': comment(`${'- '.repeat(9_997)}x`),
+      'content/comments/fine/pending.md': comment(`${'- '.repeat(9_997)}x`, 'status: pending\n'),
+      'content/comments/fine/reply.md': `---\nauthor: B\ndate: 2020-01-03T00:00:00Z\nparent: lists\n---\nHi\n`,
+    });
+    const result = await loadSite({ root, now: NOW, cache: false });
+    expect(lines(result)).toMatchInlineSnapshot(`
+      [
+        "content/comments/fine/lists.md:5:1: error markdown-too-complex: line 5 opens 9997 nested lists or quotes; the limit is 8",
+        "content/posts/lists.md:8:1: error markdown-too-complex: line 8 opens 40 nested lists or quotes; the limit is 32",
+      ]
+    `);
+  });
+
+  it('any text within the limits of a comment is accepted by the post limits too', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom('-', ' ', '>', '*', '[', '\n', 'a', '1', '.', '=') }),
+        (text) => {
+          if (checkMarkdownLimits(text, 'comment') === undefined) {
+            expect(checkMarkdownLimits(text, 'post')).toBeUndefined();
+          }
+        },
+      ),
+    );
+  });
+
+  it('the post limits are above the comment limits', () => {
+    for (const key of Object.keys(MARKDOWN_LIMITS.post) as (keyof typeof MARKDOWN_LIMITS.post)[]) {
+      expect(MARKDOWN_LIMITS.post[key]).toBeGreaterThan(MARKDOWN_LIMITS.comment[key]);
+    }
+  });
+});
