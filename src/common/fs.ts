@@ -1,4 +1,4 @@
-import { readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { access, mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -71,4 +71,39 @@ export function readFully(
     filled += read;
   }
   return filled;
+}
+
+/**
+ * Reads a whole file that must be a regular file, without ever waiting: a FIFO or a device is
+ * opened non-blocking and refused (`not-a-file`) before anything is read; so is a file over
+ * `maxBytes` (`file-too-large`). Never throws.
+ *
+ * @example
+ * ```ts
+ * const read = readRegularFile('/site/broadsheet.config.json', 1 << 20);
+ * if ('bytes' in read) console.log(new TextDecoder().decode(read.bytes));
+ * ```
+ */
+export function readRegularFile(
+  file: string,
+  maxBytes: number,
+): { bytes: Uint8Array } | { problem: 'not-a-file' | 'file-too-large' | 'unreadable'; reason: string } {
+  let descriptor: number;
+  try {
+    descriptor = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (error) {
+    return { problem: 'unreadable', reason: (error as NodeJS.ErrnoException).code ?? String(error) };
+  }
+  try {
+    const info = fstatSync(descriptor);
+    if (!info.isFile()) return { problem: 'not-a-file', reason: 'not a regular file' };
+    if (info.size > maxBytes) {
+      return { problem: 'file-too-large', reason: `${info.size} bytes; the limit is ${maxBytes}` };
+    }
+    return { bytes: readFileSync(descriptor) };
+  } catch (error) {
+    return { problem: 'unreadable', reason: (error as NodeJS.ErrnoException).code ?? String(error) };
+  } finally {
+    closeSync(descriptor);
+  }
 }

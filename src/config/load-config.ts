@@ -2,13 +2,16 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { z } from 'zod';
-import { exists } from '../common/fs';
+import { exists, readRegularFile } from '../common/fs';
 import type { DiagnosticCode } from '../diagnostics/codes';
 import { compareDiagnostics, type Diagnostic, diagnostic } from '../diagnostics/diagnostic';
 import { type ParsedFile, type Position, parseYamlFile } from '../parse/parse';
 import { validateData } from '../parse/validate';
 import { type BroadsheetConfig, configSchema, type ResolvedConfig } from '../schema/config';
 import { commentSchema, postSchema } from '../schema/content';
+
+/** A config file larger than this is refused unread. */
+const MAX_CONFIG_BYTES = 2 * 1024 * 1024;
 
 /** The names a config file may have, in the order they are looked for. */
 export const CONFIG_FILE_NAMES = [
@@ -80,12 +83,13 @@ export async function loadConfig(options: {
   }
   const file = relative(root, absolute);
 
-  let text: string;
-  try {
-    text = (await readFile(absolute, 'utf8')).replace(/^\uFEFF/, '');
-  } catch (error) {
-    return fail(file, 'config-unreadable', `the config cannot be read: ${firstLine(error)}`);
+  // A FIFO or device named like the config would make a plain read wait forever.
+  const read = readRegularFile(absolute, MAX_CONFIG_BYTES);
+  if (!('bytes' in read)) {
+    const code = read.problem === 'unreadable' ? 'config-unreadable' : (`config-${read.problem}` as const);
+    return fail(file, code, `the config cannot be read: ${read.reason}`);
   }
+  const text = new TextDecoder().decode(read.bytes).replace(/^\uFEFF/, '');
 
   if (absolute.endsWith('.json')) return loadJsonConfig(file, text);
 

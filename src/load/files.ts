@@ -20,6 +20,9 @@ import { type Diagnostic, diagnostic } from '../diagnostics/diagnostic';
 /** Larger files are refused: no post or comment is this long, and reading one whole is a risk. */
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
 
+/** Folders nested deeper than this under `posts/` (or a comment folder) are not walked. */
+export const MAX_FOLDER_DEPTH = 32;
+
 /** What a content file is, by where it sits. */
 export type ContentKind = 'post' | 'comment' | 'author';
 
@@ -101,6 +104,23 @@ function readContentFilesSync(
     fileProblem(absoluteContent, 'missing-content', `the content folder "${contentDir}" does not exist`);
     return { files: [], diagnostics };
   }
+  // Nothing outside the root is read: a symbolic link (or a folder reached through one) whose
+  // target resolves outside it is refused, naming the link.
+  const realRoot = realPath(root) ?? root;
+  const leavesRoot = (absolute: string): boolean => {
+    const real = realPath(absolute);
+    return real !== undefined && real !== realRoot && !real.startsWith(`${realRoot}${path.sep}`);
+  };
+  const refuseOutside = (absolute: string): boolean => {
+    if (!leavesRoot(absolute)) return false;
+    fileProblem(
+      absolute,
+      'symlink-outside-root',
+      'this symbolic link leads outside the site root: only files inside the root are published',
+    );
+    return true;
+  };
+  if (refuseOutside(absoluteContent)) return { files: [], diagnostics };
 
   // Walks a folder, following symlinks but never into a folder it has already entered (a loop).
   // `onFile` gets the file's path relative to the root (computed once per folder, not per file).
@@ -109,9 +129,18 @@ function readContentFilesSync(
   function walk(
     directory: string,
     visited: Set<string> | undefined,
-    onFile: (absolute: string, entryName: string, file: string) => void,
+    onFile: (absolute: string, entryName: string, file: string, regular: boolean) => void,
     onDirectory: (absolute: string, entryName: string) => boolean,
+    depth = 0,
   ): void {
+    if (depth > MAX_FOLDER_DEPTH) {
+      fileProblem(
+        directory,
+        'folder-too-deep',
+        `folders nest more than ${MAX_FOLDER_DEPTH} deep here: nothing below is read`,
+      );
+      return;
+    }
     let entries: Dirent[];
     try {
       entries = readdirSync(directory, { withFileTypes: true });
@@ -144,6 +173,7 @@ function readContentFilesSync(
           else fileProblem(absolute, 'broken-symlink', `this symbolic link points at nothing (${code})`);
           continue;
         }
+        if ((isDirectory || entry.name.endsWith('.md')) && refuseOutside(absolute)) continue;
       }
       if (isDirectory) {
         if (!onDirectory(absolute, entry.name)) continue;
@@ -154,21 +184,22 @@ function readContentFilesSync(
           fileProblem(absolute, 'symlink-loop', 'this folder links back to a folder that contains it');
           continue;
         }
-        walk(absolute, new Set([...visited, real]), onFile, onDirectory);
-      } else if (isFile) {
-        onFile(absolute, entry.name, folder === '' ? entry.name : `${folder}/${entry.name}`);
+        walk(absolute, new Set([...visited, real]), onFile, onDirectory, depth + 1);
+      } else {
+        // Not a folder: a regular file, or a FIFO, socket or device, which `readSource` refuses.
+        onFile(absolute, entry.name, folder === '' ? entry.name : `${folder}/${entry.name}`, isFile);
       }
     }
   }
 
   const postsDir = path.join(absoluteContent, 'posts');
-  if (isDirectory(postsDir)) {
+  if (isDirectory(postsDir) && !refuseOutside(postsDir)) {
     walk(
       postsDir,
       undefined,
-      (absolute, name, file) => {
+      (absolute, name, file, regular) => {
         if (name.endsWith('.md'))
-          found.push({ kind: 'post', absolute, file, id: name.slice(0, -3), listedAsFile: true });
+          found.push({ kind: 'post', absolute, file, id: name.slice(0, -3), listedAsFile: regular });
       },
       (absolute, name) => {
         if (name.endsWith('.md')) {
@@ -181,7 +212,7 @@ function readContentFilesSync(
   }
 
   const commentsDir = path.join(absoluteContent, 'comments');
-  if (isDirectory(commentsDir)) {
+  if (isDirectory(commentsDir) && !refuseOutside(commentsDir)) {
     const postFolders = readFolder(commentsDir);
     postFolders.sort(compareNames);
     for (const folder of postFolders) {
@@ -192,10 +223,11 @@ function readContentFilesSync(
         }
         continue;
       }
+      if (folder.isSymbolicLink() && refuseOutside(folderPath)) continue;
       walk(
         folderPath,
         undefined,
-        (absolute, name, file) => {
+        (absolute, name, file, regular) => {
           if (!name.endsWith('.md')) return;
           if (path.dirname(absolute) !== folderPath) {
             fileProblem(absolute, 'misplaced-comment', 'a comment belongs in comments/<post-slug>/<id>.md');
@@ -207,7 +239,7 @@ function readContentFilesSync(
             file,
             postSlug: folder.name,
             id: name.slice(0, -3),
-            listedAsFile: true,
+            listedAsFile: regular,
           });
         },
         (absolute, name) => {
@@ -226,13 +258,14 @@ function readContentFilesSync(
   }
 
   const authorsDir = path.join(absoluteContent, 'authors');
-  if (isDirectory(authorsDir)) {
+  if (isDirectory(authorsDir) && !refuseOutside(authorsDir)) {
     const entries = readFolder(authorsDir);
     entries.sort(compareNames);
     for (const entry of entries) {
       const match = /^(.+)\.ya?ml$/.exec(entry.name);
       if (!match) continue;
       const absolute = path.join(authorsDir, entry.name);
+      if (entry.isSymbolicLink() && refuseOutside(absolute)) continue;
       found.push({ kind: 'author', absolute, file: relative(absolute), id: match[1]! });
     }
   }

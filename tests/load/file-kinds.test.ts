@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -37,7 +37,7 @@ describe.runIf(unix)('content paths that are not regular files', () => {
           "content/authors/folder.yaml:1:1: error not-a-file: not a regular file",
           "content/authors/linked-fifo.yaml:1:1: error not-a-file: not a regular file",
           "content/authors/socket.yaml:1:1: error not-a-file: not a regular file",
-          "content/authors/zero.yaml:1:1: error not-a-file: not a regular file",
+          "content/authors/zero.yaml:1:1: error symlink-outside-root: this symbolic link leads outside the site root: only files inside the root are published",
         ]
       `);
     } finally {
@@ -59,31 +59,55 @@ describe.runIf(unix)('content paths that are not regular files', () => {
     `);
   });
 
-  it('a post that is a FIFO, or a link to one, is not taken as a post (and does not block)', async () => {
+  it('a post or comment that is a FIFO, or a link to one, is not-a-file (and does not block)', async () => {
     const root = await temporarySite({ 'content/posts/ok.md': VALID_POST });
     execFileSync('mkfifo', [path.join(root, 'content/posts/fifo.md')]);
     execFileSync('mkfifo', [path.join(root, 'elsewhere')]);
     await symlink(path.join(root, 'elsewhere'), path.join(root, 'content/posts/linked.md'));
-    const result = await loadSite({ root, now: NOW, cache: false });
-    expect(result.ok && result.site.posts.map((post) => post.file)).toEqual(['content/posts/ok.md']);
+    await mkdir(path.join(root, 'content/comments/ok'), { recursive: true });
+    execFileSync('mkfifo', [path.join(root, 'content/comments/ok/fifo.md')]);
+    expect(lines(await loadSite({ root, now: NOW, cache: false }))).toMatchInlineSnapshot(`
+      [
+        "content/comments/ok/fifo.md:1:1: error not-a-file: not a regular file",
+        "content/posts/fifo.md:1:1: error not-a-file: not a regular file",
+        "content/posts/linked.md:1:1: error not-a-file: not a regular file",
+      ]
+    `);
+  });
+
+  it('a FIFO as the config is config-not-a-file, not a hang', async () => {
+    const root = await temporarySite({ 'content/posts/ok.md': VALID_POST });
+    await rm(path.join(root, 'broadsheet.config.json'));
+    execFileSync('mkfifo', [path.join(root, 'broadsheet.config.json')]);
+    expect(lines(await loadSite({ root, now: NOW, cache: false }))).toMatchInlineSnapshot(`
+      [
+        "broadsheet.config.json:1:1: error config-not-a-file: the config cannot be read: not a regular file",
+      ]
+    `);
   });
 });
 
+/** Links `content/posts/linked.md`, `content/authors/ada.yaml` and `content/comments/ok/c1.md` (through a linked folder) to files of `shared`. */
+async function linkSharedFiles(root: string, shared: string): Promise<void> {
+  await symlink(path.join(shared, 'linked.md'), path.join(root, 'content/posts/linked.md'));
+  await mkdir(path.join(root, 'content/authors'));
+  await symlink(path.join(shared, 'ada.yaml'), path.join(root, 'content/authors/ada.yaml'));
+  await mkdir(path.join(root, 'content/comments'));
+  await mkdir(path.join(shared, 'comments-of-ok'));
+  await symlink(path.join(shared, 'comment.md'), path.join(shared, 'comments-of-ok/c1.md'));
+  await symlink(path.join(shared, 'comments-of-ok'), path.join(root, 'content/comments/ok'), 'dir');
+}
+
 describe('regular files, however reached', () => {
-  it('reads posts, comments and authors through links to files and folders, with the same paths', async () => {
-    const outside = await temporarySite({
+  it('reads posts, comments and authors through links inside the root, with the same paths', async () => {
+    const root = await temporarySite({
+      'content/posts/ok.md': VALID_POST,
       'shared/linked.md': VALID_POST.replace('Fine', 'Linked'),
       'shared/ada.yaml': AUTHOR,
       'shared/comment.md': '---\nauthor: Visitor\ndate: 2020-01-02T00:00:00Z\n---\nHello.\n',
     });
-    const root = await temporarySite({ 'content/posts/ok.md': VALID_POST });
-    await symlink(path.join(outside, 'shared/linked.md'), path.join(root, 'content/posts/linked.md'));
-    await mkdir(path.join(root, 'content/authors'));
-    await symlink(path.join(outside, 'shared/ada.yaml'), path.join(root, 'content/authors/ada.yaml'));
-    await mkdir(path.join(root, 'content/comments'));
-    await mkdir(path.join(outside, 'comments-of-ok'));
-    await symlink(path.join(outside, 'shared/comment.md'), path.join(outside, 'comments-of-ok/c1.md'));
-    await symlink(path.join(outside, 'comments-of-ok'), path.join(root, 'content/comments/ok'), 'dir');
+    const shared = path.join(root, 'shared');
+    await linkSharedFiles(root, shared);
     const result = await loadSite({ root, now: NOW, cache: false });
     if (!result.ok) throw new Error(lines(result).join('\n'));
     expect(result.site.posts.map((post) => `${post.file} ${post.title}`)).toEqual([
@@ -94,6 +118,48 @@ describe('regular files, however reached', () => {
     expect(result.site.comments.map((comment) => `${comment.file} ${comment.html}`)).toEqual([
       'content/comments/ok/c1.md <p>Hello.</p>',
     ]);
+  });
+
+  it('refuses every link whose target is outside the root, naming the link', async () => {
+    const outside = await temporarySite({
+      'shared/linked.md': VALID_POST.replace('Fine', 'Secret'),
+      'shared/ada.yaml': AUTHOR,
+      'shared/comment.md': '---\nauthor: Visitor\ndate: 2020-01-02T00:00:00Z\n---\nSecret.\n',
+      'posts/secret.md': VALID_POST.replace('Fine', 'Secret'),
+    });
+    const root = await temporarySite({ 'content/posts/ok.md': VALID_POST });
+    await linkSharedFiles(root, path.join(outside, 'shared'));
+    await symlink(path.join(outside, 'posts'), path.join(root, 'content/posts/folder'), 'dir');
+    await symlink('/dev/zero', path.join(root, 'content/posts/zero.md'));
+    expect(lines(await loadSite({ root, now: NOW, cache: false }))).toMatchInlineSnapshot(`
+      [
+        "content/authors/ada.yaml:1:1: error symlink-outside-root: this symbolic link leads outside the site root: only files inside the root are published",
+        "content/comments/ok:1:1: error symlink-outside-root: this symbolic link leads outside the site root: only files inside the root are published",
+        "content/posts/folder:1:1: error symlink-outside-root: this symbolic link leads outside the site root: only files inside the root are published",
+        "content/posts/linked.md:1:1: error symlink-outside-root: this symbolic link leads outside the site root: only files inside the root are published",
+        "content/posts/zero.md:1:1: error symlink-outside-root: this symbolic link leads outside the site root: only files inside the root are published",
+      ]
+    `);
+  });
+
+  it('refuses a content/posts (or the content folder) that is a link out of the root', async () => {
+    const outside = await temporarySite({
+      'posts/secret.md': VALID_POST,
+      'content/posts/secret.md': VALID_POST,
+    });
+    const root = await temporarySite({ 'content/authors/ada.yaml': AUTHOR });
+    await symlink(path.join(outside, 'posts'), path.join(root, 'content/posts'), 'dir');
+    const other = await temporarySite({});
+    await symlink(path.join(outside, 'content'), path.join(other, 'content'), 'dir');
+    expect([
+      ...lines(await loadSite({ root, now: NOW, cache: false })),
+      ...lines(await loadSite({ root: other, now: NOW, cache: false })),
+    ]).toMatchInlineSnapshot(`
+      [
+        "content/posts:1:1: error symlink-outside-root: this symbolic link leads outside the site root: only files inside the root are published",
+        "content:1:1: error symlink-outside-root: this symbolic link leads outside the site root: only files inside the root are published",
+      ]
+    `);
   });
 
   it('many files of many sizes come back byte for byte (files share read buffers)', async () => {
@@ -116,10 +182,9 @@ describe('regular files, however reached', () => {
   });
 
   it('a file too large is refused before it is read, also through a link', async () => {
-    const outside = await temporarySite({});
-    await writeFile(path.join(outside, 'big.md'), Buffer.alloc(3 * 1024 * 1024, 'a'));
     const root = await temporarySite({ 'content/posts/ok.md': VALID_POST });
-    await symlink(path.join(outside, 'big.md'), path.join(root, 'content/posts/big.md'));
+    await writeFile(path.join(root, 'big.md'), Buffer.alloc(3 * 1024 * 1024, 'a'));
+    await symlink(path.join(root, 'big.md'), path.join(root, 'content/posts/big.md'));
     expect(lines(await loadSite({ root, now: NOW, cache: false }))).toMatchInlineSnapshot(`
       [
         "content/posts/big.md:1:1: error file-too-large: file is 3145728 bytes; the limit is 2097152 bytes (2 MiB)",

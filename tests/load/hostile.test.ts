@@ -156,15 +156,29 @@ describe('hostile files become diagnostics, never exceptions', () => {
     `);
   });
 
-  it('a symbolic link to a folder outside the content folder is followed', async () => {
-    const outside = await temporarySite({ 'shared/linked.md': VALID_POST.replace('Fine', 'Linked') });
-    const root = await temporarySite({ 'content/posts/ok.md': VALID_POST });
-    await symlink(path.join(outside, 'shared'), path.join(root, 'content/posts/shared'), 'dir');
+  it('a symbolic link to a folder outside the content folder, inside the root, is followed', async () => {
+    const root = await temporarySite({
+      'content/posts/ok.md': VALID_POST,
+      'shared/linked.md': VALID_POST.replace('Fine', 'Linked'),
+    });
+    await symlink(path.join(root, 'shared'), path.join(root, 'content/posts/shared'), 'dir');
     const result = await loadSite({ root, now: NOW });
     expect(result.ok && result.site.posts.map((post) => `${post.file} ${post.slug}`)).toEqual([
       'content/posts/shared/linked.md linked',
       'content/posts/ok.md ok',
     ]);
+  });
+
+  it('folders nested deeper than the limit are refused at the first one too deep', async () => {
+    const deep = Array.from({ length: 40 }, (_, index) => `d${index}`).join('/');
+    const root = await temporarySite({
+      'content/posts/ok.md': VALID_POST,
+      [`content/posts/${deep}/deep.md`]: VALID_POST,
+    });
+    const [line] = lines(await loadSite({ root, now: NOW, cache: false }));
+    expect(line?.replace(/(d\d+\/)+/, '…/')).toMatchInlineSnapshot(
+      `"content/posts/…/d32:1:1: error folder-too-deep: folders nest more than 32 deep here: nothing below is read"`,
+    );
   });
 
   it('a site root without a content folder', async () => {
