@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { aliasPath } from './aliases';
 import { frontMatterDate, frontMatterDateTime, isLanguageTag } from './dates';
-import { httpUrl, isHttpUrl } from './urls';
+import { httpUrl, linkUrl } from './urls';
 
 /** The pattern a slug follows: lower-case words of letters and digits joined by single hyphens. */
 export const SLUG_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -40,14 +40,7 @@ export const postSchema = z.object({
   comments: z.boolean().optional(),
   lang: languageTag.optional(),
   canonical: httpUrl.optional(),
-  image: z
-    .string()
-    .min(1)
-    .refine((value) => isHttpUrl(value) || !/^[a-z][a-z0-9+.-]*:/i.test(value), {
-      message: 'must be an http(s) URL or a path such as images/cover.jpg',
-      params: { broadsheetCode: 'invalid-url' },
-    })
-    .optional(),
+  image: linkUrl.optional(),
   aliases: z.array(aliasPath).optional(),
 });
 
@@ -103,7 +96,7 @@ export const authorSchema = z.object({
   name: z.string().trim().min(1),
   email: z.string().optional(),
   url: httpUrl.optional(),
-  avatar: z.string().optional(),
+  avatar: linkUrl.optional(),
   bio: z.string().optional(),
 });
 

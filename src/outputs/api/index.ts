@@ -3,7 +3,7 @@ import { absoluteUrl, paths } from '../../site/paths';
 import type { Author, Comment, OutputFile, Post, Site, SitePage, Tag, TagRef } from '../../site/types';
 import { fileGroup, filesOf, type OutputGroup } from '../plan';
 import { jsonText, toJsonValue } from './json';
-import { feedLinks, httpUrl, normalizeUrl, type Page, paginate, postCommentFeedLinks } from './links';
+import { feedLinks, httpUrl, type Page, paginate, postCommentFeedLinks } from './links';
 import {
   type ApiAuthor,
   type ApiComment,
@@ -231,8 +231,8 @@ function apiTagSummary(site: Site, tag: Tag): ApiTagSummary {
 
 /** A post author without the email. */
 function apiAuthor(site: Site, author: Author): ApiAuthor {
-  const url = normalizeUrl(author.url);
-  const avatar = normalizeUrl(author.avatar, site.url);
+  const url = httpUrl(author.url);
+  const avatar = httpUrl(author.avatar, site.url);
   return {
     id: author.id,
     name: author.name,

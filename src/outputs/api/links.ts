@@ -1,4 +1,5 @@
 import type { FeedFormat } from '../../schema/config';
+import { isHttpUrl } from '../../schema/urls';
 import { absoluteUrl, paths } from '../../site/paths';
 import type { Site } from '../../site/types';
 
@@ -47,8 +48,11 @@ export function normalizeUrl(value: string | undefined, base?: string): string |
   return URL.canParse(value, base) ? new URL(value, base).href : undefined;
 }
 
-/** The URL as the URL parser writes it, if it is an absolute http(s) URL; else `undefined`. */
+/**
+ * The URL as the URL parser writes it, if it is (or, against `base`, resolves to) an http(s) URL
+ * that {@link isHttpUrl} accepts as written; else `undefined`.
+ */
 export function httpUrl(value: string | undefined, base?: string): string | undefined {
   const href = normalizeUrl(value, base);
-  return href !== undefined && /^https?:/.test(href) ? href : undefined;
+  return href !== undefined && isHttpUrl(href) ? href : undefined;
 }

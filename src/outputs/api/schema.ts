@@ -1,15 +1,23 @@
 /**
  * The documents of the static JSON API, as zod schemas. This module imports zod and
- * nothing else, so that a browser client can validate responses with it.
+ * the URL check of src/schema/urls.ts (which imports only zod), so that a browser client can
+ * validate responses with it.
  *
  * Conventions: every URL is absolute; every date is an RFC 3339 date-time in UTC; a scalar field
  * that has no value is `null` (it is never left out); a person (`author`) follows JSON Feed and
  * leaves out the optional keys it has no value for.
  */
 import { z } from 'zod';
+import { isHttpUrl } from '../../schema/urls';
 
-const absoluteUrl = z.url().describe('An absolute URL.');
-const httpUrl = z.url({ protocol: /^https?$/ }).describe('An absolute http(s) URL.');
+// Only http(s) URLs are published, written without white space, control characters, backslashes
+// or credentials: a response holding `javascript:`, `data:`, ` https://…` or `java\tscript:` is
+// refused by the client.
+// (Not `z.url()`: it trims the value before checking it.)
+const httpUrl = z
+  .string()
+  .refine(isHttpUrl, 'must be an http(s) URL without white space, control characters or credentials')
+  .meta({ format: 'uri', description: 'An absolute http(s) URL.' });
 const dateTime = z.iso.datetime().describe('An RFC 3339 date-time in UTC, such as 2024-01-02T10:00:00.000Z.');
 const count = z.int().min(0);
 
@@ -37,8 +45,8 @@ export const apiAuthorSchema = z
   .object({
     id: z.string().describe('The profile id (its file name), or `site` for the site author.'),
     name: z.string(),
-    url: absoluteUrl.optional(),
-    avatar: absoluteUrl.optional(),
+    url: httpUrl.optional(),
+    avatar: httpUrl.optional(),
     bio: z.string().optional(),
   })
   .meta({ title: 'Author' });
@@ -163,8 +171,8 @@ export const apiPostListSchema = z
 export const apiPostSchema = apiPostSummarySchema
   .extend({
     lang: z.string().describe('BCP 47 language tag.'),
-    canonical: absoluteUrl.nullable(),
-    image: absoluteUrl.nullable(),
+    canonical: httpUrl.nullable(),
+    image: httpUrl.nullable(),
     commentsOpen: z.boolean(),
     html: z.string().describe('Sanitised HTML; links are absolute.'),
     headings: z.array(apiHeadingSchema),
