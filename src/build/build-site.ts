@@ -143,6 +143,7 @@ async function build(
     workers: options.workers,
     preview: options.preview,
     onProgress: report,
+    out: options.out,
   });
   if (!loaded.ok) return { ok: false, diagnostics: loaded.diagnostics };
   const { site, warnings } = loaded;

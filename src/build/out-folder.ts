@@ -47,7 +47,12 @@ export async function refuseOut(options: {
   if (!stats) return undefined;
   if (stats.isSymbolicLink()) return 'it is a symbolic link: give the folder it points to';
   if (!stats.isDirectory()) return 'it is a file, not a folder';
-  const entries = await readdir(options.out);
+  let entries: string[];
+  try {
+    entries = await readdir(options.out);
+  } catch (error) {
+    return `it cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
+  }
   if (entries.length === 0) return undefined;
   if (entries.includes('content')) return 'it holds a content/ folder';
   const config = entries.find((entry) => (CONFIG_FILE_NAMES as readonly string[]).includes(entry));

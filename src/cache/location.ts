@@ -1,3 +1,4 @@
+import { realpath } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { exists } from '../common/fs';
@@ -36,4 +37,47 @@ export async function cacheFolder(root: string, env: NodeJS.ProcessEnv = process
 export async function siteCacheFolder(root: string, preview: boolean): Promise<string> {
   const folder = await cacheFolder(root);
   return preview ? path.join(folder, 'preview') : folder;
+}
+
+/**
+ * Why a cache folder cannot be used with an output folder, or `undefined` when it can: the cache
+ * holds every comment's front matter (emails of pending, spam and trashed comments too) and drafts,
+ * so it must never be inside the output (which is published); nor may the folder holding the
+ * caches of every root (the parent of `cache`) hold the output.
+ *
+ * @example
+ * ```ts
+ * await cacheOutConflict('/site/public/.cache', '/site/public'); // 'the cache folder … is inside …'
+ * ```
+ */
+export async function cacheOutConflict(cache: string, out: string): Promise<string | undefined> {
+  const [realCache, realOut] = await Promise.all([existingRealPath(cache), existingRealPath(out)]);
+  const inside = (child: string, parent: string) =>
+    child === parent || child.startsWith(`${parent}${path.sep}`);
+  if (inside(realCache, realOut)) {
+    return `the cache folder "${cache}" is inside the output folder "${out}", which is published: the cache holds every comment's email and the drafts; set BROADSHEET_CACHE_DIR to a folder outside it`;
+  }
+  // Against the folder that holds every root's cache (`BROADSHEET_CACHE_DIR` itself, or
+  // `…/.cache/broadsheet`), not only this root's.
+  const base = path.dirname(cache);
+  if (inside(realOut, path.dirname(realCache))) {
+    return `the output folder "${out}" is inside the cache folder "${base}": set BROADSHEET_CACHE_DIR or the output folder elsewhere`;
+  }
+  return undefined;
+}
+
+/** The real path of `target`, through its nearest existing ancestor when it does not exist yet. */
+async function existingRealPath(target: string): Promise<string> {
+  let existing = path.resolve(target);
+  const rest: string[] = [];
+  while (true) {
+    try {
+      return path.join(await realpath(existing), ...rest.reverse());
+    } catch {
+      const parent = path.dirname(existing);
+      if (parent === existing) return path.resolve(target);
+      rest.push(path.basename(existing));
+      existing = parent;
+    }
+  }
 }

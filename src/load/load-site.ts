@@ -1,9 +1,9 @@
 import path from 'node:path';
 import type { z } from 'zod';
-import { siteCacheFolder } from '../cache/location';
+import { cacheOutConflict, cacheFolder as rootCacheFolder, siteCacheFolder } from '../cache/location';
 import { loadConfig } from '../config/load-config';
 import { DiagnosticCollector } from '../diagnostics/collector';
-import type { Diagnostic } from '../diagnostics/diagnostic';
+import { type Diagnostic, diagnostic } from '../diagnostics/diagnostic';
 import type { BroadsheetConfig } from '../schema/config';
 import type { CommentFrontMatter, CommentSchema, PostFrontMatter, PostSchema } from '../schema/content';
 import { withPages } from '../site/assemble';
@@ -51,6 +51,12 @@ export interface LoadSiteOptions<
    * to a thread), so with a `config` object the main thread always renders.
    */
   workers?: number;
+  /**
+   * The folder the site will be built into, relative to the root (default: the config's `out`). A
+   * cache folder inside it (or holding it) is refused before anything is cached: the cache holds
+   * every comment's front matter, emails included, and would be published.
+   */
+  out?: string;
   /**
    * Load the site for a local preview, never for publishing (`broadsheet dev`, a framework's dev
    * server): drafts and posts dated after `now` are included, each marked with `post.unpublished`;
@@ -108,6 +114,13 @@ export async function loadSite<
   const config = preview?.origin ? withOrigin(loaded.config, preview.origin) : loaded.config;
   const cacheFolder =
     options.cache === false ? undefined : await siteCacheFolder(root, preview !== undefined);
+  const conflict =
+    cacheFolder &&
+    (await cacheOutConflict(await rootCacheFolder(root), path.resolve(root, options.out ?? config.out)));
+  if (conflict) {
+    const file = loaded.file ?? 'broadsheet.config.ts';
+    return { ok: false, diagnostics: [diagnostic({ code: 'config-cache-in-out', file, message: conflict })] };
+  }
   const problems = new DiagnosticCollector(loaded.warnings);
 
   const files = await readFiles(root, config.content, problems);

@@ -55,7 +55,7 @@ export function parseDateParts(text: string): DateParts | undefined {
 
 /**
  * Days in a month of the Gregorian calendar (`month` 1–12), as `Date.UTC(year, month, 0)` counts them:
- * a year 0–99 is read as 1900–1999 there, and so here.
+ * a year 0–99 is read as 1900–1999 there, and so here (front matter refuses those years).
  */
 function daysInMonth(year: number, month: number): number {
   if (month !== 2) return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
@@ -132,12 +132,16 @@ export const frontMatterDate = z
   })
   .transform((value, context) => {
     const text = value instanceof Date ? value.toISOString() : value.trim();
-    if (!parseDateParts(text)) {
-      context.addIssue({
-        code: 'custom',
-        message: `"${text}" is not a valid date (use 2012-03-13 or 2012-03-13T09:30:00Z)`,
-        params: { broadsheetCode: 'invalid-date' },
-      });
+    const parts = parseDateParts(text);
+    const problem = !parts
+      ? `"${text}" is not a valid date (use 2012-03-13 or 2012-03-13T09:30:00Z)`
+      : parts.year < 100
+        ? `"${text}" is before the year 0100, which is not supported`
+        : parts.second === 60
+          ? `"${text}" is a leap second (:60), which cannot be published exactly: use :59`
+          : undefined;
+    if (problem) {
+      context.addIssue({ code: 'custom', message: problem, params: { broadsheetCode: 'invalid-date' } });
       return z.NEVER;
     }
     return text;

@@ -194,11 +194,11 @@ describe('regular files, however reached', () => {
 });
 
 describe('dates in front matter', () => {
-  it('accept exactly the days that exist, leap years included (as Date.UTC counts them)', async () => {
+  it('accept exactly the days that exist, leap years included, from year 0100', async () => {
     const { postSchema } = await import('../../src/index');
     const valid = (text: string) => postSchema.safeParse({ title: 'T', date: text }).success;
     const pad = (n: number, width: number) => String(n).padStart(width, '0');
-    for (let year = 0; year <= 9999; year += year < 2100 ? 1 : 7) {
+    for (let year = 100; year <= 9999; year += year < 2100 ? 1 : 7) {
       for (const month of [2, 4, 12]) {
         const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
         const day = (d: number) => `${pad(year, 4)}-${pad(month, 2)}-${pad(d, 2)}`;
@@ -206,5 +206,20 @@ describe('dates in front matter', () => {
         expect(valid(day(days + 1)), day(days + 1)).toBe(false);
       }
     }
+  });
+
+  it('refuse years 0000 to 0099 (Date.UTC would read them as 1900 to 1999) and leap seconds', async () => {
+    const root = await temporarySite({
+      'content/posts/a.md': '---\ntitle: A\ndate: 0050-06-15\n---\n\nA.\n',
+      'content/posts/b.md': '---\ntitle: B\ndate: 2016-12-31T23:59:60Z\n---\n\nB.\n',
+      'content/posts/c.md': '---\ntitle: C\ndate: 0099-12-31T10:00:00+01:00\n---\n\nC.\n',
+    });
+    expect(lines(await loadSite({ root, now: NOW, cache: false }))).toMatchInlineSnapshot(`
+      [
+        "content/posts/a.md:3:7: error invalid-date: date "0050-06-15" is before the year 0100, which is not supported",
+        "content/posts/b.md:3:7: error invalid-date: date "2016-12-31T23:59:60Z" is a leap second (:60), which cannot be published exactly: use :59",
+        "content/posts/c.md:3:7: error invalid-date: date "0099-12-31T10:00:00+01:00" is before the year 0100, which is not supported",
+      ]
+    `);
   });
 });
