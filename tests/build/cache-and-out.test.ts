@@ -21,8 +21,9 @@ describe('the cache folder and the output folder', () => {
     process.env.BROADSHEET_CACHE_DIR = path.join(root, 'public/x');
     const { code, stderr } = await cli(['build'], { cwd: root });
     expect(code).toBe(2);
-    expect(stderr.replaceAll(root, '<root>')).toMatchInlineSnapshot(`
-      "broadsheet.config.json:1:1: error config-cache-in-out: the cache folder "<root>/public/x/48a255c24cea22c2" is inside the output folder "<root>/public", which is published: the cache holds every comment's email and the drafts; set BROADSHEET_CACHE_DIR to a folder outside it
+    expect(stderr.replaceAll(root, '<root>').replace(/\/[0-9a-f]{16}"/, '/<hash>"')).toMatchInlineSnapshot(`
+      "broadsheet.config.json:1:1: error config-cache-in-out: the cache folder "<root>/public/x/<hash>" is inside the output folder "<root>/public", which is published: the cache holds every comment's email and the drafts; set BROADSHEET_CACHE_DIR to a folder outside it
+      build failed: 1 error and 0 warnings in 1 file; nothing was written, the previous output is as it was
       "
     `);
     expect(await exists(path.join(root, 'public'))).toBe(false);
@@ -37,6 +38,7 @@ describe('the cache folder and the output folder', () => {
     expect([inside.code, holding.code]).toEqual([2, 2]);
     expect(holding.stderr.replaceAll(root, '<root>')).toMatchInlineSnapshot(`
       "broadsheet.config.json:1:1: error config-cache-in-out: the output folder "<root>/cache/site" is inside the cache folder "<root>/cache": set BROADSHEET_CACHE_DIR or the output folder elsewhere
+      build failed: 1 error and 0 warnings in 1 file; nothing was written, the previous output is as it was
       "
     `);
     expect(await folderEntries(root)).not.toContain('built');
