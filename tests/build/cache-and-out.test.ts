@@ -44,18 +44,21 @@ describe('the cache folder and the output folder', () => {
     expect(await folderEntries(root)).not.toContain('built');
   });
 
-  it.runIf(process.getuid?.() !== 0)('an unreadable --out is a diagnostic and exit 2, not a stack trace', async () => {
-    const root = await copyGoldenSite();
-    await mkdir(path.join(root, 'locked'));
-    await chmod(path.join(root, 'locked'), 0o000);
-    try {
-      const { code, stderr } = await cli(['build', '--out', 'locked'], { cwd: root });
-      expect(code).toBe(2);
-      expect(stderr).toContain('config-out-refused');
-      expect(stderr).toContain('it cannot be read (EACCES)');
-      expect(stderr).not.toContain('    at ');
-    } finally {
-      await chmod(path.join(root, 'locked'), 0o755);
-    }
-  });
+  it.runIf(process.getuid?.() !== 0)(
+    'an unreadable --out is a diagnostic and exit 2, not a stack trace',
+    async () => {
+      const root = await copyGoldenSite();
+      await mkdir(path.join(root, 'locked'));
+      await chmod(path.join(root, 'locked'), 0o000);
+      try {
+        const { code, stderr } = await cli(['build', '--out', 'locked'], { cwd: root });
+        expect(code).toBe(2);
+        expect(stderr).toContain('config-out-refused');
+        expect(stderr).toContain('it cannot be read (EACCES)');
+        expect(stderr).not.toContain('    at ');
+      } finally {
+        await chmod(path.join(root, 'locked'), 0o755);
+      }
+    },
+  );
 });
