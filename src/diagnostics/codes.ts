@@ -89,7 +89,7 @@ export const diagnosticCatalog = [
       {
         codes: ['invalid-date', 'invalid-slug', 'invalid-url', 'invalid-language'],
         severity: 'error',
-        what: 'a value in the wrong format',
+        what: 'a value in the wrong format (a date before the year 0100 or on a leap second `:60`; a URL that is not http(s) as written, or, for `image` and `avatar`, a relative path: see [security](security.md#urls))',
       },
       {
         codes: ['invalid-alias'],

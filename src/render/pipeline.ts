@@ -12,6 +12,7 @@ import type { VFile } from 'vfile';
 import { rehypeCommentLinks, remarkCommentRestrictions } from './comment-plugins';
 import { documentInfo, removeComments, trimDocument } from './document-info';
 import { renderData } from './file-data';
+import { installLinearEditMap } from './linear-edit-map';
 import { listItemHandler } from './list-item-handler';
 import { rehypeHeadingIds } from './rehype-heading-ids';
 import { rehypeRawIfNeeded } from './rehype-raw-if-needed';
@@ -19,6 +20,9 @@ import { rehypeEnforceUrlProtocols, rehypeResolveUrls } from './rehype-urls';
 import { remarkGfmFast } from './remark-gfm-fast';
 import type { RendererOptions, RenderSteps } from './render-markdown';
 import { commentSchema, postSchema } from './schemas';
+
+// micromark's EditMap.consume copies every event for each change: n² on long documents.
+installLinearEditMap();
 
 /** The last step before stringifying: reads summary, headings and counts, then drops comments and outer white space. */
 function rehypeDocumentInfo() {

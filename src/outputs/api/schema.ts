@@ -159,11 +159,32 @@ export const apiPaginationSchema = z
   })
   .meta({ title: 'Pagination' });
 
+/** Why a page of `count` items disagrees with its pagination, or undefined when it agrees. */
+function pageProblem(count: number, pagination: z.infer<typeof apiPaginationSchema>): string | undefined {
+  const { page, limit, pages, total, next, prev } = pagination;
+  const expectedPages = Math.max(1, Math.ceil(total / limit));
+  const expectedCount = page < pages ? limit : total - (pages - 1) * limit;
+  if (pages !== expectedPages)
+    return `pages is ${pages}, but ${total} posts at ${limit} a page make ${expectedPages}`;
+  if (page > pages) return `page ${page} is past the last page (${pages})`;
+  if (next !== (page < pages ? page + 1 : null) || prev !== (page > 1 ? page - 1 : null)) {
+    return 'next and prev do not follow from page and pages';
+  }
+  if (count !== expectedCount) {
+    return `the page holds ${count} posts; page ${page} of ${total} posts at ${limit} a page holds ${expectedCount}`;
+  }
+  return undefined;
+}
+
 /** `api/posts.json` and `api/posts/page/<n>.json`: a page of post summaries, newest first. */
 export const apiPostListSchema = z
   .object({
     posts: z.array(apiPostSummarySchema),
     meta: z.object({ pagination: apiPaginationSchema }),
+  })
+  .superRefine(({ posts, meta: { pagination } }, context) => {
+    const problem = pageProblem(posts.length, pagination);
+    if (problem) context.addIssue({ code: 'custom', path: ['meta', 'pagination'], message: problem });
   })
   .meta({ title: 'Post list', description: 'api/posts.json and api/posts/page/<n>.json' });
 
@@ -206,6 +227,17 @@ export const apiTagSchema = z
       .array(apiPostSummarySchema)
       .describe("A page of the tag's posts (postsPerPage a page), newest first."),
     meta: z.object({ pagination: apiPaginationSchema }),
+  })
+  .superRefine(({ tag, posts, meta: { pagination } }, context) => {
+    if (tag.count !== pagination.total) {
+      context.addIssue({
+        code: 'custom',
+        path: ['tag', 'count'],
+        message: `the count (${tag.count}) differs from the pagination's total (${pagination.total})`,
+      });
+    }
+    const problem = pageProblem(posts.length, pagination);
+    if (problem) context.addIssue({ code: 'custom', path: ['meta', 'pagination'], message: problem });
   })
   .meta({ title: 'Tag', description: 'api/tags/<slug>.json and api/tags/<slug>/page/<n>.json' });
 

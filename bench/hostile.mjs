@@ -1,0 +1,265 @@
+// `npm run bench:hostile`: times the hostile inputs of issue #13 (markdown and YAML) as the build
+// meets them now (refused by the limits before parsing: src/load/markdown-limits.ts, front matter
+// limits in src/load/parse.ts), the worst documents just under the limits as they render, and the
+// quadratic steps that were replaced, before and after. Rewrites the "Hostile input" part of
+// docs/benchmarks.md. Each timing runs in this process, one after the other; a "before" case that
+// would run for minutes is cut at BENCH_HOSTILE_CUT seconds (default 20) in a child process.
+import { execFile } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createJiti } from 'jiti';
+
+const START = '<!-- hostile: written by `npm run bench:hostile` -->';
+const END = '<!-- /hostile -->';
+const benchDir = path.dirname(fileURLToPath(import.meta.url));
+const root = path.dirname(benchDir);
+const documentPath = process.env.BENCH_HOSTILE_DOC ?? path.join(root, 'docs/benchmarks.md');
+const cutSeconds = Number(process.env.BENCH_HOSTILE_CUT ?? 20);
+const jiti = createJiti(import.meta.url);
+
+/** The markdown inputs of the attack, at the sizes it reported. */
+export const HOSTILE_MARKDOWN = {
+  'comment: `- ` × 9,997 + `x`': { trust: 'comment', text: () => `${'- '.repeat(9_997)}x` },
+  'post: `**` × 10k + `x` + `**` × 10k': {
+    trust: 'post',
+    text: () => `${'**'.repeat(10_000)}x${'**'.repeat(10_000)}`,
+  },
+  'post: `- ` × 20k': { trust: 'post', text: () => '- '.repeat(20_000) },
+  'post: `>` × 100k': { trust: 'post', text: () => '>'.repeat(100_000) },
+  'post: `[a](` × 100k': { trust: 'post', text: () => '[a]('.repeat(100_000) },
+  'post: `1. ` × 30k': { trust: 'post', text: () => '1. '.repeat(30_000) },
+  'post: setext `a\\n=\\n` × 100k': { trust: 'post', text: () => 'a\n=\n'.repeat(100_000) },
+  'post: `~~a` × 200k': { trust: 'post', text: () => '~~a'.repeat(200_000) },
+  'post: 100k task items': { trust: 'post', text: () => '- [ ] a\n'.repeat(100_000) },
+  'post: `[a][b]` × 100k': { trust: 'post', text: () => '[a][b]'.repeat(100_000) },
+  'post: a 600 KB table': {
+    trust: 'post',
+    text: () => `| a | b |\n|---|---|\n${'| x | y |\n'.repeat(60_000)}`,
+  },
+};
+
+/** The worst documents under the limits: each at (or just under) the limit it is nearest. */
+export const UNDER_LIMITS = {
+  'comment: 20,000 characters of prose': {
+    trust: 'comment',
+    text: () => fill('Some words, *a little* emphasis, and [a link](https://example.com/).\n\n', 20_000),
+  },
+  'comment: 8 nested lists a line, 20k': {
+    trust: 'comment',
+    text: () => fill('- - - - - - - - x\n', 20_000),
+  },
+  'comment: 500 emphasis marks a block, 20k': {
+    trust: 'comment',
+    text: () => fill(`${'*a* '.repeat(166)}\n\n`, 20_000),
+  },
+  'comment: 200 `[` a block, 20k': {
+    trust: 'comment',
+    text: () => fill(`${'[a]('.repeat(199)}\n\n`, 20_000),
+  },
+  'post: 500,000 characters of prose': {
+    trust: 'post',
+    text: () => fill('Lorem ipsum *dolor* sit [amet](https://x.example/), consectetur.\n\n', 500_000),
+  },
+  'post: a 500 KB table': {
+    trust: 'post',
+    text: () => `| a | b |\n|---|---|\n${fill('| x | y |\n', 499_000)}`,
+  },
+  'post: 50,000 list items (500 KB)': { trust: 'post', text: () => fill('- item\n', 500_000) },
+  'post: 500 setext headings in 500 KB': {
+    trust: 'post',
+    text: () => `${'Title\n=====\n\n'.repeat(500)}${fill('Text and more text.\n\n', 490_000)}`,
+  },
+  'post: 5,000 emphasis marks a block, 500 KB': {
+    trust: 'post',
+    text: () => fill(`${'*a* '.repeat(1_666)}\n\n`, 500_000),
+  },
+  'post: 2,000 `[` a block, 500 KB': {
+    trust: 'post',
+    text: () => fill(`${'[a](b) '.repeat(1_999)}\n\n`, 500_000),
+  },
+  'post: 32 nested lists a line, 500 KB': {
+    trust: 'post',
+    text: () => fill(`${'- '.repeat(32)}x\n`, 500_000),
+  },
+};
+
+function fill(unit, length) {
+  return unit.repeat(Math.floor(length / unit.length));
+}
+
+function seconds(milliseconds) {
+  return milliseconds >= 1000 ? `${(milliseconds / 1000).toFixed(2)} s` : `${Math.round(milliseconds)} ms`;
+}
+
+async function time(work) {
+  const start = performance.now();
+  const value = await work();
+  return { ms: performance.now() - start, value };
+}
+
+/** Runs `bench/hostile.mjs --render <group> <name>` in a child cut at the limit: the old pipeline's time. */
+function renderInChild(args) {
+  return new Promise((resolve) => {
+    const start = performance.now();
+    execFile(
+      process.execPath,
+      [fileURLToPath(import.meta.url), ...args],
+      { timeout: cutSeconds * 1000, maxBuffer: 1 << 20 },
+      (error, stdout) => {
+        if (error?.killed) resolve(`> ${cutSeconds} s (cut)`);
+        else if (error) resolve(`failed: ${String(error.message).split('\n')[0]}`);
+        else resolve(seconds(Number(stdout.trim()) || performance.now() - start));
+      },
+    );
+  });
+}
+
+async function childRender() {
+  const [, , , group, name] = process.argv;
+  const table = group === 'hostile' ? HOSTILE_MARKDOWN : UNDER_LIMITS;
+  const { trust, text } = table[name];
+  const markdown = text();
+  const { createMarkdownRenderer } = await jiti.import(path.join(root, 'src/render/render-markdown.ts'));
+  const renderer = createMarkdownRenderer({ trust });
+  await renderer('warm up');
+  const { ms } = await time(() => renderer(markdown, { url: 'https://example.com/posts/p/' }));
+  process.stdout.write(`${ms}\n`);
+}
+
+/** mdast-util-to-hast's own listItem handler against the linear one, on one long list. */
+async function listCases() {
+  const { unified } = await import('unified');
+  const remarkParse = (await import('remark-parse')).default;
+  const remarkRehype = (await import('remark-rehype')).default;
+  const { listItemHandler } = await jiti.import(path.join(root, 'src/render/list-item-handler.ts'));
+  const rows = [];
+  for (const items of [10_000, 25_000, 50_000]) {
+    const parser = unified().use(remarkParse);
+    const tree = () => parser.runSync(parser.parse('- item\n'.repeat(items)));
+    const stock = await time(() => unified().use(remarkRehype).runSync(tree()));
+    const ours = await time(() =>
+      unified()
+        .use(remarkRehype, { handlers: { listItem: listItemHandler } })
+        .runSync(tree()),
+    );
+    rows.push(`| ${items.toLocaleString('en')} items | ${seconds(stock.ms)} | ${seconds(ours.ms)} |`);
+  }
+  return rows;
+}
+
+/** micromark's own `EditMap.consume` against the linear one, on setext headings and nested lists. */
+async function editMapCases() {
+  const { parse, postprocess, preprocess } = await import('micromark');
+  const { installLinearEditMap } = await jiti.import(path.join(root, 'src/render/linear-edit-map.ts'));
+  const documents = [
+    ['5,000 setext headings (20 KB)', 'a\n=\n'.repeat(5_000)],
+    ['1,100 lines of 8 nested list markers (20 KB)', '- - - - - - - - x\n'.repeat(1_100)],
+  ];
+  const parseAll = () =>
+    documents.map(([, markdown]) =>
+      time(() =>
+        postprocess(
+          parse()
+            .document()
+            .write(preprocess()(markdown, undefined, true)),
+        ),
+      ),
+    );
+  const stock = [];
+  for (const run of parseAll()) stock.push((await run).ms);
+  installLinearEditMap();
+  const linear = [];
+  for (const run of parseAll()) linear.push((await run).ms);
+  return documents.map(
+    ([name], index) => `| ${name} | ${seconds(stock[index])} | ${seconds(linear[index])} |`,
+  );
+}
+
+async function yamlCases() {
+  const { parseDocument } = await import('yaml');
+  const { parseYamlFile } = await jiti.import(path.join(root, 'src/load/parse.ts'));
+  const topLevel = Array.from({ length: 32_000 }, (_, index) => `k${index}: 1`).join('\n');
+  const nested = Array.from({ length: 16_000 }, (_, index) => `a${index}:\n  b: 1`).join('\n');
+  const atLimit = Array.from({ length: 2_000 }, (_, index) => `k${index}: 1`).join('\n');
+  const rows = [];
+  for (const [name, text] of [
+    ['32,000 top-level keys', topLevel],
+    ['16,000 mappings of one key (32,000 keys)', nested],
+    ['2,000 keys (the limit)', atLimit],
+  ]) {
+    const before = await time(() => parseDocument(text, { uniqueKeys: true, strict: true }));
+    const withoutUnique = await time(() => parseDocument(text, { uniqueKeys: false, strict: true }));
+    const after = await time(() => parseYamlFile('x.yaml', text));
+    const outcome = 'diagnostics' in after.value ? after.value.diagnostics[0].code : 'parsed';
+    rows.push(
+      `| ${name} (${Math.round(text.length / 1024)} KB) | ${seconds(before.ms)} | ${seconds(withoutUnique.ms)} | ${seconds(after.ms)} (${outcome}) |`,
+    );
+  }
+  return rows;
+}
+
+async function main() {
+  const { checkMarkdownLimits } = await jiti.import(path.join(root, 'src/load/markdown-limits.ts'));
+  const lines = [
+    START,
+    '',
+    `Written by \`npm run bench:hostile\` (bench/hostile.mjs) on ${os.cpus()[0]?.model ?? 'an unknown CPU'} ` +
+      `(${os.cpus().length} cores), Node ${process.version}. The machine was shared with other jobs while this ran: ` +
+      'the figures are noisy, and only their order of magnitude counts. "Before" is the render pipeline of ' +
+      `this version without the limits (in a child process, cut at ${cutSeconds} s); lists, setext headings and ` +
+      'nested containers were slower still before the linear `listItem` handler and `EditMap.consume` (last ' +
+      'tables). "Now" is what a build does with the document.',
+    '',
+    '| hostile input | characters | before: rendered | now: refused in | diagnostic |',
+    '|---|---|---|---|---|',
+  ];
+  for (const [name, { trust, text }] of Object.entries(HOSTILE_MARKDOWN)) {
+    const markdown = text();
+    const before = await renderInChild(['--render', 'hostile', name]);
+    const { ms, value } = await time(() => checkMarkdownLimits(markdown, trust));
+    lines.push(
+      `| ${name} | ${markdown.length.toLocaleString('en')} | ${before} | ${seconds(ms)} | ${value ? `${value.code}: ${value.message}` : 'accepted'} |`,
+    );
+    process.stderr.write(`${lines.at(-1)}\n`);
+  }
+  lines.push('', '| document under the limits | characters | accepted | rendered in |', '|---|---|---|---|');
+  for (const [name, { trust, text }] of Object.entries(UNDER_LIMITS)) {
+    const markdown = text();
+    const accepted = checkMarkdownLimits(markdown, trust);
+    const rendered = await renderInChild(['--render', 'under', name]);
+    lines.push(
+      `| ${name} | ${markdown.length.toLocaleString('en')} | ${accepted ? `no: ${accepted.message}` : 'yes'} | ${rendered} |`,
+    );
+    process.stderr.write(`${lines.at(-1)}\n`);
+  }
+  lines.push(
+    '',
+    '| micromark parse | before: stock `EditMap.consume` | now: linear `consume` |',
+    '|---|---|---|',
+    ...(await editMapCases()),
+    '',
+    '| one tight list, parse + mdast to hast | before: stock `listItem` | now: linear `listItem` |',
+    '|---|---|---|',
+    ...(await listCases()),
+    '',
+    '| YAML | before: `uniqueKeys: true` | `uniqueKeys: false` | now: parseYamlFile |',
+    '|---|---|---|---|',
+    ...(await yamlCases()),
+    '',
+    END,
+  );
+  const document = await readFile(documentPath, 'utf8');
+  const section = lines.join('\n');
+  const next = document.includes(START)
+    ? document.slice(0, document.indexOf(START)) +
+      section +
+      document.slice(document.indexOf(END) + END.length)
+    : `${document.trimEnd()}\n\n## Hostile input\n\n${section}\n`;
+  await writeFile(documentPath, next);
+  process.stderr.write(`wrote ${path.relative(process.cwd(), documentPath)}\n`);
+}
+
+if (process.argv[2] === '--render') await childRender();
+else await main();
