@@ -114,7 +114,9 @@ export async function loadSite<
   const config = preview?.origin ? withOrigin(loaded.config, preview.origin) : loaded.config;
   const cacheFolder =
     options.cache === false ? undefined : await siteCacheFolder(root, preview !== undefined);
+  // A preview is never published (`broadsheet dev` builds it inside the cache folder).
   const conflict =
+    preview === undefined &&
     cacheFolder &&
     (await cacheOutConflict(await rootCacheFolder(root), path.resolve(root, options.out ?? config.out)));
   if (conflict) {

@@ -188,6 +188,7 @@ describe('the public API', () => {
           "ClientResult",
         ],
         "values": [
+          "DEFAULT_TIMEOUT_MS",
           "createClient",
         ],
       }
