@@ -112,7 +112,7 @@ export const apiPageSchema = apiPageRefSchema
     summary: z.string().describe('Plain text.'),
     lang: z.string().describe('BCP 47 language tag.'),
     updated: dateTime.nullable(),
-    image: absoluteUrl.nullable(),
+    image: httpUrl.nullable(),
     html: z.string().describe('Sanitised HTML; links are absolute.'),
     headings: z.array(apiHeadingSchema),
     data: z.record(z.string(), z.unknown()).describe("The page's validated front matter."),
