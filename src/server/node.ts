@@ -28,9 +28,11 @@ const HOST_HEADER = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$
 export function toNodeListener(
   handler: RequestHandler,
   options: NodeListenerOptions = {},
-): (request: IncomingMessage, response: ServerResponse) => void {
+): (request: unknown, response: unknown) => void {
+  // Typed `unknown` in the declaration (createServer accepts it) so that the library's types need
+  // no @types/node; node:http always passes an IncomingMessage and a ServerResponse.
   return (incoming, outgoing) => {
-    void respond(handler, incoming, outgoing, options);
+    void respond(handler, incoming as IncomingMessage, outgoing as ServerResponse, options);
   };
 }
 
