@@ -63,7 +63,7 @@ afterAll(() => {
 describe("README.md's commands", () => {
   it('Quick start: npm install && npm start builds the CLI and the site with a short log; serve serves it', async () => {
     const lines = shellBlock(readme, '## Quick start');
-    expect(lines).toEqual(['npm install && npm start', 'node dist/cli.js serve', 'npm test']);
+    expect(lines).toEqual(['npm install && npm start', 'node dist/cli.js serve', 'npm install && npm test']);
     // `npm test` is what CI runs on every change; the first two run here.
     // stdout and stderr in order: the build's summary is on stderr.
     const log = execFileSync('bash', ['-euo', 'pipefail', '-c', `{ ${lines[0]}; } 2>&1`], {
