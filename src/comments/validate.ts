@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkMarkdownLimits } from '../load/markdown-limits';
 import { COMMENT_ID_PATTERN, SLUG_PATTERN } from '../schema/content';
 import { isHttpUrl } from '../schema/urls';
 import { plainName } from '../site/threads';
@@ -36,7 +37,7 @@ const emailSchema = z.email();
  * Reads and checks the fields of a submission: `post` (a slug), `parent` (an id),
  * `name` (plain text once tags are stripped, 1–100 characters), `email` (optional, an address),
  * `url` (optional, absolute http(s)), `body` (markdown, 1–`maxLength` characters, within the
- * complexity limits of {@link markdownComplexityProblem}), `honeypot`. Values must be strings;
+ * shape limits of a comment, {@link checkMarkdownLimits}, the ones the build applies), `honeypot`. Values must be strings;
  * empty optional fields count as absent. Line breaks become line feeds; controls are dropped.
  */
 export function readSubmission(
@@ -80,53 +81,14 @@ export function readSubmission(
   const body = (values.body ?? '').replace(/^\s*\n/, '').trimEnd();
   if (body.trim() === '') return fail('body', 'the comment is empty');
   if (body.length > maxLength) return fail('body', `the comment must be at most ${maxLength} characters`);
-  const complexity = markdownComplexityProblem(body);
-  if (complexity) return fail('body', complexity, 'too-complex');
+  // The build's own check (the same limits it holds an approved comment to), so that a comment
+  // accepted here cannot fail the build once approved.
+  const shape = checkMarkdownLimits(body, 'comment');
+  if (shape) {
+    const message = `the comment is too complex: ${shape.message}`;
+    return shape.code === 'markdown-too-long'
+      ? fail('body', shape.message)
+      : fail('body', message, 'too-complex');
+  }
   return { ok: true, submission: { post, parent, name, email, url, body, honeypot } };
-}
-
-/** The limits of {@link markdownComplexityProblem}. */
-export const COMPLEXITY_LIMITS = {
-  /** Block quote and list markers opening one line (nesting depth). */
-  nesting: 8,
-  /** Runs of `*`, `_` or `~` (emphasis delimiters). */
-  delimiterRuns: 300,
-  /** `*`, `_` and `~` in all. */
-  delimiters: 2000,
-  /** `[` and `]` (links and their brackets). */
-  brackets: 200,
-  /** `<` (autolinks and HTML, which comments show as text). */
-  angles: 300,
-  /** Runs of backticks. */
-  codeRuns: 300,
-} as const;
-
-/**
- * Why a comment's markdown is too costly to render, or `undefined`. CommonMark parsing is
- * superlinear in a few constructs a hostile visitor can pile up (thousands of emphasis delimiters,
- * brackets, or nested list and quote markers cost seconds); ordinary comments come nowhere near
- * these limits.
- */
-export function markdownComplexityProblem(body: string): string | undefined {
-  const count = (pattern: RegExp) => body.match(pattern)?.length ?? 0;
-  let deepest = 0;
-  for (const line of body.split('\n')) {
-    const prefix = /^(?:[ \t]*(?:>|[*+-](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)))+/.exec(line)?.[0] ?? '';
-    deepest = Math.max(deepest, prefix.match(/>|[*+-]|\d{1,9}[.)]/g)?.length ?? 0);
-  }
-  if (deepest > COMPLEXITY_LIMITS.nesting) {
-    return `the comment nests quotes or lists ${deepest} deep (at most ${COMPLEXITY_LIMITS.nesting})`;
-  }
-  const limits: [RegExp, number, string][] = [
-    [/\*+|_+|~+/g, COMPLEXITY_LIMITS.delimiterRuns, 'emphasis markers'],
-    [/[*_~]/g, COMPLEXITY_LIMITS.delimiters, 'emphasis markers'],
-    [/[[\]]/g, COMPLEXITY_LIMITS.brackets, 'brackets'],
-    [/</g, COMPLEXITY_LIMITS.angles, '< signs'],
-    [/`+/g, COMPLEXITY_LIMITS.codeRuns, 'backtick runs'],
-  ];
-  for (const [pattern, limit, what] of limits) {
-    const found = count(pattern);
-    if (found > limit) return `the comment has too many ${what} (${found}, at most ${limit})`;
-  }
-  return undefined;
 }

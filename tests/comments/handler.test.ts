@@ -1,9 +1,10 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   type CommentStore,
+  checkMarkdownLimits,
   createCommentHandler,
   createMemoryRateLimiter,
-  markdownComplexityProblem,
+  MARKDOWN_LIMITS,
   type NewComment,
   newCommentId,
   postsFromList,
@@ -216,19 +217,45 @@ describe('createCommentHandler', () => {
   });
 });
 
-describe('newCommentId and markdownComplexityProblem', () => {
+describe('newCommentId and the shape limits of a comment', () => {
   it('makes ids that sort by time', () => {
     const ids = [1, 2, 1000, 2 ** 40].map((time) => newCommentId(time));
     expect([...ids].sort()).toEqual(ids);
     expect(newCommentId(5)).not.toBe(newCommentId(5));
   });
 
-  it('lets ordinary markdown through and refuses piles of constructs', () => {
+  it('lets ordinary markdown through and refuses piles of constructs', async () => {
+    const { handler } = setup();
+    const send = async (body: string) => errorOf(await handler(json({ post: 'open', name: 'A', body })));
     expect(
-      markdownComplexityProblem('Nice *post*, see [this](https://x.example).\n\n> quoted\n\n- a\n- b'),
-    ).toBeUndefined();
-    expect(markdownComplexityProblem('*_'.repeat(2500))).toMatch(/emphasis markers/);
-    expect(markdownComplexityProblem('> '.repeat(50))).toMatch(/nests/);
-    expect(markdownComplexityProblem('['.repeat(5000))).toMatch(/brackets/);
+      (
+        await handler(
+          json({
+            post: 'open',
+            name: 'A',
+            body: 'Nice *post*, see [this](https://x.example).\n\n> quoted\n\n- a\n- b',
+          }),
+        )
+      ).status,
+    ).toBe(201);
+    expect(await send('*_'.repeat(2500))).toMatchObject({ code: 'too-complex', field: 'body' });
+    expect(await send('> '.repeat(50))).toMatchObject({ code: 'too-complex' });
+    expect(await send('['.repeat(5000))).toMatchObject({ code: 'too-complex' });
+  });
+
+  // Regression: the intake had limits of its own (300 runs of emphasis marks, 2,000 in all), so it
+  // accepted comments the build refuses once approved (500 marks in one block, 20 setext headings).
+  it('refuses at intake what the build refuses, with the build’s message', async () => {
+    const { handler, stored } = setup();
+    const bodies = ['**a** '.repeat(150), 'a\n-\n'.repeat(21)];
+    for (const body of bodies) {
+      const build = checkMarkdownLimits(body, 'comment');
+      expect(build?.code).toBe('markdown-too-complex');
+      const error = await errorOf(await handler(json({ post: 'open', name: 'A', body })));
+      expect(error).toMatchObject({ code: 'too-complex', field: 'body' });
+      expect((error as { message?: string }).message).toContain(build!.message);
+    }
+    expect(stored).toEqual([]);
+    expect(MARKDOWN_LIMITS.comment.delimiters).toBe(500);
   });
 });
