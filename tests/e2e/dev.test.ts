@@ -1,9 +1,10 @@
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyGoldenSite, repoRoot } from '../build/helpers';
 import { startDev } from '../dev/helpers';
+import { launchChromium } from './chromium';
 
 const HELLO = 'content/posts/2024/2024-01-10-hello-world.md';
 const screenshot = path.join(repoRoot, 'tests/e2e/screenshots/dev-overlay.png');
@@ -11,17 +12,7 @@ const screenshot = path.join(repoRoot, 'tests/e2e/screenshots/dev-overlay.png');
 let browser: Browser;
 
 beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

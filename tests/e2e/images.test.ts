@@ -1,16 +1,12 @@
-import { createReadStream } from 'node:fs';
-import { cp, readFile, stat, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSite } from '../../src/index';
 import { repoRoot, temporaryFolder } from '../build/helpers';
+import { type FolderServer, launchChromium, serveFolder } from './chromium';
 
-const types: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.png': 'image/png' };
-
-let server: Server;
+let server: FolderServer;
 let browser: Browser;
 let origin: string;
 
@@ -28,35 +24,17 @@ beforeAll(async () => {
     (await readFile(config, 'utf8')).replaceAll("'../../../src/", `'${path.join(repoRoot, 'src')}/`),
   );
   // Serves the build under /blog/, as the site's URL says, on a free loopback port.
-  server = createServer(async (request, response) => {
-    const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://127.0.0.1').pathname);
-    const relative = pathname.replace(/^\/blog\//, '');
-    const file = path.join(
-      out,
-      relative.endsWith('/') || relative === '' ? `${relative}index.html` : relative,
-    );
-    const info = pathname.startsWith('/blog/') ? await stat(file).catch(() => undefined) : undefined;
-    if (!info?.isFile()) {
-      response.writeHead(404).end('not found');
-      return;
-    }
-    response.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' });
-    createReadStream(file).pipe(response);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await serveFolder(out, '/blog/');
+  origin = server.origin;
   // A preview build: the site's URL on this server's origin, so that absolute links load here.
   const result = await buildSite({ root, out, preview: { origin }, cache: false });
   expect(result.ok, JSON.stringify(result.ok ? [] : result.diagnostics)).toBe(true);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((resolve) => server?.close(resolve));
+  await server?.close();
 });
 
 describe('a post with an image (chromium)', () => {
