@@ -6,7 +6,10 @@ import { type BuildSiteResult, buildSite } from '../build/build-site';
 import { siteCacheFolder } from '../cache/location';
 import { loadConfig } from '../config/load-config';
 import type { Diagnostic } from '../diagnostics/diagnostic';
+import { withOrigin } from '../load/preview';
+import type { ResolvedConfig } from '../schema/config';
 import type { RequestHandler } from '../server/handler';
+import { withCommentIntake } from '../server/intake';
 import { type RunningServer, startServer } from '../server/node';
 import { createStaticHandler, resolveRequestPath } from '../server/static';
 import { serialRuns, watchRoot } from '../watch/watch-root';
@@ -76,14 +79,17 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   let basePath = '/';
   let outFolder = 'public';
   let staticHandler: RequestHandler | undefined;
+  let siteHandler: RequestHandler | undefined;
+  let config: ResolvedConfig | undefined;
+  let configChanged = true;
   let state: State | undefined;
   let builds = 0;
 
   const handler: RequestHandler = async (request, info) => {
     const url = new URL(request.url);
     if (url.pathname.startsWith(DEV_PREFIX)) return devRequest(url);
-    if (!staticHandler) return placeholder(request);
-    const response = await staticHandler(request, info);
+    if (!siteHandler) return placeholder(request);
+    const response = await siteHandler(request, info);
     return isHtml(response) && request.method === 'GET' ? withClient(response, url.pathname) : response;
   };
 
@@ -160,24 +166,31 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     const started = performance.now();
     // The site's path decides where the preview answers: read again when a file at the root changed.
     if (builds === 0 || changed.some((file) => !file.includes('/'))) {
-      const config = await loadConfig({ root, configFile: options.configFile });
-      if (config.ok) {
-        basePath = new URL(config.loaded.config.site.url).pathname;
-        outFolder = config.loaded.config.out;
+      const loaded = await loadConfig({ root, configFile: options.configFile });
+      if (loaded.ok) {
+        config = withOrigin(loaded.loaded.config, origin());
+        basePath = new URL(config.site.url).pathname;
+        outFolder = config.out;
+        configChanged = true;
       }
     }
     const result = await buildSite({
       root,
       out,
       configFile: options.configFile,
-      preview: {
-        origin: running.origin.replace('://0.0.0.0:', '://localhost:').replace('://[::]:', '://localhost:'),
-      },
+      preview: { origin: origin() },
     });
     builds += 1;
     const milliseconds = Math.round(performance.now() - started);
     if (result.ok) {
       staticHandler = createStaticHandler({ root: out, basePath });
+      if (configChanged || !siteHandler) {
+        // The comment intake as `broadsheet serve` mounts it, on the preview's origin; made again only
+        // when the config changed (its rate limit and duplicate memory last between builds).
+        const files: RequestHandler = (request, info) => staticHandler!(request, info);
+        siteHandler = config ? withCommentIntake(root, config, files) : files;
+        configChanged = false;
+      }
       broadcast({ ok: true, build: builds });
       report({ type: 'built', milliseconds, changed, files: result.files, warnings: result.warnings });
     } else {
@@ -188,6 +201,9 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   };
 
   let running: RunningServer;
+  /** The preview's origin: the server's, with a wildcard address made into `localhost`. */
+  const origin = () =>
+    running.origin.replace('://0.0.0.0:', '://localhost:').replace('://[::]:', '://localhost:');
   running = await startServer(handler, {
     host,
     port: options.port ?? DEV_PORT,

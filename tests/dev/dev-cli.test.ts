@@ -81,7 +81,10 @@ describe('broadsheet dev', () => {
         .replace('title: Hello, World & Friends', 'title: Broken')
         .replace('tags: [News, Meta]', 'tags: [News, Meta'),
     );
-    const failed = (await log.next((state) => !(state as { ok: boolean }).ok)) as {
+    // A busy machine may build between writeFile's truncation and its write: wait for the written text.
+    const failed = (await log.next(
+      (state) => !(state as { ok: boolean }).ok && JSON.stringify(state).includes('"invalid-yaml"'),
+    )) as {
       problems: {
         file: string;
         line: number;

@@ -1,11 +1,8 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createCommentHandler } from '../../comments/handler';
-import { postsFromApi } from '../../comments/posts';
 import { loadConfig } from '../../config/load-config';
-import { createFileCommentStore } from '../../server/comment-file-store';
-import { mount } from '../../server/handler';
+import { commentIntakePath, withCommentIntake } from '../../server/intake';
 import { startServer } from '../../server/node';
 import { createStaticHandler } from '../../server/static';
 import { type CliIo, EXIT } from '../io';
@@ -64,19 +61,7 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   }
   const basePath = new URL(config.site.url).pathname;
   const files = createStaticHandler({ root: out, basePath });
-  const endpoint = config.comments.endpoint;
-  const handler = endpoint
-    ? mount(
-        new URL(endpoint, config.site.url).pathname,
-        createCommentHandler({
-          config,
-          store: createFileCommentStore({ folder: path.join(root, config.content, 'comments') }),
-          // The posts as the built site shows them: its JSON API, read from out.
-          posts: postsFromApi({ siteUrl: config.site.url, fetch: (url) => files(new Request(url)) }),
-        }),
-        files,
-      )
-    : files;
+  const handler = withCommentIntake(root, config, files);
 
   let running: Awaited<ReturnType<typeof startServer>>;
   try {
@@ -89,9 +74,8 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   } catch (error) {
     throw new UsageError(`cannot listen on ${host}:${port}: ${(error as Error).message}`);
   }
-  const comments = endpoint
-    ? ` (comments at ${running.origin}${new URL(endpoint, config.site.url).pathname})`
-    : '';
+  const intakePath = commentIntakePath(config);
+  const comments = intakePath ? ` (comments at ${running.origin}${intakePath})` : '';
   io.stdout(`serving ${path.relative(io.cwd, out) || '.'}/ at ${running.origin}${basePath}${comments}\n`);
   await untilStopped();
   await running.close();
