@@ -1,11 +1,12 @@
 // `npm run bench`: generates a site of BENCH_N posts (default 4000) into a temporary folder, runs each
 // section of SECTIONS in a fresh child process (so that peak RSS is that section's alone), then times
 // `broadsheet build` cold and warm, Eleventy 3 and Hugo (when installed) on the same posts, and
-// rewrites the main part of docs/benchmarks.md.
+// rewrites the main part of docs/benchmarks.md: every marked section (`<!-- name: … -->` …
+// `<!-- /name -->`, written by the other bench scripts or by hand) is kept verbatim (bench/document.mjs).
 //
 // `npm run bench -- --scale`: BENCH_N defaults to 100000; times one cold and one warm `broadsheet build`
 // under `node --max-old-space-size=2048` with memory by phase, and rewrites the scale part of
-// docs/benchmarks.md (the main part is kept). Takes many minutes.
+// docs/benchmarks.md (everything else is kept). Takes many minutes.
 //
 // `npm run bench -- --quick`: checks that the script works in a minute or two: BENCH_N defaults to 300,
 // BENCH_RUNS to 1, no builds on the disk, and the document is printed instead of written.
@@ -21,7 +22,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { COMMENTS_END, COMMENTS_START } from './comments.mjs';
 import {
   hugoVersion,
   makeEleventyProject,
@@ -32,9 +32,8 @@ import {
   measureScaling,
   timed,
 } from './compare.mjs';
-import { DEV_LOOP_END, DEV_LOOP_START } from './dev-loop.mjs';
 import { describeFileSystem, fileSystemOf, probeFileCreation } from './disk.mjs';
-import { FILE_COUNT_END, FILE_COUNT_START } from './file-count.mjs';
+import { keepSections, mainPartOf } from './document.mjs';
 import { DEFAULT_POSTS, generateSite, postCount } from './generate.mjs';
 
 /** The measured sections, in order; each is `bench/sections/<name>.mjs`. */
@@ -95,48 +94,17 @@ async function runParent() {
       console.log('--quick: docs/benchmarks.md left as it was');
       return;
     }
-    // Read just before writing: a scale run and a main run may overlap, each keeps the other's part.
+    // Read just before writing: a scale run and a main run may overlap, each keeps the other's part,
+    // and every section another script wrote (bench/document.mjs) stays as it was.
     const previous = await readFile(documentPath, 'utf8').catch(() => '');
     const document = scale
-      ? `${mainPart(previous).trimEnd()}\n\n${part}\n`
-      : `${part}${fileCountPart(previous) ? `\n${fileCountPart(previous)}\n` : ''}${devLoopPart(previous) ? `\n${devLoopPart(previous)}\n` : ''}${commentsPart(previous) ? `\n${commentsPart(previous)}\n` : ''}${scalePart(previous) ? `\n${scalePart(previous)}\n` : ''}`;
+      ? keepSections(previous, mainPartOf(previous), { scale: part })
+      : keepSections(previous, part);
     await writeFile(documentPath, document);
     console.log('wrote docs/benchmarks.md');
   } finally {
     await rm(folder, { recursive: true, force: true });
   }
-}
-
-/** The part bench/file-count.mjs writes, kept by a main run. */
-function fileCountPart(text) {
-  const start = text.indexOf(FILE_COUNT_START);
-  const end = text.indexOf(FILE_COUNT_END);
-  return start === -1 || end === -1 ? '' : text.slice(start, end + FILE_COUNT_END.length);
-}
-
-/** The part bench/dev-loop.mjs writes, kept by a main run. */
-function devLoopPart(text) {
-  const start = text.indexOf(DEV_LOOP_START);
-  const end = text.indexOf(DEV_LOOP_END);
-  return start === -1 || end === -1 ? '' : text.slice(start, end + DEV_LOOP_END.length);
-}
-
-/** The part bench/comments.mjs writes, kept by a main run. */
-function commentsPart(text) {
-  const start = text.indexOf(COMMENTS_START);
-  const end = text.indexOf(COMMENTS_END);
-  return start === -1 || end === -1 ? '' : text.slice(start, end + COMMENTS_END.length);
-}
-
-function mainPart(text) {
-  const start = text.indexOf(SCALE_START);
-  return start === -1 ? text : text.slice(0, start);
-}
-
-function scalePart(text) {
-  const start = text.indexOf(SCALE_START);
-  const end = text.indexOf(SCALE_END);
-  return start === -1 || end === -1 ? '' : text.slice(start, end + SCALE_END.length);
 }
 
 async function runMain(root, folder, site, machine) {
