@@ -38,7 +38,6 @@ export interface MarkdownLimitProblem {
   message: string;
 }
 
-const DELIMITER = new Set([42, 95, 126]); // * _ ~
 const THEMATIC_BREAK = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
 const SETEXT_UNDERLINE = /^ {0,3}(?:=+|-+)[ \t]*$/;
 
@@ -103,7 +102,8 @@ export function checkMarkdownLimits(
       if (!thematicBreak) {
         for (let index = start; index < end; index++) {
           const code = markdown.charCodeAt(index);
-          if (DELIMITER.has(code)) delimiters++;
+          // `*`, `_`, `~` (comparisons: a `Set` lookup per character was a tenth of a warm load).
+          if (code === 42 || code === 95 || code === 126) delimiters++;
           else if (code === 91) brackets++;
         }
       }
