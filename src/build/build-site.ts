@@ -74,10 +74,11 @@ export type BuildProgress =
   | { phase: 'write'; written: number; total: number }
   /**
    * Every file is staged; `groups` says how many output groups (a page, an API document, a feed's
-   * three files) were made and how many were reused from the last build without being made, because
-   * their inputs were unchanged (docs/decisions/output-keys.md).
+   * three files) were made, how many were reused from the last build's output without being made,
+   * because their inputs were unchanged (docs/decisions/output-keys.md), and how many were written
+   * from the cache of made outputs, for the same reason, where the last build's output is gone.
    */
-  | { phase: 'swap'; groups: { made: number; reused: number } };
+  | { phase: 'swap'; groups: { made: number; reused: number; stored: number } };
 
 /**
  * What {@link buildSite} returns. On success `files` counts the output files (not counting the
@@ -216,6 +217,7 @@ async function stageAndCommit(
   const total = plan.paths.length;
   let manifest: OutputManifest | undefined;
   let staging: string | undefined;
+  let closing: Promise<void> | undefined;
   try {
     // A build killed while updating `out` in place is undone first, before `out` is looked at.
     await recoverSiblings(out);
@@ -234,9 +236,14 @@ async function stageAndCommit(
       maxChanges: inPlace ? maxChangesInPlace(total) : 0,
       record: cache !== undefined,
       keyNamespace: previous?.keyNamespace,
+      openStore: previous?.openStore,
       onWritten: (done) => report({ phase: 'write', written: done, total }),
     });
-    report({ phase: 'swap', groups: { made: staged.groups.made.length, reused: staged.groups.reused } });
+    // The store's new entries are written while the output is swapped in.
+    closing = staged.store?.close();
+    warnings.push(...(staged.store?.warnings() ?? []));
+    const { made, reused, stored } = staged.groups;
+    report({ phase: 'swap', groups: { made: made.length, reused, stored } });
     if (staged.kind === 'changes') {
       manifest = await commitInPlace(staging, out, staged, before!, cache!);
     } else {
@@ -246,6 +253,7 @@ async function stageAndCommit(
     releaseSibling(staging);
     staging = undefined;
   } catch (error) {
+    await closing;
     let undone = true;
     if (staging) {
       // After a failed update in place whose undoing failed too, the journal stays for the next build.
@@ -262,6 +270,7 @@ async function stageAndCommit(
         : `the output could not be written (${error.code}: ${error.message}), and the files changed so far could not be put back; the next build puts them back`,
     });
   }
+  await closing;
   if (cache && manifest) await saveManifest(cache, out, manifest);
   return undefined;
 }

@@ -17,6 +17,7 @@ import {
   readOutputManifest,
   writeOutputManifest,
 } from './output-manifest';
+import { OutputStore } from './output-store';
 import type { PlannedOutput } from './plan-output';
 import { recordFolders, type StagePlanResult } from './write-tree';
 
@@ -75,6 +76,11 @@ export interface Previous {
   onDisk?: OutputOnDisk;
   /** The identity of the code that makes the outputs, when known: groups are keyed under it. */
   keyNamespace?: string;
+  /**
+   * Opens the store of the files of groups made by earlier builds, by key (when `keyNamespace` is
+   * known); the build opens it only when it must make many groups, and closes it.
+   */
+  openStore?: () => Promise<OutputStore>;
 }
 
 /**
@@ -96,8 +102,10 @@ export async function readPrevious(
   // The `lstat` of every recorded file and folder runs on another thread while the keys are computed.
   const checks = manifest ? checkOutputOnDisk(out, manifest) : undefined;
   const keyNamespace = await outputCodeIdentity();
-  if (keyNamespace !== undefined) await computeKeys(site, plan);
-  return { manifest, onDisk: await checks, keyNamespace };
+  if (keyNamespace === undefined) return { manifest, onDisk: await checks };
+  await computeKeys(site, plan);
+  const openStore = () => OutputStore.open({ root, folder: cache.folder, namespace: keyNamespace });
+  return { manifest, onDisk: await checks, keyNamespace, openStore };
 }
 
 /**

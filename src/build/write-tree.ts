@@ -14,6 +14,10 @@ import { contentHash } from '../fingerprint/hash';
 import type { OutputOnDisk } from './disk-check';
 import type { KeyedGroup } from './output-keys';
 import type { FolderRecord, GroupKeys, OutputManifest, OutputRecord } from './output-manifest';
+import type { FileToStore, OutputStore, StoredFile } from './output-store';
+
+/** How many stored groups are read from the output store at a time (their files are held until written). */
+const STORE_BATCH = 256;
 
 /** How long the write loop runs before it lets the event loop turn (progress, timers, the trash). */
 const YIELD_EVERY_MS = 20;
@@ -74,6 +78,15 @@ export interface StagePlanOptions {
    * neither made nor hashed: its records are reused. Needs `record`.
    */
   keyNamespace?: string;
+  /**
+   * Opens the store of the files of groups made by earlier builds, by key (src/build/output-store.ts;
+   * needs `keyNamespace`, which must be the store's namespace). It is opened when more than a
+   * quarter of the groups cannot be reused from `previous` (a fresh `out`, a CI job with its cache
+   * restored, a change that touches most groups): a group not reused whose key is stored is then
+   * written from the store instead of being made and hashed, every group made is stored, and every
+   * group reused stays stored. A warm build that makes a few groups leaves the store as it was.
+   */
+  openStore?: () => Promise<OutputStore>;
   /** Called after each file is written, linked or found unchanged, with the count so far. */
   onWritten: (done: number) => void;
 }
@@ -91,12 +104,15 @@ export type StagePlanResult = {
   written: number;
   linked: number;
   /**
-   * The groups made (`make()` called, every file hashed), by first path in plan order, and how many
-   * were reused by key without being made.
+   * The groups made (`make()` called, every file hashed), by first path in plan order; how many
+   * were reused by key from the previous output, and how many were taken from the output store,
+   * neither made.
    */
-  groups: { made: string[]; reused: number };
+  groups: { made: string[]; reused: number; stored: number };
   /** The keys of the groups, by first path, for the next build's manifest (when `keyNamespace` was given). */
   keys?: GroupKeys;
+  /** The output store, when it was opened: the caller closes it (which writes its index). */
+  store?: OutputStore;
 } & ({ kind: 'tree' } | { kind: 'changes'; put: string[]; removed: string[] });
 
 /**
@@ -171,65 +187,121 @@ export async function stagePlan(
     keyNamespace !== undefined && previous?.manifest.groups?.namespace === keyNamespace
       ? previous.manifest.groups.keys
       : undefined;
-  const groups = { made: [] as string[], reused: 0 };
+  const groups = { made: [] as string[], reused: 0, stored: 0 };
 
-  let turned = performance.now();
-  for (const group of plan) {
+  /** Puts one file of a made or stored group into the staging tree (or leaves it in place). */
+  const place = (file: string, hash: string, write: (target: string) => void): void => {
+    const same = previous && unchanged(previous, file, hash);
+    if (same && inPlace) {
+      files.set(file, same);
+      kept.push(file);
+    } else if (same && takeFromPrevious(file, false)) {
+      files.set(file, same);
+      linked += 1;
+    } else {
+      ensureParent(file);
+      const target = path.join(staging, file);
+      write(target);
+      written += 1;
+      if (record) {
+        const stats = lstatSync(target);
+        files.set(file, { hash, size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino });
+      }
+      if (inPlace) {
+        put.push(file);
+        if (put.length + removed.length > options.maxChanges) stageWholeTree();
+      }
+    }
+    done += 1;
+    options.onWritten(done);
+  };
+
+  // Which groups are reused from the previous output: the same key, and their files still on disk.
+  const reusedRecords = plan.map((group) => {
     const first = group.paths[0];
     const key = keys && first !== undefined ? group.key : undefined;
-    if (key !== undefined) keys!.set(first!, key);
-    const reused =
-      key !== undefined && previousKeys?.get(first!) === key
-        ? recordsOnDisk(previous!, group.paths)
-        : undefined;
-    if (reused) {
-      // The same inputs made these very files last time, and they are still there: nothing to make.
-      groups.reused += 1;
-      for (const [index, file] of group.paths.entries()) {
-        files.set(file, reused[index]!);
-        if (inPlace) kept.push(file);
-        else takeFromPrevious(file, true);
-        done += 1;
-        options.onWritten(done);
+    return key !== undefined && previousKeys?.get(first!) === key
+      ? recordsOnDisk(previous!, group.paths)
+      : undefined;
+  });
+  const toMake = reusedRecords.filter((records) => records === undefined).length;
+  const store = keys && options.openStore && toMake * 4 > plan.length ? await options.openStore() : undefined;
+  // The stored files of the next groups to write from the store, read a batch at a time.
+  const fromStore = new Map<number, StoredFile[]>();
+  let readUpTo = 0;
+  const storedFiles = (index: number): StoredFile[] | undefined => {
+    if (!store) return undefined;
+    if (index >= readUpTo) {
+      const batch: number[] = [];
+      let next = index;
+      for (; next < plan.length && batch.length < STORE_BATCH; next++) {
+        const key = plan[next]!.key;
+        if (!reusedRecords[next] && key !== undefined && store.has(key)) batch.push(next);
       }
-      if (!inPlace) linked += group.paths.length;
-    } else {
-      if (first !== undefined) groups.made.push(first);
-      for (const file of group.make()) {
-        // A file copied from the site (`source`) is hashed by its bytes, as a made file by its text's.
-        const bytes = file.source === undefined ? undefined : readFileSync(file.source);
-        // The hash of the text (its UTF-8 bytes) is the one cost every file pays; the size is the file's.
-        const hash = record ? contentHash(bytes ?? file.contents) : '';
-        const same = previous && unchanged(previous, file.path, hash);
-        if (same && inPlace) {
-          files.set(file.path, same);
-          kept.push(file.path);
-        } else if (same && takeFromPrevious(file.path, false)) {
-          files.set(file.path, same);
-          linked += 1;
-        } else {
-          ensureParent(file.path);
-          const target = path.join(staging, file.path);
-          if (file.source === undefined) writeFileSync(target, file.contents, { flag: 'wx' });
-          else copyVerbatim(file.source, target, bytes!);
-          written += 1;
-          if (record) {
-            const stats = lstatSync(target);
-            files.set(file.path, { hash, size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino });
-          }
-          if (inPlace) {
-            put.push(file.path);
-            if (put.length + removed.length > options.maxChanges) stageWholeTree();
-          }
+      readUpTo = next;
+      const read = store.read(batch.map((at) => plan[at]!.key!));
+      for (const [at, groupIndex] of batch.entries()) {
+        if (read[at]) fromStore.set(groupIndex, read[at]!);
+      }
+    }
+    const found = fromStore.get(index);
+    fromStore.delete(index);
+    return found && samePaths(found, plan[index]!.paths) ? found : undefined;
+  };
+
+  try {
+    let turned = performance.now();
+    for (const [index, group] of plan.entries()) {
+      const first = group.paths[0];
+      const key = keys && first !== undefined ? group.key : undefined;
+      if (key !== undefined) keys!.set(first!, key);
+      const reused = reusedRecords[index];
+      const stored = reused ? undefined : storedFiles(index);
+      if (reused) {
+        // The same inputs made these very files last time, and they are still there: nothing to make.
+        groups.reused += 1;
+        if (key !== undefined) store?.keep(key);
+        for (const [at, file] of group.paths.entries()) {
+          files.set(file, reused[at]!);
+          if (inPlace) kept.push(file);
+          else takeFromPrevious(file, true);
+          done += 1;
+          options.onWritten(done);
         }
-        done += 1;
-        options.onWritten(done);
+        if (!inPlace) linked += group.paths.length;
+      } else if (stored) {
+        // An earlier build made these files from the same inputs: they are written as it made them.
+        groups.stored += 1;
+        for (const file of stored) {
+          place(file.path, file.hash, (target) => writeFileSync(target, file.bytes, { flag: 'wx' }));
+        }
+      } else {
+        if (first !== undefined) groups.made.push(first);
+        const made = group.make();
+        const toStore: FileToStore[] | undefined = store && key !== undefined ? [] : undefined;
+        for (const file of made) {
+          // A file copied from the site (`source`) is hashed by its bytes, as a made file by its text's.
+          const bytes = file.source === undefined ? undefined : readFileSync(file.source);
+          // The hash of the text (its UTF-8 bytes) is the one cost every file pays; the size is the file's.
+          const hash = record ? contentHash(bytes ?? file.contents) : '';
+          // Files of the site are not stored (they are linked or copied from it): nor is their group.
+          if (file.source === undefined) toStore?.push({ path: file.path, hash, contents: file.contents });
+          place(file.path, hash, (target) => {
+            if (file.source === undefined) writeFileSync(target, file.contents, { flag: 'wx' });
+            else copyVerbatim(file.source, target, bytes!);
+          });
+        }
+        if (toStore && toStore.length === made.length) store!.save(key!, toStore);
+      }
+      if (performance.now() - turned >= YIELD_EVERY_MS) {
+        await nextTurn();
+        turned = performance.now();
       }
     }
-    if (performance.now() - turned >= YIELD_EVERY_MS) {
-      await nextTurn();
-      turned = performance.now();
-    }
+  } catch (error) {
+    // Closed (its files are): its index then holds what this build read or stored, all still valid.
+    await store?.close();
+    throw error;
   }
   const common = {
     files,
@@ -238,8 +310,14 @@ export async function stagePlan(
     linked,
     groups,
     keys: keys && { namespace: keyNamespace!, keys },
+    store,
   };
   return inPlace ? { kind: 'changes', put, removed, ...common } : { kind: 'tree', ...common };
+}
+
+/** Whether stored files are at exactly these paths, in this order. */
+function samePaths(files: readonly StoredFile[], paths: readonly string[]): boolean {
+  return files.length === paths.length && files.every((file, index) => file.path === paths[index]);
 }
 
 /** The previous records of `files` when every one of them is still on disk as recorded; else `undefined`. */

@@ -223,6 +223,20 @@ export class Pack {
     return results;
   }
 
+  /** Whether the index read at open has an entry for `key` (its record is checked only when read). */
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
+  /**
+   * Keeps the entry of `key` in the index written at `close` without reading it, as if it had been
+   * read (an entry whose value this session did not need but the next may). A key not in the pack is ignored.
+   */
+  keep(key: string): void {
+    const location = this.entries.get(key);
+    if (location) this.kept.set(key, location);
+  }
+
   /**
    * Stores `payload` under `key`: appended to this session's segment now, written in the background
    * (a failed write only means the entry is not indexed). A later `set` of the same key wins.

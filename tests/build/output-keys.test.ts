@@ -326,8 +326,8 @@ async function build(
   out: string,
   site: SiteModel,
   cache: boolean,
-): Promise<{ made: number; reused: number }> {
-  let groups = { made: 0, reused: 0 };
+): Promise<{ made: number; reused: number; stored: number }> {
+  let groups = { made: 0, reused: 0, stored: 0 };
   const result = await buildSite({
     root,
     out,
@@ -343,9 +343,10 @@ async function build(
 }
 
 describe('output group keys', () => {
-  it('a warm build after any edits equals a build without the cache, byte for byte', async () => {
+  it('a warm build after any edits, and a build from the cache alone, equal a build without the cache, byte for byte', async () => {
     // Which edits let warm builds reuse groups: the property must not hold only because nothing is reused.
     const reusedAfter = new Map<string, number>();
+    let stored = 0;
     await fc.assert(
       fc.asyncProperty(
         siteArbitrary,
@@ -368,6 +369,13 @@ describe('output group keys', () => {
             const cold = await build(root, clean, site, false);
             expect(cold.reused).toBe(0);
             expect(await hashTree(out), JSON.stringify(edit)).toEqual(await hashTree(clean));
+            // A CI job: the cache kept, no previous output. Groups come from the output store.
+            const ci = path.join(folder, 'ci');
+            await rm(ci, { recursive: true, force: true });
+            const restored = await build(root, ci, site, true);
+            stored += restored.stored;
+            expect(restored.reused).toBe(0);
+            expect(await hashTree(ci), JSON.stringify(edit)).toEqual(await hashTree(clean));
           }
         },
       ),
@@ -375,6 +383,7 @@ describe('output group keys', () => {
     );
     const reused = [...reusedAfter.values()].reduce((sum, count) => sum + count, 0);
     expect(reused, JSON.stringify([...reusedAfter])).toBeGreaterThan(0);
+    expect(stored).toBeGreaterThan(0);
   }, 300_000);
 });
 
@@ -382,7 +391,7 @@ describe('a warm build with output group keys', () => {
   const QUIET_POST = 'content/posts/2024/2024-03-05-quiet-post.md';
 
   async function goldenBuild(root: string, out: string, options: { cache?: boolean } = {}) {
-    let groups = { made: 0, reused: 0 };
+    let groups = { made: 0, reused: 0, stored: 0 };
     const result = await buildSite({
       root,
       out,
@@ -454,13 +463,13 @@ describe('a warm build with output group keys', () => {
 
     // Through buildSite: the same counts, and the output of a build from scratch.
     const warm = await goldenBuild(root, out);
-    expect(warm.groups).toEqual({ made: 13, reused: total - 13 });
+    expect(warm.groups).toEqual({ made: 13, reused: total - 13, stored: 0 });
     const clean = path.join(await temporaryFolder(), 'clean');
     await goldenBuild(root, clean, { cache: false });
     expect(await hashTree(out)).toEqual(await hashTree(clean));
 
     // Nothing changed: nothing is made.
-    expect((await goldenBuild(root, out)).groups).toEqual({ made: 0, reused: total });
+    expect((await goldenBuild(root, out)).groups).toEqual({ made: 0, reused: total, stored: 0 });
   });
 
   it('makes a group again when one of its files was changed by hand, even with the same key', async () => {
@@ -472,7 +481,7 @@ describe('a warm build with output group keys', () => {
     await writeFile(page, `${before}<!-- by hand -->`);
     // The feed's second file is removed: the whole group is made again.
     await rm(path.join(out, 'tags/meta/atom.xml'));
-    expect((await goldenBuild(root, out)).groups).toEqual({ made: 2, reused: groups.made - 2 });
+    expect((await goldenBuild(root, out)).groups).toEqual({ made: 2, reused: groups.made - 2, stored: 0 });
     expect(await readFile(page, 'utf8')).toBe(before);
     const clean = path.join(await temporaryFolder(), 'clean');
     await goldenBuild(root, clean, { cache: false });
@@ -489,7 +498,8 @@ describe('a warm build with output group keys', () => {
 
     // A manifest of the version before keys: it still loads, and every group is made (and keyed).
     await writeOutputManifest(cache, out, { ...manifest, groups: undefined });
-    expect((await goldenBuild(root, out)).groups).toEqual({ made: groups.made, reused: 0 });
+    // Nothing is reused from out; the cold build's store gives every group's files (output-store.test.ts).
+    expect((await goldenBuild(root, out)).groups).toEqual({ made: 0, reused: 0, stored: groups.made });
     expect((await goldenBuild(root, out)).groups.reused).toBe(groups.made);
 
     // Keys recorded by other code (another version, or a changed development build) are not trusted.
@@ -497,9 +507,13 @@ describe('a warm build with output group keys', () => {
       ...(await manifestOf(root, out)),
       groups: { namespace: 'other code', keys: manifest.groups!.keys },
     });
-    expect((await goldenBuild(root, out)).groups).toEqual({ made: groups.made, reused: 0 });
+    expect((await goldenBuild(root, out)).groups).toEqual({ made: 0, reused: 0, stored: groups.made });
 
-    expect((await goldenBuild(root, out, { cache: false })).groups).toEqual({ made: groups.made, reused: 0 });
+    expect((await goldenBuild(root, out, { cache: false })).groups).toEqual({
+      made: groups.made,
+      reused: 0,
+      stored: 0,
+    });
   });
 
   it('takes a manifest of the earlier format (one array per file) as none: no warning, every group made', async () => {
@@ -512,7 +526,7 @@ describe('a warm build with output group keys', () => {
     const earlier = { out, files: [...files].map(([name, r]) => [name, r.hash, r.size, r.mtimeMs, r.ino]) };
     await writeFile(read.file, JSON.stringify(earlier));
     const warm = await goldenBuild(root, out);
-    expect(warm.groups).toEqual({ made: groups.made, reused: 0 });
+    expect(warm.groups).toEqual({ made: 0, reused: 0, stored: groups.made });
     expect(warm.warnings.map((warning) => warning.code)).not.toContain('cache-corrupt');
     expect((await goldenBuild(root, out)).groups.reused).toBe(groups.made);
   });
@@ -530,7 +544,7 @@ describe('a warm build with output group keys', () => {
       JSON.stringify({ ...json, groups: { namespace: 'x', keys: [['index.html', 42]] } }),
     );
     const warm = await goldenBuild(root, out);
-    expect(warm.groups).toEqual({ made: groups.made, reused: 0 });
+    expect(warm.groups).toEqual({ made: 0, reused: 0, stored: groups.made });
     expect(warm.warnings.map((warning) => warning.code)).toContain('cache-corrupt');
     expect(cold.warnings.map((warning) => warning.code)).not.toContain('cache-corrupt');
   });

@@ -1,0 +1,116 @@
+import path from 'node:path';
+import { Pack } from '../cache/pack';
+import type { Diagnostic } from '../diagnostics/diagnostic';
+
+/** The layout of the store's files; a new layout starts an empty store. */
+const LAYOUT = 'outputs-v1';
+
+/** The byte between a record's JSON line and the files' bytes (JSON text never has a raw line feed). */
+const LINE_FEED = 0x0a;
+
+/** One file of a stored group: its path, the hash of its bytes (as the manifest records it) and its bytes. */
+export interface StoredFile {
+  path: string;
+  hash: string;
+  bytes: Buffer;
+}
+
+/** A file of a group just made, to store: its path, its hash and its text. */
+export interface FileToStore {
+  path: string;
+  hash: string;
+  contents: string;
+}
+
+/**
+ * The output files a build made, by the key of their output group (src/build/output-keys.ts: the
+ * same key means the same files at the same paths, for the same code), kept in the site's cache
+ * folder (`outputs-v1/`, a {@link Pack}). A build whose previous output is gone (a CI job with its
+ * cache restored, a fresh `out`) takes the files of every group whose key is stored instead of
+ * making and hashing them again; see docs/decisions/performance.md.
+ *
+ * Only groups of made text are stored (never the site's own `static/` files, which are linked or
+ * copied from the site). The index written at `close` keeps the groups this build read, stored or
+ * kept ({@link OutputStore.keep}: reused from the previous output without being read), so the store
+ * holds one build's outputs. An entry that cannot be read is a miss (the group is made) with a
+ * `cache-corrupt` warning; the store never makes a build fail.
+ *
+ * @example
+ * ```ts
+ * const store = await OutputStore.open({ root, folder: cacheFolder, namespace: await outputCodeIdentity() });
+ * const [files] = store.read([group.key]);
+ * if (!files) store.save(group.key, made.map((file) => ({ ...file, hash: contentHash(file.contents) })));
+ * await store.close();
+ * ```
+ */
+export class OutputStore {
+  private constructor(private readonly pack: Pack) {}
+
+  /**
+   * Opens the store of a site's cache folder for one code identity (`namespace`: the groups' keys are
+   * comparable only within it); another namespace's entries are dropped when this one closes.
+   */
+  static async open(options: { root: string; folder: string; namespace: string }): Promise<OutputStore> {
+    const pack = await Pack.open({
+      root: options.root,
+      folder: path.join(options.folder, LAYOUT),
+      layout: LAYOUT,
+      namespace: options.namespace,
+      trash: path.join(options.folder, 'trash'),
+    });
+    return new OutputStore(pack);
+  }
+
+  /** Whether a group of this key is stored (its record is checked when read). */
+  has(key: string): boolean {
+    return this.pack.has(key);
+  }
+
+  /** The stored files of the groups of `keys`, in their order; `undefined` for a miss or a corrupt entry. */
+  read(keys: readonly string[]): (StoredFile[] | undefined)[] {
+    return this.pack.getMany(keys, decodeGroup);
+  }
+
+  /** Keeps a stored group without reading it (its files were reused from the previous output). */
+  keep(key: string): void {
+    this.pack.keep(key);
+  }
+
+  /** Stores the files of a group just made under its key (written in the background). */
+  save(key: string, files: readonly FileToStore[]): void {
+    const header = files.map((file) => [file.path, file.hash, Buffer.byteLength(file.contents, 'utf8')]);
+    let payload = `${JSON.stringify(header)}\n`;
+    for (const file of files) payload += file.contents;
+    this.pack.set(key, payload);
+  }
+
+  /** `cache-corrupt` warnings about entries that could not be read. */
+  warnings(): Diagnostic[] {
+    return this.pack.warnings();
+  }
+
+  /** Waits for the writes and writes the index (never throws). */
+  close(): Promise<void> {
+    return this.pack.close();
+  }
+}
+
+/** A record's files, or `undefined` when it is not one (counted as corrupt). */
+function decodeGroup(payload: Buffer): StoredFile[] | undefined {
+  const line = payload.indexOf(LINE_FEED);
+  if (line === -1) return undefined;
+  const header: unknown = JSON.parse(payload.toString('utf8', 0, line));
+  if (!Array.isArray(header)) return undefined;
+  const files: StoredFile[] = [];
+  let at = line + 1;
+  for (const entry of header as unknown[]) {
+    if (!Array.isArray(entry) || entry.length !== 3) return undefined;
+    const [file, hash, size] = entry as unknown[];
+    if (typeof file !== 'string' || typeof hash !== 'string' || !Number.isSafeInteger(size)) return undefined;
+    const end = at + (size as number);
+    if ((size as number) < 0 || end > payload.length) return undefined;
+    files.push({ path: file, hash, bytes: payload.subarray(at, end) });
+    at = end;
+  }
+  return at === payload.length ? files : undefined;
+}

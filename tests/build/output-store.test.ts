@@ -1,0 +1,109 @@
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { cacheFolder } from '../../src/cache/location';
+import { buildSite } from '../../src/index';
+import { copyGoldenSite, GOLDEN_NOW, hashTree, temporaryFolder } from './helpers';
+
+/**
+ * The output store (src/build/output-store.ts): a build whose previous output is gone (a CI job with
+ * its cache restored) writes the files of every group whose key is stored instead of making them.
+ * The property that its output is byte-identical after any edits is in output-keys.test.ts.
+ */
+
+beforeEach(async () => {
+  process.env.BROADSHEET_CACHE_DIR = await temporaryFolder();
+});
+
+async function build(root: string, out: string, options: { cache?: boolean } = {}) {
+  let groups = { made: 0, reused: 0, stored: 0 };
+  const result = await buildSite({
+    root,
+    out,
+    now: GOLDEN_NOW,
+    workers: 0,
+    ...options,
+    onProgress: (event) => {
+      if (event.phase === 'swap') groups = event.groups;
+    },
+  });
+  if (!result.ok) throw new Error(`build failed: ${JSON.stringify(result.diagnostics, null, 2)}`);
+  return { groups, warnings: result.warnings };
+}
+
+async function storeFolder(root: string): Promise<string> {
+  return path.join(await cacheFolder(root), 'outputs-v1');
+}
+
+async function cleanTree(root: string): Promise<Record<string, string>> {
+  const clean = path.join(await temporaryFolder(), 'clean');
+  await build(root, clean, { cache: false });
+  return hashTree(clean);
+}
+
+describe('the output store', () => {
+  it('gives every group of a build with the cache kept and no previous output, as a build without cache makes it', async () => {
+    const root = await copyGoldenSite();
+    const out = path.join(root, 'public');
+    const cold = await build(root, out);
+    expect(cold.groups).toMatchObject({ reused: 0, stored: 0 });
+    const total = cold.groups.made;
+
+    await rm(out, { recursive: true });
+    const ci = await build(root, out);
+    expect(ci.groups).toEqual({ made: 0, reused: 0, stored: total });
+    expect(await hashTree(out)).toEqual(await cleanTree(root));
+  });
+
+  it('after a warm build, a CI build makes at most what the warm build made; the next one makes nothing', async () => {
+    const root = await copyGoldenSite();
+    const out = path.join(root, 'public');
+    const { groups } = await build(root, out);
+
+    const file = path.join(root, 'content/posts/2024/2024-03-05-quiet-post.md');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('Nobody has', 'Still nobody has'));
+    const warm = await build(root, out);
+    expect(warm.groups).toEqual({ made: 13, reused: groups.made - 13, stored: 0 });
+
+    // A warm build that makes more than a quarter of the groups (13 of this small site's) stores them;
+    // one that makes fewer leaves the store as it was, and a CI build then makes those groups.
+    await rm(out, { recursive: true });
+    const ci = await build(root, out);
+    expect(ci.groups.reused).toBe(0);
+    expect(ci.groups.made).toBeLessThanOrEqual(13);
+    expect(ci.groups.made + ci.groups.stored).toBe(groups.made);
+    expect(await hashTree(out)).toEqual(await cleanTree(root));
+    // That build stored what it made: the next one makes nothing.
+    await rm(out, { recursive: true });
+    expect((await build(root, out)).groups).toEqual({ made: 0, reused: 0, stored: groups.made });
+  });
+
+  it('makes a group whose stored record is damaged, with a cache-corrupt warning, and the same output', async () => {
+    const root = await copyGoldenSite();
+    const out = path.join(root, 'public');
+    const { groups } = await build(root, out);
+    const folder = await storeFolder(root);
+    const [segment] = (await readdir(folder)).filter((name) => name.endsWith('.seg'));
+    const bytes = await readFile(path.join(folder, segment!));
+    // A byte in the middle of the segment: one record's checksum no longer matches.
+    bytes[Math.floor(bytes.length / 2)]! ^= 0xff;
+    await writeFile(path.join(folder, segment!), bytes);
+
+    await rm(out, { recursive: true });
+    const ci = await build(root, out);
+    expect(ci.groups.made).toBe(1);
+    expect(ci.groups.stored).toBe(groups.made - 1);
+    expect(ci.warnings.map((warning) => warning.code)).toContain('cache-corrupt');
+    expect(await hashTree(out)).toEqual(await cleanTree(root));
+  });
+
+  it('is not used without the cache', async () => {
+    const root = await copyGoldenSite();
+    const out = path.join(root, 'public');
+    await build(root, out);
+    await rm(out, { recursive: true });
+    const { groups } = await build(root, out, { cache: false });
+    expect(groups.stored).toBe(0);
+    expect(groups.reused).toBe(0);
+  });
+});
