@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, expect } from 'vitest';
 import type { CliIo } from '../../src/cli/io';
 import { runCli } from '../../src/cli/main';
+import { buildSite } from '../../src/index';
 
 /** The repository root. */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -35,6 +36,26 @@ export async function copyGoldenSite(): Promise<string> {
   await cp(path.join(goldenRoot, 'content'), path.join(root, 'content'), { recursive: true });
   await cp(path.join(goldenRoot, 'broadsheet.config.json'), path.join(root, 'broadsheet.config.json'));
   return root;
+}
+
+/**
+ * A build of the golden site's content (`now` is {@link GOLDEN_NOW}, no threads) that must succeed:
+ * its warnings and the output groups it made, reused from `out` and wrote from the output store.
+ */
+export async function goldenBuild(root: string, out: string, options: { cache?: boolean } = {}) {
+  let groups = { made: 0, reused: 0, stored: 0 };
+  const result = await buildSite({
+    root,
+    out,
+    now: GOLDEN_NOW,
+    workers: 0,
+    ...options,
+    onProgress: (event) => {
+      if (event.phase === 'swap') groups = event.groups;
+    },
+  });
+  if (!result.ok) throw new Error(`build failed: ${JSON.stringify(result.diagnostics, null, 2)}`);
+  return { groups, warnings: result.warnings };
 }
 
 /** Every file under `folder` (recursively, dot files included) as `/`-separated relative paths, sorted. */

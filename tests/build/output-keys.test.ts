@@ -13,7 +13,7 @@ import { stagePlan } from '../../src/build/write-tree';
 import { cacheFolder } from '../../src/cache/location';
 import { buildSite, loadSite } from '../../src/index';
 import { siteFilePlan } from '../../src/outputs/index';
-import { copyGoldenSite, GOLDEN_NOW, hashTree, temporaryFolder } from './helpers';
+import { copyGoldenSite, GOLDEN_NOW, goldenBuild, hashTree, temporaryFolder } from './helpers';
 
 /**
  * Output group keys (docs/decisions/output-keys.md): a warm build makes only the groups whose inputs
@@ -389,22 +389,6 @@ describe('output group keys', () => {
 
 describe('a warm build with output group keys', () => {
   const QUIET_POST = 'content/posts/2024/2024-03-05-quiet-post.md';
-
-  async function goldenBuild(root: string, out: string, options: { cache?: boolean } = {}) {
-    let groups = { made: 0, reused: 0, stored: 0 };
-    const result = await buildSite({
-      root,
-      out,
-      now: GOLDEN_NOW,
-      workers: 0,
-      ...options,
-      onProgress: (event) => {
-        if (event.phase === 'swap') groups = event.groups;
-      },
-    });
-    if (!result.ok) throw new Error(`build failed: ${JSON.stringify(result.diagnostics, null, 2)}`);
-    return { groups, warnings: result.warnings };
-  }
 
   async function manifestOf(root: string, out: string): Promise<OutputManifest> {
     const read = await readOutputManifest(await cacheFolder(root), out);

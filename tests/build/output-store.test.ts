@@ -2,8 +2,7 @@ import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { cacheFolder } from '../../src/cache/location';
-import { buildSite } from '../../src/index';
-import { copyGoldenSite, GOLDEN_NOW, hashTree, temporaryFolder } from './helpers';
+import { copyGoldenSite, goldenBuild, hashTree, temporaryFolder } from './helpers';
 
 /**
  * The output store (src/build/output-store.ts): a build whose previous output is gone (a CI job with
@@ -15,21 +14,7 @@ beforeEach(async () => {
   process.env.BROADSHEET_CACHE_DIR = await temporaryFolder();
 });
 
-async function build(root: string, out: string, options: { cache?: boolean } = {}) {
-  let groups = { made: 0, reused: 0, stored: 0 };
-  const result = await buildSite({
-    root,
-    out,
-    now: GOLDEN_NOW,
-    workers: 0,
-    ...options,
-    onProgress: (event) => {
-      if (event.phase === 'swap') groups = event.groups;
-    },
-  });
-  if (!result.ok) throw new Error(`build failed: ${JSON.stringify(result.diagnostics, null, 2)}`);
-  return { groups, warnings: result.warnings };
-}
+const build = goldenBuild;
 
 async function storeFolder(root: string): Promise<string> {
   return path.join(await cacheFolder(root), 'outputs-v1');
