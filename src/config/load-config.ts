@@ -182,6 +182,7 @@ function validateConfig(
         markdown.remarkPlugins) as ResolvedConfig['markdown']['remarkPlugins'],
       rehypePlugins: (input.markdown?.rehypePlugins ??
         markdown.rehypePlugins) as ResolvedConfig['markdown']['rehypePlugins'],
+      renderTimeoutMs: markdown.renderTimeoutMs,
     },
   };
   return {

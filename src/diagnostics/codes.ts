@@ -217,6 +217,11 @@ export const diagnosticCatalog = [
         what: 'a file of `static/` at the path of a generated file or folder (both named); nothing is written',
       },
       {
+        codes: ['render-timeout'],
+        severity: 'error',
+        what: 'a post, page or comment whose render ran past its time budget (`markdown.renderTimeoutMs`, 10 s by default) on a render thread: the thread was stopped ([security](security.md#limits))',
+      },
+      {
         codes: ['cache-corrupt'],
         severity: 'warning',
         what: 'a file of the cache cannot be read: it is ignored and rewritten (the build is the same)',

@@ -5,13 +5,14 @@ import type { DiagnosticCode } from '../diagnostics/codes';
 import { type Diagnostic, diagnostic } from '../diagnostics/diagnostic';
 import { decodeText, parseFrontMatterFile } from '../parse/parse';
 import { validateData } from '../parse/validate';
-import { createMarkdownRenderer } from '../render/render-markdown';
+import { type RenderJob, type RenderStageOptions, renderDocuments } from '../render/render-stage';
 import type { ResolvedConfig } from '../schema/config';
 import { SLUG_PATTERN } from '../schema/content';
 import { datePartsToInstant, parseDateParts } from '../schema/dates';
 import { type PageFrontMatter, pageSchema } from '../schema/page';
 import { absoluteUrl } from '../site/paths';
 import type { SitePage } from '../site/types';
+import { markdownLimitDiagnostic } from './markdown-limits';
 
 /** First path segments the generated outputs use: a page there would collide with them. */
 const RESERVED = new Set(['api', 'comments', 'page', 'posts', 'tags']);
@@ -52,24 +53,21 @@ function findPageFiles(root: string, contentDir: string): PageSource[] {
  * `about.md` and `about/index.md` are the page `about/`. Drafts are left out. A page whose path is
  * not lower-case words joined by hyphens, that would take a path the site generates (`posts/`,
  * `tags/`, `page/`, `api/`, `comments/`, the home page), or that another page already takes is an
- * error. Pages are rendered like posts (trusted, with the config's plugins), links absolute.
+ * error. Pages are held to the markdown limits of posts and rendered like posts (trusted, with the
+ * config's plugins, by the render stage: its cache, threads and time budget), links absolute.
  */
 export async function loadPages(
   root: string,
   config: ResolvedConfig,
+  stage: RenderStageOptions,
 ): Promise<{ pages: SitePage[]; diagnostics: Diagnostic[] }> {
   const diagnostics: Diagnostic[] = [];
   const error = (file: string, code: DiagnosticCode, message: string) =>
     diagnostics.push(diagnostic({ code, file, message }));
   const sources = findPageFiles(root, config.content);
   if (sources.length === 0) return { pages: [], diagnostics };
-  const render = createMarkdownRenderer({
-    trust: 'post',
-    remarkPlugins: config.markdown.remarkPlugins,
-    rehypePlugins: config.markdown.rehypePlugins,
-  });
   const bySlug = new Map<string, string>();
-  const pages: SitePage[] = [];
+  const found: { source: PageSource; front: PageFrontMatter; job: RenderJob }[] = [];
   for (const source of sources) {
     if (source.slug === '' || RESERVED.has(source.slug.split('/')[0]!)) {
       error(
@@ -118,15 +116,30 @@ export async function loadPages(
     const { data, diagnostics: problems } = validateData(parsed, pageSchema);
     diagnostics.push(...problems);
     if (!data || data.draft) continue;
-    const front = data as PageFrontMatter;
-    const pagePath = `${source.slug}/`;
-    const url = absoluteUrl(config.site.url, pagePath);
-    const rendered = await render(parsed.body, { url });
+    const tooComplex = markdownLimitDiagnostic(parsed, 'post');
+    if (tooComplex) {
+      diagnostics.push(tooComplex);
+      continue;
+    }
+    const url = absoluteUrl(config.site.url, `${source.slug}/`);
+    found.push({
+      source,
+      front: data as PageFrontMatter,
+      job: { trust: 'post', url, markdown: parsed.body, file: source.file },
+    });
+  }
+  const { results, warnings, errors } = await renderDocuments(
+    found.map(({ job }) => job),
+    stage,
+  );
+  diagnostics.push(...warnings, ...errors);
+  const pages = found.map(({ source, front, job }, index): SitePage => {
+    const rendered = results[index]!;
     const lastChanged = front.updated ?? front.date;
-    pages.push({
+    return {
       slug: source.slug,
-      path: pagePath,
-      url,
+      path: `${source.slug}/`,
+      url: job.url,
       file: source.file,
       title: front.title,
       summary: front.summary ?? rendered.summary,
@@ -141,7 +154,7 @@ export async function loadPages(
       html: rendered.html,
       headings: rendered.headings,
       data: front,
-    });
-  }
+    };
+  });
   return { pages: pages.sort((a, b) => compareText(a.slug, b.slug)), diagnostics };
 }

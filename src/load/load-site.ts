@@ -135,15 +135,6 @@ export async function loadSite<
     const checked = checkAcrossFiles(validated, problems);
     const resolved = resolve(validated, checked, config, problems);
     // Pages (content/pages/) and the theme's stylesheet stand apart from posts and comments.
-    const pages = await loadPages(root, config);
-    problems.addAll(pages.diagnostics);
-    const theme = loadStylesheet(root, config, given ? undefined : loaded.file);
-    problems.addAll(theme.diagnostics);
-    if (problems.hasErrors()) return { ok: false, diagnostics: problems.sorted() };
-
-    const now = options.now ?? new Date();
-    const published = publish(resolved, { now, future: options.future ?? config.future, preview: !!preview });
-    options.onProgress?.({ phase: 'render', posts: published.length });
     const renderStage = {
       root,
       config,
@@ -152,8 +143,20 @@ export async function loadSite<
       cacheFolder,
       workers: options.workers,
     };
+    // Pages are not cached: the render cache keeps only the entries of the last stage that opened it.
+    const pages = await loadPages(root, config, { ...renderStage, cache: false });
+    problems.addAll(pages.diagnostics);
+    const theme = loadStylesheet(root, config, given ? undefined : loaded.file);
+    problems.addAll(theme.diagnostics);
+    if (problems.hasErrors()) return { ok: false, diagnostics: problems.sorted() };
+
+    const now = options.now ?? new Date();
+    const published = publish(resolved, { now, future: options.future ?? config.future, preview: !!preview });
+    options.onProgress?.({ phase: 'render', posts: published.length });
     const profiles = [...validated.profiles.values()];
     const rendered = await renderSite(published, checked.commentsByPost, profiles, renderStage, problems);
+    // A document stopped at its render time budget (render-timeout).
+    if (problems.hasErrors()) return { ok: false, diagnostics: problems.sorted() };
     const site = {
       ...withPages(rendered, pages.pages),
       ...(theme.stylesheet ? { stylesheet: theme.stylesheet } : {}),

@@ -26,13 +26,15 @@ export async function renderSite(
   const jobs: RenderJob[] = [];
   const threads = published.map(({ post }) => {
     const url = absoluteUrl(config.site.url, paths.post(post.slug));
-    jobs.push({ trust: 'post', url, markdown: post.parsed.body });
+    jobs.push({ trust: 'post', url, markdown: post.parsed.body, file: post.parsed.file });
     const thread = approvedThread(commentsByPost.get(post.slug));
-    for (const { comment } of thread) jobs.push({ trust: 'comment', url, markdown: comment.parsed.body });
+    for (const { comment } of thread)
+      jobs.push({ trust: 'comment', url, markdown: comment.parsed.body, file: comment.parsed.file });
     return { url, thread };
   });
-  const { results, warnings } = await renderDocuments(jobs, stage);
+  const { results, warnings, errors } = await renderDocuments(jobs, stage);
   problems.addAll(warnings);
+  problems.addAll(errors);
   let next = 0;
   const posts: Post[] = [];
   for (const [index, { post, authors, tags, unpublished }] of published.entries()) {

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { cacheFolder } from '../cache/location';
-import type { Diagnostic } from '../diagnostics/diagnostic';
+import { type Diagnostic, diagnostic } from '../diagnostics/diagnostic';
 import { BroadsheetError } from '../errors';
 import { contentHash } from '../fingerprint/hash';
 import type { ResolvedConfig } from '../schema/config';
@@ -21,6 +21,16 @@ export type { RenderJob } from './workers/protocol';
  */
 export const WORKER_THRESHOLD = 400;
 
+/**
+ * Markdown longer than this many characters is rendered on a worker thread even when the main
+ * thread renders the rest: only there can the render time budget stop it. Below it, the markdown
+ * limits keep any document far inside the budget. See docs/decisions/render-budget.md.
+ */
+export const THREAD_DOCUMENT_CHARACTERS = 32_000;
+
+/** What a document that ran past its render time budget is published as: nothing (the build fails). */
+const NO_RENDER: RenderResult = { html: '', summary: '', headings: [], wordCount: 0, readingTime: 0 };
+
 /** Options of {@link renderDocuments}. */
 export interface RenderStageOptions {
   root: string;
@@ -38,10 +48,12 @@ export interface RenderStageOptions {
   workers?: number;
 }
 
-/** Renders and their `cache-corrupt` warnings. */
+/** Renders, their `cache-corrupt` warnings and their `render-timeout` errors. */
 export interface RenderStageResult {
   results: RenderResult[];
   warnings: Diagnostic[];
+  /** A `render-timeout` for each document stopped at its time budget (its result is empty). */
+  errors: Diagnostic[];
 }
 
 /**
@@ -57,8 +69,9 @@ export async function renderDocuments(
   const pluginIdentity = configIdentity(options.config.markdown);
   const cache = options.cache === false ? undefined : await openCache(options, pluginIdentity);
   try {
-    const results = await render(jobs, options, pluginIdentity, cache);
-    return { results, warnings: cache?.warnings ?? [] };
+    const errors: Diagnostic[] = [];
+    const results = await render(jobs, options, pluginIdentity, cache, errors);
+    return { results, warnings: cache?.warnings ?? [], errors };
   } finally {
     // Waits for the writes and saves the index, even when rendering failed (what was rendered is kept).
     await cache?.close();
@@ -70,6 +83,7 @@ async function render(
   options: RenderStageOptions,
   pluginIdentity: string,
   cache: RenderCache | undefined,
+  errors: Diagnostic[],
 ): Promise<RenderResult[]> {
   const keys = cache ? jobs.map((job) => cache.key(job.trust, job.url, job.markdown)) : [];
   const results: (RenderResult | undefined)[] = cache ? cache.getMany(keys) : new Array(jobs.length);
@@ -93,20 +107,37 @@ async function render(
     return renderers[job.trust](job.markdown, { url: job.url });
   };
   const { size, forced } = workerCount(missing.length, options);
-  if (size > 0 && options.configFile !== undefined) {
+  // A long document goes to a thread even when the rest is rendered here, where no budget holds.
+  const long = (offset: number) => jobs[missing[offset]!]!.markdown.length > THREAD_DOCUMENT_CHARACTERS;
+  const threads = size > 0 || forced ? size : missing.some((_, offset) => long(offset)) ? 1 : 0;
+  if (threads > 0 && options.configFile !== undefined) {
     // Loaded only when threads are to render: a warm build with everything cached needs no pool.
     const { renderInWorkers } = await import('./workers/render-pool');
+    const budgetMs = options.config.markdown.renderTimeoutMs;
     const outcome = await renderInWorkers(
       missing.map((index) => jobs[index]!),
       {
         root: options.root,
         configFile: options.configFile,
-        size,
+        size: threads,
         identity: pluginIdentity,
         onResult: (offset, result) => store(missing[offset]!, result),
         // Chosen by the amount of work, the main thread renders alongside the threads; forced (for
         // tests), only the threads render.
         mainRenderer: forced ? undefined : renderHere,
+        threadsOnly: long,
+        budgetMs,
+        onTimeout: (offset) => {
+          const job = jobs[missing[offset]!]!;
+          results[missing[offset]!] = NO_RENDER;
+          errors.push(
+            diagnostic({
+              code: 'render-timeout',
+              file: job.file ?? '',
+              message: `rendering this ${job.trust} took longer than its time budget of ${budgetMs} ms (markdown.renderTimeoutMs) and was stopped: simplify the markdown (or the site's plugins)`,
+            }),
+          );
+        },
       },
     );
     // Asked for explicitly, a pool that cannot start is an error (a packaging bug must not hide

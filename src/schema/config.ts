@@ -23,6 +23,9 @@ const isFunction = (value: unknown): value is (...args: never[]) => unknown => t
 
 const pluginList = z.array(z.unknown()).default([]);
 
+/** The default of `markdown.renderTimeoutMs`: the render time budget of one document, in milliseconds. */
+export const DEFAULT_RENDER_TIMEOUT_MS = 10_000;
+
 /**
  * A page kind's template as this layer knows it: a function. Its precise type (the data of its page
  * kind, the `html` fragment it returns) is `ThemeTemplates` in src/outputs/pages/theme.ts, which
@@ -107,7 +110,13 @@ export const configSchema = z.object({
     })
     .optional(),
   comments: commentsConfigSchema,
-  markdown: z.object({ remarkPlugins: pluginList, rehypePlugins: pluginList }).prefault({}),
+  markdown: z
+    .object({
+      remarkPlugins: pluginList,
+      rehypePlugins: pluginList,
+      renderTimeoutMs: z.number().int().min(1).max(3_600_000).default(DEFAULT_RENDER_TIMEOUT_MS),
+    })
+    .prefault({}),
   schema: z
     .object({
       post: z
@@ -122,7 +131,7 @@ export const configSchema = z.object({
 
 /** The configuration after defaults are applied. */
 export type ResolvedConfig = Omit<z.output<typeof configSchema>, 'markdown' | 'schema'> & {
-  markdown: { remarkPlugins: PluggableList; rehypePlugins: PluggableList };
+  markdown: { remarkPlugins: PluggableList; rehypePlugins: PluggableList; renderTimeoutMs: number };
 };
 
 /**
@@ -165,7 +174,16 @@ export interface BroadsheetConfig<
   theme?: ThemeConfig<TTemplates>;
   /** Comment intake: where the form posts, length and rate limits. */
   comments?: CommentsConfig;
-  markdown?: { remarkPlugins?: PluggableList; rehypePlugins?: PluggableList };
+  markdown?: {
+    remarkPlugins?: PluggableList;
+    rehypePlugins?: PluggableList;
+    /**
+     * The render time budget of one document (post, page or comment), in milliseconds, default
+     * 10,000: a render thread still on a document after it is stopped and the document is a
+     * `render-timeout` error (docs/security.md).
+     */
+    renderTimeoutMs?: number;
+  };
   schema?: {
     post?: (base: PostSchema) => TPost;
     comment?: (base: CommentSchema) => TComment;

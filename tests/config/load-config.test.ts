@@ -45,6 +45,7 @@ describe('config files', () => {
         "markdown": {
           "rehypePlugins": [],
           "remarkPlugins": [],
+          "renderTimeoutMs": 10000,
         },
         "out": "public",
         "postsPerPage": 5,

@@ -68,9 +68,10 @@ describe('markdown limits, checked before parsing', () => {
     );
   });
 
-  it('a refusal names the line of the file, for a comment and a post', async () => {
+  it('a refusal names the line of the file, for a comment, a post and a page', async () => {
     const root = await temporarySite({
       'content/posts/fine.md': VALID_POST,
+      'content/pages/about.md': `---\ntitle: About\n---\n\n${'> '.repeat(40)}x\n`,
       'content/posts/lists.md': post(`Intro.\n\n${'- '.repeat(40)}x\n`),
       'content/comments/fine/lists.md': comment(`${'- '.repeat(9_997)}x`),
       'content/comments/fine/pending.md': comment(`${'- '.repeat(9_997)}x`, 'status: pending\n'),
@@ -80,6 +81,7 @@ describe('markdown limits, checked before parsing', () => {
     expect(lines(result)).toMatchInlineSnapshot(`
       [
         "content/comments/fine/lists.md:5:1: error markdown-too-complex: line 5 opens 9997 nested lists or quotes; the limit is 8",
+        "content/pages/about.md:5:1: error markdown-too-complex: line 5 opens 40 nested lists or quotes; the limit is 32",
         "content/posts/lists.md:8:1: error markdown-too-complex: line 8 opens 40 nested lists or quotes; the limit is 32",
       ]
     `);

@@ -4,6 +4,8 @@ import type { RenderResult } from '../render-markdown';
 export interface RenderJob {
   trust: 'post' | 'comment';
   url: string;
+  /** The file the markdown is from, for a diagnostic about its render. */
+  file?: string;
   markdown: string;
 }
 
@@ -11,7 +13,18 @@ export interface RenderJob {
 export interface RenderWorkerData {
   root: string;
   configFile?: string;
+  /**
+   * Where the worker is, in shared memory ({@link PROGRESS_SLOTS} slots): when it started the
+   * document it is rendering (milliseconds since `epoch`, plus one; 0 between documents), that
+   * document's batch and its place in the batch. The pool reads it to enforce the time budget.
+   */
+  progress: Int32Array;
+  /** The pool's `Date.now()` when it started, the zero of `progress`. */
+  epoch: number;
 }
+
+/** The slots of {@link RenderWorkerData.progress}: started at, batch, offset. */
+export const PROGRESS_SLOTS = 3;
 
 /** Messages from the main thread to a render worker. */
 export type ToRenderWorker = { type: 'render'; batch: number; jobs: RenderJob[] };

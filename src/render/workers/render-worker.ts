@@ -11,7 +11,7 @@ async function start(): Promise<void> {
   const port = parentPort;
   if (!port) return;
   const send = (message: FromRenderWorker) => port.postMessage(message);
-  const { root, configFile } = workerData as RenderWorkerData;
+  const { root, configFile, progress, epoch } = workerData as RenderWorkerData;
   let loaded: Awaited<ReturnType<typeof loadConfig>>;
   try {
     loaded = await loadConfig({ root, configFile });
@@ -32,18 +32,32 @@ async function start(): Promise<void> {
     }),
     comment: createMarkdownRenderer({ trust: 'comment' }),
   };
-  port.on('message', async (message: ToRenderWorker) => {
-    if (message.type !== 'render') return;
+  const render = async (message: ToRenderWorker) => {
     try {
       const results: RenderResult[] = [];
-      for (const job of message.jobs)
+      for (const [offset, job] of message.jobs.entries()) {
+        // Where the pool sees it: the document and when it started (its time budget runs from here).
+        Atomics.store(progress, 1, message.batch);
+        Atomics.store(progress, 2, offset);
+        Atomics.store(progress, 0, Date.now() - epoch + 1);
         results.push(await renderers[job.trust](job.markdown, { url: job.url }));
+        Atomics.store(progress, 0, 0);
+      }
       send({ type: 'done', batch: message.batch, results });
     } catch (error) {
+      Atomics.store(progress, 0, 0);
       const failure = error instanceof Error ? error : new Error(String(error));
       send({ type: 'error', batch: message.batch, message: failure.message, stack: failure.stack });
     }
+  };
+  // One batch after the other, even when a plugin awaits: the progress slots describe one document.
+  let queue = Promise.resolve();
+  port.on('message', (message: ToRenderWorker) => {
+    if (message.type !== 'render') return;
+    queue = queue.then(() => render(message));
   });
+  // The pipeline's modules load now, not in the first document's time budget.
+  await import('../pipeline');
   send({ type: 'ready', identity: configIdentity(markdown) });
 }
 
