@@ -1,9 +1,5 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type BuildSiteResult, buildSite } from '../build/build-site';
-import { siteCacheFolder } from '../cache/location';
 import { loadConfig } from '../config/load-config';
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import { withOrigin } from '../load/preview';
@@ -11,9 +7,10 @@ import type { ResolvedConfig } from '../schema/config';
 import type { RequestHandler } from '../server/handler';
 import { withCommentIntake } from '../server/intake';
 import { type RunningServer, startServer } from '../server/node';
-import { createStaticHandler, resolveRequestPath } from '../server/static';
 import { serialRuns, watchRoot } from '../watch/watch-root';
 import { CLIENT_PATH, CLIENT_SCRIPT, DEV_PREFIX, EVENTS_PATH, HASH_PATH } from './client-script';
+import { bytesHash, previewFileAt, previewHandler } from './preview-handler';
+import { createPreviewSite, type PreviewSite, type PreviewUpdate } from './preview-site';
 import { type Problem, problemsOf } from './problems';
 
 /** Options of {@link startDevServer}. */
@@ -44,8 +41,6 @@ export interface DevServer {
   url: string;
   /** The local origin, `http://host:port`. */
   origin: string;
-  /** The folder the preview is built into (in the cache folder, never the site's `out`). */
-  out: string;
   /** Stops watching and serving; open pages' event streams end. */
   close(): Promise<void>;
 }
@@ -57,33 +52,33 @@ export const DEV_PORT = 4000;
 type State = { ok: true; build: number } | { ok: false; problems: Problem[] };
 
 /**
- * Starts `broadsheet dev`: builds a preview of the site (drafts and future posts shown and marked,
- * every link on the local origin with the site's path kept) into a folder of the cache, never into
- * `out`, serves it under the site's path, watches the root and rebuilds incrementally after each
- * change. Open pages reload when their bytes changed, and show a failed build's diagnostics over
- * the page; a failed build leaves the last good one served.
+ * Starts `broadsheet dev`: previews the site from memory (drafts and future posts shown and marked,
+ * every link on the local origin with the site's path kept; nothing is written, so nothing of it
+ * can reach `out`), serves it under the site's path, watches the root and loads the site again
+ * after each change, reading, parsing and rendering only the files that changed (see
+ * `createPreviewSite`). A page is made when it is asked for. Open pages reload when their bytes
+ * changed, and show a failed load's diagnostics over the page; a failed load leaves the last good
+ * one served.
  *
  * @example
  * ```ts
  * const dev = await startDevServer({ root: '.', port: 0, onEvent: (event) => console.log(event.type) });
- * await dev.ready;
  * console.log(`previewing at ${dev.url}`);
  * ```
  */
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const root = path.resolve(options.root);
   const host = options.host ?? '127.0.0.1';
-  const out = path.join(await siteCacheFolder(root, true), 'site');
   const report = options.onEvent ?? (() => {});
   const streams = new Set<ReadableStreamDefaultController<Uint8Array>>();
   let basePath = '/';
   let outFolder = 'public';
-  let staticHandler: RequestHandler | undefined;
   let siteHandler: RequestHandler | undefined;
   let config: ResolvedConfig | undefined;
   let configChanged = true;
   let state: State | undefined;
   let builds = 0;
+  let preview: PreviewSite | undefined;
 
   const handler: RequestHandler = async (request, info) => {
     const url = new URL(request.url);
@@ -111,16 +106,12 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   };
 
   /** The hash of the file served at a URL path, `''` when none is (the hash a 404 page carries). */
-  const pageHash = async (pathname: string): Promise<string> => {
-    const resolved = await resolveRequestPath(out, basePath, pathname);
-    if (resolved.kind !== 'file') return '';
-    const bytes = await readFile(resolved.file).catch(() => undefined);
-    return bytes ? hashOf(bytes) : '';
-  };
+  const pageHash = async (pathname: string): Promise<string> =>
+    preview ? bytesHash((await previewFileAt(preview, basePath, pathname))?.bytes) : '';
 
   const withClient = async (response: Response, pathname: string): Promise<Response> => {
     const bytes = Buffer.from(await response.arrayBuffer());
-    const hash = response.status === 200 ? hashOf(bytes) : await pageHash(pathname);
+    const hash = response.status === 200 ? bytesHash(bytes) : await pageHash(pathname);
     const headers = new Headers(response.headers);
     for (const name of ['etag', 'last-modified', 'content-length']) headers.delete(name);
     headers.set('cache-control', 'no-store');
@@ -162,7 +153,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     }
   };
 
-  const build = async (changed: string[]): Promise<BuildSiteResult> => {
+  const build = async (changed: string[]): Promise<PreviewUpdate> => {
     const started = performance.now();
     // The site's path decides where the preview answers: read again when a file at the root changed.
     if (builds === 0 || changed.some((file) => !file.includes('/'))) {
@@ -174,20 +165,15 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
         configChanged = true;
       }
     }
-    const result = await buildSite({
-      root,
-      out,
-      configFile: options.configFile,
-      preview: { origin: origin() },
-    });
+    preview ??= createPreviewSite({ root, configFile: options.configFile, origin: origin() });
+    const result = await preview.update(changed);
     builds += 1;
     const milliseconds = Math.round(performance.now() - started);
     if (result.ok) {
-      staticHandler = createStaticHandler({ root: out, basePath });
       if (configChanged || !siteHandler) {
         // The comment intake as `broadsheet serve` mounts it, on the preview's origin; made again only
         // when the config changed (its rate limit and duplicate memory last between builds).
-        const files: RequestHandler = (request, info) => staticHandler!(request, info);
+        const files = previewHandler(preview, () => basePath);
         siteHandler = config ? withCommentIntake(root, config, files) : files;
         configChanged = false;
       }
@@ -233,7 +219,6 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       return url();
     },
     origin: running.origin,
-    out,
     async close() {
       closed = true;
       await watcher.close();
@@ -253,10 +238,6 @@ const encoder = new TextEncoder();
 
 function stateMessage(state: State): Uint8Array {
   return encoder.encode(`event: state\ndata: ${JSON.stringify(state)}\n\n`);
-}
-
-function hashOf(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('base64url').slice(0, 27);
 }
 
 function isHtml(response: Response): boolean {

@@ -68,10 +68,21 @@ export async function readFiles(
   root: string,
   contentDir: string,
   problems: DiagnosticCollector,
+  earlier?: EarlierReads,
 ): Promise<SourceFile[]> {
-  const { files, diagnostics } = await readContentFiles(root, contentDir);
+  const { files, diagnostics } = readContentFilesSync(root, contentDir, earlier);
   problems.addAll(diagnostics);
+  earlier?.keep(files);
   return files;
+}
+
+/**
+ * What a watch loop kept of its last read (see `LoadedFileStore`): `take` gives back a file read
+ * then that has not changed since (found again at the same path), `keep` is told this read's files.
+ */
+export interface EarlierReads {
+  take(file: string): SourceFile | undefined;
+  keep(files: readonly SourceFile[]): void;
 }
 
 /**\/*.md`,
@@ -92,6 +103,7 @@ export async function readContentFiles(
 function readContentFilesSync(
   root: string,
   contentDir: string,
+  earlier?: EarlierReads,
 ): { files: SourceFile[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const found: Found[] = [];
@@ -273,7 +285,7 @@ function readContentFilesSync(
   const files: SourceFile[] = [];
   const reader = new ArenaReader();
   for (const entry of found) {
-    const result = readSource(entry, reader);
+    const result = earlier?.take(entry.file) ?? readSource(entry, reader);
     if ('bytes' in result) files.push(result);
     else diagnostics.push(result);
   }

@@ -13,6 +13,7 @@ import { readFiles } from './files';
 import { frontMatterStore, noFrontMatterStore, openFrontMatterCache } from './front-matter-cache';
 import { loadPages } from './load-pages';
 import { loadStylesheet } from './load-theme';
+import type { LoadedFileStore } from './loaded-file-store';
 import { previewOf, withOrigin } from './preview';
 import { renderSite } from './render-site';
 import { publish, resolve } from './resolve';
@@ -101,10 +102,24 @@ export type LoadSiteResult<TPostData = PostFrontMatter, TCommentData = CommentFr
  * for (const post of result.site.posts) console.log(post.date.toISOString(), post.title);
  * ```
  */
-export async function loadSite<
+export function loadSite<TPost extends z.ZodType = PostSchema, TComment extends z.ZodType = CommentSchema>(
+  options: LoadSiteOptions<TPost, TComment>,
+): Promise<LoadSiteResult<z.output<TPost>, z.output<TComment>>> {
+  return loadSiteWith(options, undefined);
+}
+
+/**
+ * {@link loadSite} for a watch loop: `store` keeps this load's per-file work (reads, parses,
+ * renders) and hands the stages the last load's, so that only changed files are read, parsed and
+ * rendered again (see `LoadedFileStore`); the result is the same as `loadSite`'s.
+ */
+export async function loadSiteWith<
   TPost extends z.ZodType = PostSchema,
   TComment extends z.ZodType = CommentSchema,
->(options: LoadSiteOptions<TPost, TComment>): Promise<LoadSiteResult<z.output<TPost>, z.output<TComment>>> {
+>(
+  options: LoadSiteOptions<TPost, TComment>,
+  store: LoadedFileStore | undefined,
+): Promise<LoadSiteResult<z.output<TPost>, z.output<TComment>>> {
   const root = path.resolve(options.root);
   const given = options.config as BroadsheetConfig<z.ZodType, z.ZodType> | undefined;
   const configResult = await loadConfig({ root, configFile: options.configFile, config: given });
@@ -125,10 +140,15 @@ export async function loadSite<
   }
   const problems = new DiagnosticCollector(loaded.warnings);
 
-  const files = await readFiles(root, config.content, problems);
+  const memory = store?.begin(config);
+  const files = await readFiles(root, config.content, problems, memory?.reads);
   const cache = cacheFolder === undefined ? undefined : await openFrontMatterCache(root, cacheFolder);
   const frontMatter = cache ? frontMatterStore(cache, files, problems) : noFrontMatterStore;
-  const validated = validateFiles(files, { ...loaded, config, frontMatter }, problems);
+  const validated = validateFiles(
+    files,
+    { ...loaded, config, frontMatter, outcomes: memory?.outcomes },
+    problems,
+  );
   // The new parses are written while the site is checked and rendered.
   const saving = cache?.close();
   try {
@@ -142,6 +162,7 @@ export async function loadSite<
       cache: options.cache,
       cacheFolder,
       workers: options.workers,
+      memo: memory?.renders,
     };
     // Pages are not cached: the render cache keeps only the entries of the last stage that opened it.
     const pages = await loadPages(root, config, { ...renderStage, cache: false });

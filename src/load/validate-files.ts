@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import type { DiagnosticCollector } from '../diagnostics/collector';
+import { DiagnosticCollector } from '../diagnostics/collector';
+import type { Diagnostic } from '../diagnostics/diagnostic';
 import { decodeText, decodeUtf8, type ParsedFile, parseFrontMatterFile, parseYamlFile } from '../parse/parse';
 import { validateData } from '../parse/validate';
 import type { ResolvedConfig } from '../schema/config';
@@ -25,6 +26,8 @@ export interface ValidateContext {
   commentSchema: z.ZodType;
   /** Parsed front matter from earlier loads, by each file's bytes (see `frontMatterStore`). */
   frontMatter: FrontMatterStore;
+  /** Whole outcomes of files from an earlier load, by path and bytes (a watch loop's `LoadedFileStore`). */
+  outcomes?: FileOutcomeStore;
 }
 
 /** The files that parsed and validated, and what the cross-file checks must know of the others. */
@@ -40,6 +43,31 @@ export interface ValidatedFiles {
 }
 
 /**
+ * What one file gives the validate stage on its own: at most one of a post, a comment or an author
+ * profile, what the cross-file checks must know of it when it failed, and its diagnostics. It depends
+ * only on the file (its path and bytes) and the {@link ValidateContext}'s config and schemas, so a
+ * watch loop may keep it for the next load of the same bytes (see `LoadedFileStore`).
+ */
+export interface FileOutcome {
+  post?: PostSource;
+  comment?: CommentSource;
+  profile?: Author;
+  /** Slugs of a post that failed validation. */
+  invalidSlugs?: string[];
+  /** `<post-slug>/<id>` of a comment that failed validation. */
+  invalidComment?: string;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Where the validate stage finds a file's outcome from an earlier load: `outcome` answers from what
+ * it kept for the same path and bytes, or calls `validate` (and may keep its answer).
+ */
+export interface FileOutcomeStore {
+  outcome(source: SourceFile, validate: () => FileOutcome): FileOutcome;
+}
+
+/**
  * The second stage of a load: decodes, parses and validates every file on its own (front matter
  * against the post or comment schema, profiles against the author schema, slugs, comment ids and
  * lengths), reporting each problem to `problems`. Empties `files` as it goes: the bytes are not
@@ -50,8 +78,6 @@ export function validateFiles(
   context: ValidateContext,
   problems: DiagnosticCollector,
 ): ValidatedFiles {
-  const { config } = context;
-  const toInstant = (text: string) => datePartsToInstant(parseDateParts(text)!, config.site.timezone);
   const result: ValidatedFiles = {
     posts: [],
     comments: [],
@@ -59,91 +85,114 @@ export function validateFiles(
     slugsOfInvalidPosts: new Set(),
     invalidComments: new Set(),
   };
+  const toInstant = instantReader(context.config);
   for (const [index, source] of files.entries()) {
-    const parsed = parseSource(source, index, context.frontMatter, problems);
-    if (!parsed) {
-      // A post that does not parse has its file name's slug at least: its comments are not reported.
-      if (source.kind === 'post') result.slugsOfInvalidPosts.add(fileSlugOf(source.id));
-      continue;
-    }
-    if (source.kind === 'author') {
-      const { data, diagnostics } = validateData(parsed, authorSchema);
-      problems.addAll(diagnostics);
-      if (data) result.profiles.set(source.id, { id: source.id, ...data });
-      continue;
-    }
-    if (source.kind === 'post') {
-      const { data, diagnostics } = validateData(parsed, context.postSchema);
-      problems.addAll(diagnostics);
-      const fileSlug = fileSlugOf(source.id);
-      if (!data) {
-        result.slugsOfInvalidPosts.add(fileSlug);
-        if (typeof parsed.data.slug === 'string') result.slugsOfInvalidPosts.add(parsed.data.slug);
-        continue;
-      }
-      const post = data as PostSource['data'];
-      const slug = post.slug ?? fileSlug;
-      if (!post.slug && !SLUG_PATTERN.test(slug)) {
-        problems.error(
-          parsed,
-          [],
-          'invalid-slug',
-          `the file name gives the slug "${slug}", which is not lower-case letters and digits joined by hyphens: rename the file or set \`slug\``,
-        );
-        result.slugsOfInvalidPosts.add(slug);
-        continue;
-      }
-      const tooComplex = markdownLimitDiagnostic(parsed, 'post');
-      if (tooComplex) problems.addAll([tooComplex]);
-      const date = toInstant(post.date);
-      const updated = post.updated ? toInstant(post.updated) : undefined;
-      if (updated && updated < date) {
-        problems.error(
-          parsed,
-          ['updated'],
-          'updated-before-date',
-          `updated (${post.updated}) is before date (${post.date})`,
-        );
-      }
-      result.posts.push({ parsed, data: post, slug, date, updated });
-      continue;
-    }
-    if (!COMMENT_ID_PATTERN.test(source.id)) {
-      problems.error(
-        parsed,
-        [],
-        'invalid-comment-id',
-        `comment id "${source.id}" must be letters, digits, "-" and "_"`,
-      );
-      continue;
-    }
-    if (parsed.body.length > MAX_COMMENT_CHARACTERS) {
-      problems.error(
-        parsed,
-        [],
-        'comment-too-long',
-        `the comment is ${parsed.body.length} characters long; the limit is ${MAX_COMMENT_CHARACTERS}`,
-      );
-      result.invalidComments.add(`${source.postSlug}/${source.id}`);
-      continue;
-    }
-    const { data, diagnostics } = validateData(parsed, context.commentSchema);
+    const validate = () => validateFile(source, index, context, toInstant);
+    const outcome = context.outcomes ? context.outcomes.outcome(source, validate) : validate();
+    problems.addAll(outcome.diagnostics);
+    if (outcome.post) result.posts.push(outcome.post);
+    if (outcome.comment) result.comments.push(outcome.comment);
+    if (outcome.profile) result.profiles.set(outcome.profile.id, outcome.profile);
+    for (const slug of outcome.invalidSlugs ?? []) result.slugsOfInvalidPosts.add(slug);
+    if (outcome.invalidComment) result.invalidComments.add(outcome.invalidComment);
+  }
+  files.length = 0;
+  return result;
+}
+
+function instantReader(config: ResolvedConfig): (text: string) => Date {
+  return (text) => datePartsToInstant(parseDateParts(text)!, config.site.timezone);
+}
+
+/** Decodes, parses and validates one file on its own. */
+function validateFile(
+  source: SourceFile,
+  index: number,
+  context: ValidateContext,
+  toInstant: (text: string) => Date,
+): FileOutcome {
+  const problems = new DiagnosticCollector();
+  const done = (outcome: Omit<FileOutcome, 'diagnostics'>): FileOutcome => ({
+    ...outcome,
+    diagnostics: problems.sorted(),
+  });
+  const parsed = parseSource(source, index, context.frontMatter, problems);
+  if (!parsed) {
+    // A post that does not parse has its file name's slug at least: its comments are not reported.
+    return done(source.kind === 'post' ? { invalidSlugs: [fileSlugOf(source.id)] } : {});
+  }
+  if (source.kind === 'author') {
+    const { data, diagnostics } = validateData(parsed, authorSchema);
     problems.addAll(diagnostics);
+    return done(data ? { profile: { id: source.id, ...data } } : {});
+  }
+  if (source.kind === 'post') {
+    const { data, diagnostics } = validateData(parsed, context.postSchema);
+    problems.addAll(diagnostics);
+    const fileSlug = fileSlugOf(source.id);
     if (!data) {
-      result.invalidComments.add(`${source.postSlug}/${source.id}`);
-      continue;
+      const invalidSlugs = [fileSlug];
+      if (typeof parsed.data.slug === 'string') invalidSlugs.push(parsed.data.slug);
+      return done({ invalidSlugs });
     }
-    const comment = data as CommentSource['data'];
-    // Only approved comments are rendered: a pending one from a visitor is never parsed, so cannot
-    // stall (or fail) a build.
-    const tooComplex =
-      (comment.status ?? 'approved') === 'approved' && markdownLimitDiagnostic(parsed, 'comment');
-    if (tooComplex) {
-      problems.addAll([tooComplex]);
-      result.invalidComments.add(`${source.postSlug}/${source.id}`);
-      continue;
+    const post = data as PostSource['data'];
+    const slug = post.slug ?? fileSlug;
+    if (!post.slug && !SLUG_PATTERN.test(slug)) {
+      problems.error(
+        parsed,
+        [],
+        'invalid-slug',
+        `the file name gives the slug "${slug}", which is not lower-case letters and digits joined by hyphens: rename the file or set \`slug\``,
+      );
+      return done({ invalidSlugs: [slug] });
     }
-    result.comments.push({
+    const tooComplex = markdownLimitDiagnostic(parsed, 'post');
+    if (tooComplex) problems.addAll([tooComplex]);
+    const date = toInstant(post.date);
+    const updated = post.updated ? toInstant(post.updated) : undefined;
+    if (updated && updated < date) {
+      problems.error(
+        parsed,
+        ['updated'],
+        'updated-before-date',
+        `updated (${post.updated}) is before date (${post.date})`,
+      );
+    }
+    return done({ post: { parsed, data: post, slug, date, updated } });
+  }
+  if (!COMMENT_ID_PATTERN.test(source.id)) {
+    problems.error(
+      parsed,
+      [],
+      'invalid-comment-id',
+      `comment id "${source.id}" must be letters, digits, "-" and "_"`,
+    );
+    return done({});
+  }
+  const invalidComment = `${source.postSlug}/${source.id}`;
+  if (parsed.body.length > MAX_COMMENT_CHARACTERS) {
+    problems.error(
+      parsed,
+      [],
+      'comment-too-long',
+      `the comment is ${parsed.body.length} characters long; the limit is ${MAX_COMMENT_CHARACTERS}`,
+    );
+    return done({ invalidComment });
+  }
+  const { data, diagnostics } = validateData(parsed, context.commentSchema);
+  problems.addAll(diagnostics);
+  if (!data) return done({ invalidComment });
+  const comment = data as CommentSource['data'];
+  // Only approved comments are rendered: a pending one from a visitor is never parsed, so cannot
+  // stall (or fail) a build.
+  const tooComplex =
+    (comment.status ?? 'approved') === 'approved' && markdownLimitDiagnostic(parsed, 'comment');
+  if (tooComplex) {
+    problems.addAll([tooComplex]);
+    return done({ invalidComment });
+  }
+  return done({
+    comment: {
       parsed,
       file: parsed.file,
       data: comment,
@@ -151,10 +200,8 @@ export function validateFiles(
       postSlug: source.postSlug!,
       date: toInstant(comment.date),
       status: comment.status ?? 'approved',
-    });
-  }
-  files.length = 0;
-  return result;
+    },
+  });
 }
 
 /** Decodes and parses one file, or reports why it cannot be; the front matter store answers repeats. */

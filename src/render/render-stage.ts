@@ -10,6 +10,7 @@ import { VERSION } from '../version';
 import { configIdentity } from './plugin-identity';
 import { RenderCache } from './render-cache';
 import { createMarkdownRenderer, type MarkdownRenderer, type RenderResult } from './render-markdown';
+import type { RenderMemo } from './render-memo';
 import type { RenderJob } from './workers/protocol';
 
 export type { RenderJob } from './workers/protocol';
@@ -46,6 +47,11 @@ export interface RenderStageOptions {
    * `undefined` decides by the amount of work (and the `BROADSHEET_WORKERS` environment variable).
    */
   workers?: number;
+  /**
+   * The renders of the last load, kept in memory by a watch loop: only the documents it does not
+   * hold are rendered (or taken from the persistent cache), and it then holds this load's.
+   */
+  memo?: RenderMemo;
 }
 
 /** Renders, their `cache-corrupt` warnings and their `render-timeout` errors. */
@@ -66,6 +72,21 @@ export async function renderDocuments(
   jobs: readonly RenderJob[],
   options: RenderStageOptions,
 ): Promise<RenderStageResult> {
+  const { memo } = options;
+  if (memo) {
+    const results = jobs.map((job) => memo.lookup(job));
+    const missing = jobs.flatMap((job, index) => (results[index] ? [] : [{ job, index }]));
+    const rendered =
+      missing.length === 0
+        ? { results: [], warnings: [] }
+        : await renderDocuments(
+            missing.map(({ job }) => job),
+            { ...options, memo: undefined },
+          );
+    for (const [offset, { index }] of missing.entries()) results[index] = rendered.results[offset];
+    memo.keep(jobs, results as RenderResult[]);
+    return { results: results as RenderResult[], warnings: rendered.warnings };
+  }
   const pluginIdentity = configIdentity(options.config.markdown);
   const cache = options.cache === false ? undefined : await openCache(options, pluginIdentity);
   try {

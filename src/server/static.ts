@@ -128,6 +128,35 @@ export async function resolveRequestPath(
   basePath: string,
   pathname: string,
 ): Promise<ResolvedPath> {
+  const segments = requestSegments(basePath, pathname);
+  if (!Array.isArray(segments)) return segments;
+  const realRoot = await realpath(root).catch(() => undefined);
+  if (!realRoot) return { kind: 'not-found' };
+  const target = path.join(realRoot, ...segments);
+  const real = await realpath(target).catch(() => undefined);
+  if (!real || (real !== realRoot && !real.startsWith(realRoot + path.sep))) return { kind: 'not-found' };
+  const info = await stat(real).catch(() => undefined);
+  if (!info) return { kind: 'not-found' };
+  const wantsFolder = pathname.endsWith('/');
+  if (info.isDirectory()) {
+    const index = path.join(real, 'index.html');
+    const indexReal = await realpath(index).catch(() => undefined);
+    if (!indexReal?.startsWith(realRoot + path.sep)) return { kind: 'not-found' };
+    return wantsFolder ? { kind: 'file', file: indexReal } : { kind: 'redirect', location: `${pathname}/` };
+  }
+  return wantsFolder ? { kind: 'not-found' } : { kind: 'file', file: real };
+}
+
+/**
+ * The decoded segments of a request's URL path under `basePath` (`/blog/posts/a/` → `['posts', 'a']`),
+ * or a redirect (the base path without its final `/`), or `not-found` for what
+ * {@link resolveRequestPath} refuses before looking at files: paths outside `basePath`, empty
+ * segments, undecodable escapes, segments that decode to a dot name or hold `/`, `\\` or NUL.
+ */
+export function requestSegments(
+  basePath: string,
+  pathname: string,
+): string[] | { kind: 'redirect'; location: string } | { kind: 'not-found' } {
   if (`${pathname}/` === basePath) return { kind: 'redirect', location: basePath };
   if (!pathname.startsWith(basePath)) return { kind: 'not-found' };
   const encoded = pathname.slice(basePath.length).split('/');
@@ -146,21 +175,7 @@ export async function resolveRequestPath(
     if (decoded.startsWith('.') || /[/\\\0]/.test(decoded)) return { kind: 'not-found' };
     segments.push(decoded);
   }
-  const realRoot = await realpath(root).catch(() => undefined);
-  if (!realRoot) return { kind: 'not-found' };
-  const target = path.join(realRoot, ...segments);
-  const real = await realpath(target).catch(() => undefined);
-  if (!real || (real !== realRoot && !real.startsWith(realRoot + path.sep))) return { kind: 'not-found' };
-  const info = await stat(real).catch(() => undefined);
-  if (!info) return { kind: 'not-found' };
-  const wantsFolder = pathname.endsWith('/');
-  if (info.isDirectory()) {
-    const index = path.join(real, 'index.html');
-    const indexReal = await realpath(index).catch(() => undefined);
-    if (!indexReal?.startsWith(realRoot + path.sep)) return { kind: 'not-found' };
-    return wantsFolder ? { kind: 'file', file: indexReal } : { kind: 'redirect', location: `${pathname}/` };
-  }
-  return wantsFolder ? { kind: 'not-found' } : { kind: 'file', file: real };
+  return segments;
 }
 
 /** Whether a conditional GET may answer 304 (RFC 9110 §13.1: `If-None-Match` wins over the date). */

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import type { z } from 'zod';
 import { type Diagnostic, diagnostic } from '../diagnostics/diagnostic';
-import { type LoadSiteOptions, type LoadSiteResult, loadSite } from '../load/load-site';
+import { type LoadSiteOptions, type LoadSiteResult, loadSiteWith } from '../load/load-site';
+import { LoadedFileStore } from '../load/loaded-file-store';
 import type { CommentFrontMatter, CommentSchema, PostFrontMatter, PostSchema } from '../schema/content';
 import { serialRuns, watchRoot } from './watch-root';
 
@@ -45,8 +46,9 @@ export interface SiteWatcher<TPostData = PostFrontMatter, TCommentData = Comment
 /**
  * Loads a site, then loads it again each time a file of its root changes (the config, a post, a
  * comment, an author, a static file; not `node_modules`, hidden files or the output folder), and
- * hands out each fresh `Site` with its diagnostics. Each load is incremental: the persistent cache
- * gives back the renders of unchanged posts and comments, so a one-post edit renders one post.
+ * hands out each fresh `Site` with its diagnostics. Each load is incremental: the files read, parsed
+ * and rendered last time are kept in memory (a `LoadedFileStore`), so a one-post edit reads, parses
+ * and renders that post alone; the first load takes renders from the persistent cache.
  * Loads never overlap; edits made during a load are loaded together right after it. A load with
  * errors is an update too (`ok: false` with its diagnostics); the next good edit gives a site again.
  *
@@ -86,8 +88,14 @@ export function watchSite<TPost extends z.ZodType = PostSchema, TComment extends
     onUpdate?.(update);
     wake();
   };
+  // Each load reads, parses and renders only the files changed since the last one.
+  const store = new LoadedFileStore();
   const runs = serialRuns(
-    () => loadSite({ ...loadOptions, root }),
+    (changed: string[]) => {
+      store.changed(changed);
+      // Once the store holds the site, the persistent cache has nothing more to give.
+      return loadSiteWith({ ...loadOptions, root, cache: store.warm ? false : loadOptions.cache }, store);
+    },
     (result, changed) => publish({ ...result, changed } as Update),
     (error) => publish({ ok: false, diagnostics: [loadFailed(error)], changed: [] }),
   );

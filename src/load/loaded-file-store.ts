@@ -1,0 +1,116 @@
+import { configIdentity } from '../render/plugin-identity';
+import { RenderMemo } from '../render/render-memo';
+import type { ResolvedConfig } from '../schema/config';
+import type { EarlierReads, SourceFile } from './files';
+import type { FileOutcome, FileOutcomeStore } from './validate-files';
+
+/** What one load with a {@link LoadedFileStore} hands its stages. */
+export interface LoadMemory {
+  /** For the read stage: the bytes of files that did not change. */
+  reads: EarlierReads;
+  /** For the validate stage: the outcomes of files whose bytes are unchanged. */
+  outcomes: FileOutcomeStore;
+  /** For the render stage: the renders of unchanged documents. */
+  renders: RenderMemo;
+}
+
+/**
+ * A watch loop's memory of its last load (`broadsheet dev`, `watchSite`), so that after a one-file
+ * edit the next load reads, parses, validates and renders that file alone, and runs only the cheap
+ * cross-file stages over everything: the bytes read, by path (taken again unless the loop said the
+ * path {@link changed}); each file's validate outcome, by path and bytes; the renders, as
+ * {@link RenderMemo} keeps them. All of it holds for one config (its identity, with the plugins'
+ * source): a load with another forgets everything first, and so does a change to a file outside the
+ * content and static folders (the config file, a module it imports). Nothing of it is written.
+ *
+ * @example
+ * ```ts
+ * const store = new LoadedFileStore();
+ * await loadSiteWith({ root }, store); // reads, parses and renders everything
+ * store.changed(['content/posts/a.md']);
+ * await loadSiteWith({ root }, store); // reads, parses and renders a.md alone
+ * ```
+ */
+export class LoadedFileStore {
+  private identity: string | undefined;
+  private reads = new Map<string, SourceFile>();
+  /** Paths (files or folders) changed since the last read; `'all'` when every file must be read. */
+  private stale: Set<string> | 'all' = 'all';
+  private previous = new Map<string, { bytes: Uint8Array; outcome: FileOutcome }>();
+  private current = new Map<string, { bytes: Uint8Array; outcome: FileOutcome }>();
+  private renders = new RenderMemo();
+  /** The content and static folders of the last load's config (relative to the root, `/`-separated). */
+  private folders: string[] = [];
+
+  /** Whether a load already filled the store: the next one reuses its work. */
+  get warm(): boolean {
+    return this.identity !== undefined;
+  }
+
+  /**
+   * Files or folders (relative to the root, `/`-separated) that changed since the last load: they
+   * are read again (a folder: every file under it).
+   */
+  changed(paths: readonly string[]): void {
+    const within = (file: string, folder: string) => file === folder || file.startsWith(`${folder}/`);
+    if (paths.some((file) => !this.folders.some((folder) => within(file, folder)))) this.forget();
+    if (this.stale === 'all') return;
+    for (const file of paths) this.stale.add(file);
+  }
+
+  /** Forgets everything: the next load does all its work again. */
+  forget(): void {
+    this.identity = undefined;
+    this.reads = new Map();
+    this.stale = 'all';
+    this.previous = new Map();
+    this.current = new Map();
+    this.renders = new RenderMemo();
+  }
+
+  /** Starts a load with this config: what its stages are handed. */
+  begin(config: ResolvedConfig): LoadMemory {
+    const identity = configIdentity(config);
+    if (identity !== this.identity) this.forget();
+    this.identity = identity;
+    this.folders = [config.content, config.static].map(folderPath);
+    this.previous = this.current;
+    this.current = new Map();
+    return { reads: this.earlierReads(), outcomes: this.outcomeStore(), renders: this.renders };
+  }
+
+  private earlierReads(): EarlierReads {
+    const stale = this.stale;
+    const changed = (file: string) =>
+      stale === 'all' || stale.has(file) || [...stale].some((path) => file.startsWith(`${path}/`));
+    return {
+      take: (file) => (changed(file) ? undefined : this.reads.get(file)),
+      keep: (files) => {
+        this.reads = new Map(files.map((source) => [source.file, source]));
+        this.stale = new Set();
+      },
+    };
+  }
+
+  private outcomeStore(): FileOutcomeStore {
+    return {
+      outcome: (source, validate) => {
+        const kept = this.previous.get(source.file);
+        const outcome = kept && sameBytes(kept.bytes, source.bytes) ? kept.outcome : validate();
+        this.current.set(source.file, { bytes: source.bytes, outcome });
+        return outcome;
+      },
+    };
+  }
+}
+
+function folderPath(folder: string): string {
+  return folder
+    .split(/[\\/]/)
+    .filter((segment) => segment !== '' && segment !== '.')
+    .join('/');
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a === b || Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
+}
