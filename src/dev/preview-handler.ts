@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { RequestHandler } from '../server/handler';
 import { mediaTypeOf } from '../server/media-types';
-import { requestSegments } from '../server/static';
+import { methodNotAllowed, requestSegments } from '../server/static';
 import type { PreviewFile, PreviewSite } from './preview-site';
 
 /** Where a request path leads in a preview: a file's path in the output, a redirect, or nothing. */
@@ -41,12 +41,7 @@ export function bytesHash(bytes: Uint8Array | undefined): string {
  */
 export function previewHandler(preview: PreviewSite, basePath: () => string): RequestHandler {
   return async (request) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
-      return new Response('Method Not Allowed\n', {
-        status: 405,
-        headers: { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' },
-      });
-    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') return methodNotAllowed();
     const url = new URL(request.url);
     const resolved = resolvePreviewPath(preview, basePath(), url.pathname);
     if (resolved.kind === 'redirect') {

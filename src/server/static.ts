@@ -49,12 +49,7 @@ export function createStaticHandler(options: StaticHandlerOptions): RequestHandl
   const etags = new Map<string, { key: string; etag: string }>();
 
   return async (request) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
-      return new Response('Method Not Allowed\n', {
-        status: 405,
-        headers: { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' },
-      });
-    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') return methodNotAllowed();
     const url = new URL(request.url);
     const resolved = await resolveRequestPath(root, basePath, url.pathname);
     if (resolved.kind === 'redirect') {
@@ -99,6 +94,14 @@ export function createStaticHandler(options: StaticHandlerOptions): RequestHandl
     const stream = Readable.toWeb(createReadStream(resolved.file)) as ReadableStream<Uint8Array>;
     return new Response(stream, { status: 200, headers });
   };
+}
+
+/** The `405` answer of a handler of files to a method other than `GET` and `HEAD`. */
+export function methodNotAllowed(): Response {
+  return new Response('Method Not Allowed\n', {
+    status: 405,
+    headers: { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' },
+  });
 }
 
 /**
