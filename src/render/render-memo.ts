@@ -24,10 +24,18 @@ export class RenderMemo {
     return this.entries.get(entryKey(job))?.get(job.markdown);
   }
 
-  /** Keeps exactly these documents' renders (`results[i]` of `jobs[i]`), for the next load. */
-  keep(jobs: readonly RenderJob[], results: readonly RenderResult[]): void {
+  /**
+   * Keeps exactly these documents' renders (`results[i]` of `jobs[i]`) that `keeps` accepts (all by
+   * default), for the next load.
+   */
+  keep(
+    jobs: readonly RenderJob[],
+    results: readonly RenderResult[],
+    keeps: (result: RenderResult) => boolean = () => true,
+  ): void {
     const entries = new Map<string, Map<string, RenderResult>>();
     for (const [index, job] of jobs.entries()) {
+      if (!keeps(results[index]!)) continue;
       const key = entryKey(job);
       let byMarkdown = entries.get(key);
       if (!byMarkdown) {

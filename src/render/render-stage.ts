@@ -76,16 +76,17 @@ export async function renderDocuments(
   if (memo) {
     const results = jobs.map((job) => memo.lookup(job));
     const missing = jobs.flatMap((job, index) => (results[index] ? [] : [{ job, index }]));
-    const rendered =
+    const rendered: RenderStageResult =
       missing.length === 0
-        ? { results: [], warnings: [] }
+        ? { results: [], warnings: [], errors: [] }
         : await renderDocuments(
             missing.map(({ job }) => job),
             { ...options, memo: undefined },
           );
     for (const [offset, { index }] of missing.entries()) results[index] = rendered.results[offset];
-    memo.keep(jobs, results as RenderResult[]);
-    return { results: results as RenderResult[], warnings: rendered.warnings };
+    // A document stopped at its time budget is not kept: the next load tries it again (and reports it).
+    memo.keep(jobs, results as RenderResult[], (result) => result !== NO_RENDER);
+    return { results: results as RenderResult[], warnings: rendered.warnings, errors: rendered.errors };
   }
   const pluginIdentity = configIdentity(options.config.markdown);
   const cache = options.cache === false ? undefined : await openCache(options, pluginIdentity);

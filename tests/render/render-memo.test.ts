@@ -1,0 +1,83 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load-config';
+import { RenderMemo } from '../../src/render/render-memo';
+import { type RenderJob, renderDocuments } from '../../src/render/render-stage';
+import { temporaryFolder, writeText } from '../build/helpers';
+
+// As in render-budget.test.ts: a plugin that never returns on a document holding STALL.
+const STALL_CONFIG = `
+function remarkStall() {
+  return (_tree: unknown, file: { value: unknown }) => {
+    if (String(file.value).includes('STALL')) for (;;) {}
+  };
+}
+export default {
+  site: { title: 'Memo', url: 'https://memo.example/' },
+  markdown: { remarkPlugins: [remarkStall], renderTimeoutMs: 1000 },
+};
+`;
+
+describe('RenderMemo', () => {
+  it('gives back the renders of the last call (a post and its comments share a URL) and renders only new markdown', async () => {
+    const root = path.join(await temporaryFolder(), 'site');
+    await writeText(path.join(root, 'broadsheet.config.ts'), STALL_CONFIG);
+    const loaded = await loadConfig({ root });
+    if (!loaded.ok) throw new Error('the config does not load');
+    const url = 'https://memo.example/posts/p/';
+    const jobs: RenderJob[] = [
+      { trust: 'post', url, markdown: 'The *post*.' },
+      { trust: 'comment', url, markdown: 'First.' },
+      { trust: 'comment', url, markdown: 'Second.' },
+    ];
+    const memo = new RenderMemo();
+    const stage = {
+      root,
+      config: loaded.loaded.config,
+      configFile: 'broadsheet.config.ts',
+      cache: false,
+      memo,
+    };
+    const first = await renderDocuments(jobs, stage);
+    const again = await renderDocuments(jobs, stage);
+    expect(again.results).toEqual(first.results);
+    for (const [index, result] of again.results.entries()) expect(result).toBe(first.results[index]);
+    const edited = await renderDocuments([jobs[0]!, { ...jobs[1]!, markdown: 'First, edited.' }], stage);
+    expect(edited.results[0]).toBe(first.results[0]);
+    expect(edited.results[1]!.html).toBe('<p>First, edited.</p>');
+    // Only the last call's documents are kept.
+    expect(memo.lookup(jobs[2]!)).toBeUndefined();
+  });
+
+  it('does not keep a document stopped at its time budget: the next call reports it again', async () => {
+    const root = path.join(await temporaryFolder(), 'site');
+    await writeText(path.join(root, 'broadsheet.config.ts'), STALL_CONFIG);
+    const loaded = await loadConfig({ root });
+    if (!loaded.ok) throw new Error('the config does not load');
+    const jobs: RenderJob[] = [
+      { trust: 'post', url: 'https://memo.example/posts/a/', markdown: 'Fine.', file: 'content/posts/a.md' },
+      {
+        trust: 'post',
+        url: 'https://memo.example/posts/b/',
+        markdown: 'A STALL.',
+        file: 'content/posts/b.md',
+      },
+    ];
+    const memo = new RenderMemo();
+    const stage = {
+      root,
+      config: loaded.loaded.config,
+      configFile: 'broadsheet.config.ts',
+      cache: false,
+      workers: 1,
+      memo,
+    };
+    for (let call = 0; call < 2; call++) {
+      const { results, errors } = await renderDocuments(jobs, stage);
+      expect(errors.map((error) => `${error.file} ${error.code}`)).toEqual([
+        'content/posts/b.md render-timeout',
+      ]);
+      expect(results[0]!.html).toBe('<p>Fine.</p>');
+    }
+  }, 120_000);
+});
