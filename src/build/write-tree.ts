@@ -12,6 +12,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { BroadsheetError } from '../errors';
 import { contentHash } from '../fingerprint/hash';
 import type { OutputOnDisk } from './disk-check';
+import { FileWriter, type WrittenStats } from './file-writer';
 import type { KeyedGroup } from './output-keys';
 import type { FolderRecord, GroupKeys, OutputManifest, OutputRecord } from './output-manifest';
 import type { FileToStore, OutputStore, StoredFile } from './output-store';
@@ -142,14 +143,20 @@ export async function stagePlan(
     if (removed.length + added > options.maxChanges) inPlace = false;
   }
 
+  // A whole tree where nothing of a previous output can be linked (none, or none of its files left)
+  // is written by another thread, while this one makes the next files.
+  const writer = !inPlace && nothingToLink(previous) ? FileWriter.start() : undefined;
   const made = new Set<string>();
   const ensureParent = (file: string): void => {
     const parent = path.posix.dirname(file);
     if (parent === '.' || made.has(parent)) return;
-    mkdirSync(path.join(staging, parent), { recursive: true });
+    const missing: string[] = [];
     for (let folder = parent; folder !== '.' && !made.has(folder); folder = path.posix.dirname(folder)) {
+      missing.push(folder);
       made.add(folder);
     }
+    if (!writer) mkdirSync(path.join(staging, parent), { recursive: true });
+    else for (const folder of missing.reverse()) writer.folder(path.join(staging, folder));
   };
   /** Puts the previous output's file into the staging tree: a hard link, else a copy. */
   const takeFromPrevious = (file: string, orCopy: boolean): boolean => {
@@ -190,7 +197,15 @@ export async function stagePlan(
   const groups = { made: [] as string[], reused: 0, stored: 0 };
 
   /** Puts one file of a made or stored group into the staging tree (or leaves it in place). */
-  const place = (file: string, hash: string, write: (target: string) => void): void => {
+  const place = (
+    file: string,
+    hash: string,
+    write: (
+      target: string,
+      writer: FileWriter | undefined,
+      done: ((stats: WrittenStats) => void) | undefined,
+    ) => void,
+  ): void => {
     const same = previous && unchanged(previous, file, hash);
     if (same && inPlace) {
       files.set(file, same);
@@ -201,11 +216,18 @@ export async function stagePlan(
     } else {
       ensureParent(file);
       const target = path.join(staging, file);
-      write(target);
       written += 1;
-      if (record) {
-        const stats = lstatSync(target);
-        files.set(file, { hash, size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino });
+      if (writer) {
+        // Its record (in `files` now, so that they keep the plan's order) gets the stats once written.
+        const entry: OutputRecord = { hash, size: 0, mtimeMs: 0, ino: 0 };
+        if (record) files.set(file, entry);
+        write(target, writer, (stats) => Object.assign(entry, stats));
+      } else {
+        write(target, undefined, undefined);
+        if (record) {
+          const stats = lstatSync(target);
+          files.set(file, { hash, size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino });
+        }
       }
       if (inPlace) {
         put.push(file);
@@ -273,7 +295,10 @@ export async function stagePlan(
         // An earlier build made these files from the same inputs: they are written as it made them.
         groups.stored += 1;
         for (const file of stored) {
-          place(file.path, file.hash, (target) => writeFileSync(target, file.bytes, { flag: 'wx' }));
+          place(file.path, file.hash, (target, writer, done) => {
+            if (writer) writer.file(target, file.bytes, done!);
+            else writeFileSync(target, file.bytes, { flag: 'wx' });
+          });
         }
       } else {
         if (first !== undefined) groups.made.push(first);
@@ -286,19 +311,24 @@ export async function stagePlan(
           const hash = record ? contentHash(bytes ?? file.contents) : '';
           // Files of the site are not stored (they are linked or copied from it): nor is their group.
           if (file.source === undefined) toStore?.push({ path: file.path, hash, contents: file.contents });
-          place(file.path, hash, (target) => {
-            if (file.source === undefined) writeFileSync(target, file.contents, { flag: 'wx' });
+          place(file.path, hash, (target, writer, done) => {
+            if (writer && file.source === undefined) writer.file(target, file.contents, done!);
+            else if (writer) writer.verbatim(file.source!, target, done!);
+            else if (file.source === undefined) writeFileSync(target, file.contents, { flag: 'wx' });
             else copyVerbatim(file.source, target, bytes!);
           });
         }
         if (toStore && toStore.length === made.length) store!.save(key!, toStore);
       }
       if (performance.now() - turned >= YIELD_EVERY_MS) {
+        await writer?.settle();
         await nextTurn();
         turned = performance.now();
       }
     }
+    await writer?.finish();
   } catch (error) {
+    await writer?.finish().catch(() => {});
     // Closed (its files are): its index then holds what this build read or stored, all still valid.
     await store?.close();
     throw error;
@@ -313,6 +343,18 @@ export async function stagePlan(
     store,
   };
   return inPlace ? { kind: 'changes', put, removed, ...common } : { kind: 'tree', ...common };
+}
+
+/**
+ * Whether no file of the previous output can be linked: there is none, or the checks on disk found
+ * none of its files as recorded (its `out` is gone: a CI job, a removed or new `out`).
+ */
+function nothingToLink(previous: StagePlanOptions['previous']): boolean {
+  if (!previous) return true;
+  const { onDisk } = previous;
+  if (!onDisk) return false;
+  for (const file of previous.manifest.files.keys()) if (onDisk.fileUnchanged(file)) return false;
+  return true;
 }
 
 /** Whether stored files are at exactly these paths, in this order. */

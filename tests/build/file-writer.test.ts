@@ -1,0 +1,56 @@
+import { lstat, mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FileWriter, type WrittenStats } from '../../src/build/file-writer';
+import { temporaryFolder } from './helpers';
+
+describe('FileWriter', () => {
+  it('creates folders and files in order on its thread, with the stats of each file', async () => {
+    const folder = await temporaryFolder();
+    const site = path.join(folder, 'site.txt');
+    await writeFile(site, 'a file of the site');
+    const writer = FileWriter.start();
+    const stats = new Map<string, WrittenStats>();
+    writer.folder(path.join(folder, 'a'));
+    writer.folder(path.join(folder, 'a/b'));
+    // Enough files and bytes for several batches, one larger than a batch, text and bytes.
+    const big = 'é'.repeat(700_000);
+    for (let index = 0; index < 1200; index++) {
+      const file = path.join(folder, 'a/b', `${index}.html`);
+      writer.file(file, index === 7 ? big : `<p>${index} ✓</p>`, (written) => stats.set(file, written));
+    }
+    const bytes = path.join(folder, 'a/bytes.bin');
+    writer.file(bytes, Uint8Array.of(0, 1, 2, 255), (written) => stats.set(bytes, written));
+    const copied = path.join(folder, 'a/copied.txt');
+    writer.verbatim(site, copied, (written) => stats.set(copied, written));
+    await writer.finish();
+
+    expect(await readFile(path.join(folder, 'a/b/3.html'), 'utf8')).toBe('<p>3 ✓</p>');
+    expect(await readFile(path.join(folder, 'a/b/7.html'), 'utf8')).toBe(big);
+    expect([...(await readFile(bytes))]).toEqual([0, 1, 2, 255]);
+    expect(await readFile(copied, 'utf8')).toBe('a file of the site');
+    expect(stats.size).toBe(1202);
+    for (const [file, written] of stats) {
+      const actual = await lstat(file);
+      expect(written).toEqual({ size: actual.size, mtimeMs: actual.mtimeMs, ino: actual.ino });
+    }
+  });
+
+  it('fails with the system error of the first write that fails, and never writes through a file', async () => {
+    const folder = await temporaryFolder();
+    await mkdir(path.join(folder, 'a'));
+    await writeFile(path.join(folder, 'a/taken.html'), 'before');
+    const writer = FileWriter.start();
+    writer.file(path.join(folder, 'a/first.html'), 'first', () => {});
+    writer.file(path.join(folder, 'a/taken.html'), 'after', () => {});
+    writer.file(path.join(folder, 'missing/x.html'), 'x', () => {});
+    const error = await writer.finish().then(
+      () => undefined,
+      (caught: unknown) => caught as NodeJS.ErrnoException,
+    );
+    expect(error).toBeInstanceOf(Error);
+    expect(error?.code).toBe('EEXIST');
+    expect(error?.syscall).toBe('open');
+    expect(await readFile(path.join(folder, 'a/taken.html'), 'utf8')).toBe('before');
+  });
+});
