@@ -13,10 +13,11 @@ import {
 } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 
-/** What one operation of a batch does: create a folder, create a file of bytes, or put a site file. */
+/** What one operation of a batch does: create a folder, create a file of bytes, put a site file, or stat a path. */
 const MKDIR = 0;
 const FILE = 1;
 const VERBATIM = 2;
+const STAT = 3;
 
 /** A batch is sent to the writer when its bytes or its operations reach these. */
 const BATCH_BYTES = 1 << 20;
@@ -37,7 +38,10 @@ interface Batch {
   data: Uint8Array;
 }
 
-/** The writer's answer to one batch: `[size, mtimeMs, ino]` of each file created, or the error that stopped it. */
+/**
+ * The writer's answer to one batch: `[size, mtimeMs, ino]` of each file created and path stated,
+ * or the error that stopped it.
+ */
 type BatchResult =
   | { stats: Float64Array }
   | { error: { message: string; code?: string; syscall?: string; path?: string; errno?: number } };
@@ -97,6 +101,8 @@ function runBatch(fs: FileCalls, batch: Batch): BatchResult {
           fs.closeSync(descriptor);
         }
         offset += length;
+      } else if (kind === 3) {
+        ({ size, mtimeMs, ino } = fs.lstatSync(target));
       } else {
         const source = batch.sources[index]!;
         try {
@@ -211,6 +217,11 @@ export class FileWriter {
   /** Puts the site's file `source` at `target` (a hard link, else a copy); `done` gets its stats. */
   verbatim(source: string, target: string, done: (stats: WrittenStats) => void): void {
     this.push(VERBATIM, target, source, undefined, done);
+  }
+
+  /** `done` gets the stats of `target` once every operation queued before is done (a folder, once filled). */
+  stat(target: string, done: (stats: WrittenStats) => void): void {
+    this.push(STAT, target, '', undefined, done);
   }
 
   /** Waits while many bytes are waiting for the writer (call it between groups). Throws a failure. */

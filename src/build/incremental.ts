@@ -68,6 +68,12 @@ export async function openBuildCache(root: string, preview: boolean): Promise<Bu
   return { folder, trash, emptied };
 }
 
+/** The checks of an output that is not there. */
+const NOTHING_ON_DISK: Promise<OutputOnDisk> = Promise.resolve({
+  foldersUnchanged: false,
+  fileUnchanged: () => false,
+});
+
 /** What the last build left of `out`, as far as this one can reuse it. */
 export interface Previous {
   /** The manifest of the last successful build into `out`, when there is a valid one. */
@@ -99,8 +105,9 @@ export async function readPrevious(
   const read = await readOutputManifest(cache.folder, out);
   if (read && 'corrupt' in read) warnings.push(cacheCorrupt(root, read.corrupt));
   const manifest = read && 'manifest' in read ? read.manifest : undefined;
-  // The `lstat` of every recorded file and folder runs on another thread while the keys are computed.
-  const checks = manifest ? checkOutputOnDisk(out, manifest) : undefined;
+  // The `lstat` of every recorded file and folder runs on another thread while the keys are computed;
+  // when `out` is gone (a CI job with the cache restored), nothing of it is on disk.
+  const checks = !manifest ? undefined : existsSync(out) ? checkOutputOnDisk(out, manifest) : NOTHING_ON_DISK;
   const keyNamespace = await outputCodeIdentity();
   if (keyNamespace === undefined) return { manifest, onDisk: await checks };
   await computeKeys(site, plan);
@@ -158,7 +165,14 @@ export async function commitInPlace(
 
 /** The manifest of an output that a whole new tree replaced. */
 export function manifestOfTree(out: string, staged: StagePlanResult): OutputManifest {
-  return { files: staged.files, folders: recordFolders(out, staged.folders), groups: staged.keys };
+  // The folders stated while staging are as they were (a rename moves a tree, not its folders' records).
+  const stated = staged.folderRecords;
+  const folders = stated ? recordFolders(out, []) : recordFolders(out, staged.folders);
+  return {
+    files: staged.files,
+    folders: folders && stated ? new Map([...folders, ...stated]) : folders,
+    groups: staged.keys,
+  };
 }
 
 /** Saves the manifest for the next build. The cache is an optimisation: failing only makes the next build write more. */

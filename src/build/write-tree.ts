@@ -114,6 +114,11 @@ export type StagePlanResult = {
   keys?: GroupKeys;
   /** The output store, when it was opened: the caller closes it (which writes its index). */
   store?: OutputStore;
+  /**
+   * The records of `folders` in the staging folder once complete, when its files were written by a
+   * file writer thread (which stated them): what they are in `out` after a whole-tree swap.
+   */
+  folderRecords?: Map<string, FolderRecord>;
 } & ({ kind: 'tree' } | { kind: 'changes'; put: string[]; removed: string[] });
 
 /**
@@ -146,6 +151,7 @@ export async function stagePlan(
   // A whole tree where nothing of a previous output can be linked (none, or none of its files left)
   // is written by another thread, while this one makes the next files.
   const writer = !inPlace && nothingToLink(previous) ? FileWriter.start() : undefined;
+  const folderRecords = new Map<string, FolderRecord>();
   const made = new Set<string>();
   const ensureParent = (file: string): void => {
     const parent = path.posix.dirname(file);
@@ -326,6 +332,14 @@ export async function stagePlan(
         turned = performance.now();
       }
     }
+    // The folders' records, once every file is in: a whole tree swapped in keeps them (only `''` changes).
+    if (writer && record) {
+      for (const folder of folders) {
+        writer.stat(path.join(staging, folder), (stats) => {
+          folderRecords.set(folder, { mtimeMs: stats.mtimeMs, ino: stats.ino });
+        });
+      }
+    }
     await writer?.finish();
   } catch (error) {
     await writer?.finish().catch(() => {});
@@ -341,6 +355,7 @@ export async function stagePlan(
     groups,
     keys: keys && { namespace: keyNamespace!, keys },
     store,
+    folderRecords: folderRecords.size === folders.size ? folderRecords : undefined,
   };
   return inPlace ? { kind: 'changes', put, removed, ...common } : { kind: 'tree', ...common };
 }
