@@ -43,8 +43,15 @@ export async function refuseOut(options: {
     if (isInside(configFile, out)) return `it holds the config file ${path.basename(configFile)}`;
   }
 
-  const stats = await lstat(options.out).catch(() => undefined);
-  if (!stats) return undefined;
+  let stats: Awaited<ReturnType<typeof lstat>>;
+  try {
+    stats = await lstat(options.out);
+  } catch (error) {
+    // Absent is fine (the build makes it); anything else (a parent that is a file: ENOTDIR, a
+    // parent that cannot be searched: EACCES) means it cannot be read, whoever runs the build.
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? undefined : `it cannot be read (${code ?? String(error)})`;
+  }
   if (stats.isSymbolicLink()) return 'it is a symbolic link: give the folder it points to';
   if (!stats.isDirectory()) return 'it is a file, not a folder';
   let entries: string[];

@@ -1,33 +1,76 @@
 // Limits on the shape of a markdown document, checked in one pass over its lines before anything
 // parses it. The markdown parser (micromark) and the tree utilities after it take super-linear time
-// on a few constructs repeated many times (docs/decisions/hostile-input.md); these limits keep every
-// document under them cheap. The figures are in docs/security.md.
+// on a few constructs repeated many times, and tens of microseconds per node on all of them
+// (docs/decisions/hostile-input.md); these limits keep every document under them within a second.
+// The figures are in docs/security.md.
 import { type Diagnostic, diagnostic } from '../diagnostics/diagnostic';
 import type { ParsedFile } from '../parse/parse';
 import type { Trust } from '../render/render-markdown';
 
-/** The limits a document of one trust level is held to. */
+/**
+ * The limits a document of one trust level is held to. The counts in the whole document
+ * (`containers`, `blocks`, `documentDelimiters`, `brackets`, `cells`, `inline`) share one budget: each
+ * may go up to its limit, and a mix of them as long as their fractions of their limits add up to at
+ * most 1 (half the list items and half the table cells, say). Their costs add up, so the worst
+ * document is then no worse than the worst at one limit.
+ */
 export interface MarkdownLimits {
   /** Characters of markdown (the body, without front matter). */
   characters: number;
   /** Block quotes and list items opened on one line (`> > - 1. x` opens four). */
   nesting: number;
+  /** Block quotes and list items opened in the whole document. */
+  containers: number;
+  /**
+   * Lines that may start a block other than a list item or quote: a non-blank line after a blank
+   * one, or one whose first non-space character is a block marker (`#`, `-`, `*`, `+`, `=`, `_`,
+   * `<`, `[`, a backtick, `~`, or a digit). A table row starting with `|` counts as cells only.
+   */
+  blocks: number;
   /** Emphasis and strikethrough delimiters (`*`, `_`, `~`) in one block (lines between blank lines). */
   delimiters: number;
-  /** Opening brackets (`[`, links, images, footnotes, task items) in one block. */
+  /** Emphasis and strikethrough delimiters in the whole document. */
+  documentDelimiters: number;
+  /** Opening brackets (`[`: links, images, footnotes, task items) in the whole document. */
   brackets: number;
+  /** Table cell separators (`|`) in the whole document. */
+  cells: number;
+  /** Inline markup that makes nodes: `<`, `&`, backticks and autolinks (`www.`, `://`, `@`). */
+  inline: number;
   /** Setext heading underlines (`===` or `---` under a line of text) in the document. */
   setextHeadings: number;
 }
 
 /**
- * The limits for posts (written by the site's authors) and for comments (written by visitors).
- * Far above what a real post or comment holds; below them a document renders in well under a
- * second (docs/benchmarks.md, "Hostile input").
+ * The limits for posts and pages (written by the site's authors) and for comments (written by
+ * visitors). Far above what a real post or comment holds; the worst document under them renders
+ * in under a second (docs/benchmarks.md, "Hostile input").
  */
 export const MARKDOWN_LIMITS: Readonly<Record<Trust, Readonly<MarkdownLimits>>> = {
-  post: { characters: 500_000, nesting: 32, delimiters: 5_000, brackets: 2_000, setextHeadings: 500 },
-  comment: { characters: 20_000, nesting: 8, delimiters: 500, brackets: 200, setextHeadings: 20 },
+  post: {
+    characters: 200_000,
+    nesting: 32,
+    containers: 1_000,
+    blocks: 2_500,
+    delimiters: 2_500,
+    documentDelimiters: 5_000,
+    brackets: 1_000,
+    cells: 2_000,
+    inline: 4_000,
+    setextHeadings: 500,
+  },
+  comment: {
+    characters: 20_000,
+    nesting: 8,
+    containers: 200,
+    blocks: 400,
+    delimiters: 500,
+    documentDelimiters: 1_000,
+    brackets: 200,
+    cells: 400,
+    inline: 800,
+    setextHeadings: 20,
+  },
 };
 
 /** Why a document is refused: the 1-based line of the body at fault and what is wrong there. */
@@ -40,6 +83,21 @@ export interface MarkdownLimitProblem {
 
 const THEMATIC_BREAK = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
 const SETEXT_UNDERLINE = /^ {0,3}(?:=+|-+)[ \t]*$/;
+/** First characters of a line that may open a block, by character code (digits too: ordered list items). */
+const BLOCK_START = new Uint8Array(128);
+for (const char of '#>-*+=_<[`~0123456789') BLOCK_START[char.charCodeAt(0)] = 1;
+
+/** Running counts of one document. */
+interface Counts {
+  containers: number;
+  blocks: number;
+  blockDelimiters: number;
+  delimiters: number;
+  brackets: number;
+  cells: number;
+  inline: number;
+  setext: number;
+}
 
 /**
  * Checks a markdown document against the limits of its trust level in one pass (linear in its
@@ -65,21 +123,26 @@ export function checkMarkdownLimits(
       message: `the markdown is ${markdown.length} characters long; the limit for ${who} is ${limits.characters}`,
     };
   }
+  const counts: Counts = {
+    containers: 0,
+    blocks: 0,
+    blockDelimiters: 0,
+    delimiters: 0,
+    brackets: 0,
+    cells: 0,
+    inline: 0,
+    setext: 0,
+  };
   let line = firstLine;
   let blockStart = firstLine;
-  let delimiters = 0;
-  let brackets = 0;
-  let setext = 0;
   let previousBlank = true;
   let start = 0;
   while (start <= markdown.length) {
     let end = markdown.indexOf('\n', start);
     if (end === -1) end = markdown.length;
     const blank = isBlank(markdown, start, end);
-    if (blank) {
-      delimiters = 0;
-      brackets = 0;
-    } else {
+    if (blank) counts.blockDelimiters = 0;
+    else {
       if (previousBlank) blockStart = line;
       const text = end - start <= 1000 ? markdown.slice(start, end) : '';
       const thematicBreak = text !== '' && THEMATIC_BREAK.test(text);
@@ -90,41 +153,87 @@ export function checkMarkdownLimits(
           `line ${line} opens ${nesting} nested lists or quotes; the limit is ${limits.nesting}`,
         );
       }
-      if (!previousBlank && text !== '' && SETEXT_UNDERLINE.test(text)) {
-        setext++;
-        if (setext > limits.setextHeadings) {
-          return tooComplex(
-            line,
-            `line ${line} is setext heading underline number ${setext}; the limit is ${limits.setextHeadings} (use "#" headings)`,
-          );
-        }
-      }
-      if (!thematicBreak) {
-        for (let index = start; index < end; index++) {
-          const code = markdown.charCodeAt(index);
-          // `*`, `_`, `~` (comparisons: a `Set` lookup per character was a tenth of a warm load).
-          if (code === 42 || code === 95 || code === 126) delimiters++;
-          else if (code === 91) brackets++;
-        }
-      }
-      if (delimiters > limits.delimiters) {
-        return tooComplex(
-          line,
-          `the block that starts on line ${blockStart} has more than ${limits.delimiters} emphasis marks (*, _, ~) by line ${line}`,
-        );
-      }
-      if (brackets > limits.brackets) {
-        return tooComplex(
-          line,
-          `the block that starts on line ${blockStart} has more than ${limits.brackets} "[" by line ${line}`,
-        );
-      }
+      counts.containers += nesting;
+      // List items and quotes count as containers, table rows as cells: the other blocks here.
+      if (nesting === 0 && (previousBlank || opensBlock(markdown, start, end))) counts.blocks++;
+      if (!previousBlank && text !== '' && SETEXT_UNDERLINE.test(text)) counts.setext++;
+      if (!thematicBreak) countInline(markdown, start, end, counts);
+      const over = overLimit(counts, limits);
+      if (over) return tooComplex(line, over(line, blockStart));
     }
     previousBlank = blank;
     start = end + 1;
     line++;
   }
   return undefined;
+}
+
+/** The message of the first limit `counts` is over, as a function of the line and its block's first line. */
+function overLimit(
+  counts: Counts,
+  limits: MarkdownLimits,
+): ((line: number, blockStart: number) => string) | undefined {
+  if (counts.setext > limits.setextHeadings) {
+    return (line) =>
+      `line ${line} is setext heading underline number ${counts.setext}; the limit is ${limits.setextHeadings} (use "#" headings)`;
+  }
+  if (counts.blockDelimiters > limits.delimiters) {
+    return (line, blockStart) =>
+      `the block that starts on line ${blockStart} has more than ${limits.delimiters} emphasis marks (*, _, ~) by line ${line}`;
+  }
+  const totals: [number, number, string][] = [
+    [counts.containers, limits.containers, 'list items and quotes'],
+    [counts.blocks, limits.blocks, 'blocks (paragraphs, headings, code, HTML)'],
+    [counts.delimiters, limits.documentDelimiters, 'emphasis marks (*, _, ~)'],
+    [counts.brackets, limits.brackets, '"["'],
+    [counts.cells, limits.cells, 'table cell separators "|"'],
+    [counts.inline, limits.inline, 'inline markup ("<", "&", backticks, autolinks)'],
+  ];
+  let share = 0;
+  for (const [count, limit, what] of totals) {
+    if (count > limit) return (line) => `the document has more than ${limit} ${what} by line ${line}`;
+    share += count / limit;
+  }
+  if (share <= 1) return undefined;
+  const used = totals
+    .filter(([count]) => count > 0)
+    .map(([count, limit, what]) => `${count} ${what} (${Math.round((count / limit) * 100)}% of ${limit})`)
+    .join(', ');
+  return (line) =>
+    `by line ${line} the document has ${used}: together more than its markup allows (the shares may add up to 100%)`;
+}
+
+/** Adds the delimiters, brackets, cell separators and inline markup of one line to `counts`. */
+function countInline(text: string, start: number, end: number, counts: Counts): void {
+  // A switch on the character code: a Set lookup per character costs a tenth of a warm load.
+  for (let index = start; index < end; index++) {
+    switch (text.charCodeAt(index)) {
+      case 42: // *
+      case 95: // _
+      case 126: // ~
+        counts.blockDelimiters++;
+        counts.delimiters++;
+        break;
+      case 91: // [
+        counts.brackets++;
+        break;
+      case 124: // |
+        counts.cells++;
+        break;
+      case 60: // <
+      case 38: // &
+      case 96: // `
+      case 64: // @
+        counts.inline++;
+        break;
+      case 58: // : of ://
+        if (text.startsWith('//', index + 1)) counts.inline++;
+        break;
+      case 119: // w of www.
+        if (text.startsWith('ww.', index + 1)) counts.inline++;
+        break;
+    }
+  }
 }
 
 function tooComplex(line: number, message: string): MarkdownLimitProblem {
@@ -137,6 +246,14 @@ function isBlank(text: string, start: number, end: number): boolean {
     if (code !== 32 && code !== 9) return false;
   }
   return true;
+}
+
+/** Whether the line's first non-space character may open a block (see {@link MarkdownLimits.blocks}). */
+function opensBlock(text: string, start: number, end: number): boolean {
+  let index = start;
+  while (index < end && (text.charCodeAt(index) === 32 || text.charCodeAt(index) === 9)) index++;
+  if (index === end) return false;
+  return BLOCK_START[text.charCodeAt(index)] === 1;
 }
 
 /**

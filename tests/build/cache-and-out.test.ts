@@ -1,4 +1,4 @@
-import { access, chmod, mkdir } from 'node:fs/promises';
+import { access, chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cli, copyGoldenSite, folderEntries } from './helpers';
@@ -42,6 +42,21 @@ describe('the cache folder and the output folder', () => {
       "
     `);
     expect(await folderEntries(root)).not.toContain('built');
+  });
+
+  // Root reads any folder whatever its mode: a path through a file is refused by the OS for anyone.
+  it('an --out under a file is a diagnostic and exit 2, not a stack trace (as root too)', async () => {
+    const root = await copyGoldenSite();
+    await writeFile(path.join(root, 'plain-file'), 'not a folder\n');
+    const { code, stderr } = await cli(['build', '--out', 'plain-file/site'], { cwd: root });
+    expect(code).toBe(2);
+    expect(stderr.replaceAll(root, '<root>')).toMatchInlineSnapshot(`
+      "plain-file/site:1:1: error config-out-refused: refusing to build into "plain-file/site": it cannot be read (ENOTDIR); nothing was written or deleted
+      content/comments/hello-world/c6.md:4:8: warning invalid-comment-url: author.url "javascript:alert(1)" is not an http(s) URL: it is dropped
+      build failed: 1 error and 1 warning in 2 files; nothing was written, the previous output is as it was
+      "
+    `);
+    expect(await readFile(path.join(root, 'plain-file'), 'utf8')).toBe('not a folder\n');
   });
 
   it.runIf(process.getuid?.() !== 0)(

@@ -31,16 +31,16 @@ describe('markdown limits, checked before parsing', () => {
     );
     expect(refusals).toMatchInlineSnapshot(`
       [
-        "nested emphasis: the block that starts on line 1 has more than 5000 emphasis marks (*, _, ~) by line 1",
+        "nested emphasis: the block that starts on line 1 has more than 2500 emphasis marks (*, _, ~) by line 1",
         "nested lists: line 1 opens 20000 nested lists or quotes; the limit is 32",
         "nested quotes: line 1 opens 100000 nested lists or quotes; the limit is 32",
-        "open links: the block that starts on line 1 has more than 2000 "[" by line 1",
+        "open links: the markdown is 400000 characters long; the limit for a post is 200000",
         "nested ordered lists: line 1 opens 30000 nested lists or quotes; the limit is 32",
-        "setext headings: line 1002 is setext heading underline number 501; the limit is 500 (use "#" headings)",
-        "strikethrough: the markdown is 600000 characters long; the limit for a post is 500000",
-        "task items: the markdown is 800000 characters long; the limit for a post is 500000",
-        "reference links: the markdown is 600000 characters long; the limit for a post is 500000",
-        "table: the markdown is 600020 characters long; the limit for a post is 500000",
+        "setext headings: the markdown is 400000 characters long; the limit for a post is 200000",
+        "strikethrough: the markdown is 600000 characters long; the limit for a post is 200000",
+        "task items: the markdown is 800000 characters long; the limit for a post is 200000",
+        "reference links: the markdown is 600000 characters long; the limit for a post is 200000",
+        "table: the markdown is 600020 characters long; the limit for a post is 200000",
       ]
     `);
   });
@@ -60,12 +60,44 @@ describe('markdown limits, checked before parsing', () => {
     expect(checkMarkdownLimits('a\n---\n'.repeat(21), 'comment')?.line).toBe(42);
   });
 
-  it('blank lines start a new count of delimiters and brackets', () => {
+  it('blank lines start a new count of delimiters in a block, not in the document', () => {
     const block = `${'*a* '.repeat(100)}\n`;
-    expect(checkMarkdownLimits(`${block}\n`.repeat(40), 'comment')).toBeUndefined();
+    expect(checkMarkdownLimits(`${block}\n`.repeat(4), 'comment')).toBeUndefined();
     expect(checkMarkdownLimits(block.repeat(3), 'comment')?.message).toMatchInlineSnapshot(
       `"the block that starts on line 1 has more than 500 emphasis marks (*, _, ~) by line 3"`,
     );
+    expect(checkMarkdownLimits(`${block}\n`.repeat(40), 'comment')?.message).toMatchInlineSnapshot(
+      `"by line 9 the document has 5 blocks (paragraphs, headings, code, HTML) (1% of 400), 1000 emphasis marks (*, _, ~) (100% of 1000): together more than its markup allows (the shares may add up to 100%)"`,
+    );
+  });
+
+  // Regression: under the first limits (500 KB, counts per block) these took seconds to render.
+  it('count costly constructs in the whole document, sharing one budget', () => {
+    const cases: Record<string, string> = {
+      'list items': '- a\n'.repeat(10_000),
+      paragraphs: 'a\n\n'.repeat(20_000),
+      'table cells': `|a|b|c|d|\n|-|-|-|-|\n${'|a|b|c|d|\n'.repeat(5_000)}`,
+      links: `${'[a](b) '.repeat(500)}\n\n`.repeat(20),
+      'inline HTML': '<b>a</b> '.repeat(10_000),
+      // Each within its own limit, together over the budget.
+      'list items and a table': `${'- a\n'.repeat(600)}\n|a|b|\n|-|-|\n${'|a|b|\n'.repeat(400)}`,
+    };
+    const refusals = Object.entries(cases).map(
+      ([name, markdown]) => `${name}: ${checkMarkdownLimits(markdown, 'post')?.message}`,
+    );
+    expect(refusals).toMatchInlineSnapshot(`
+      [
+        "list items: the document has more than 1000 list items and quotes by line 1001",
+        "paragraphs: the document has more than 2500 blocks (paragraphs, headings, code, HTML) by line 5001",
+        "table cells: by line 400 the document has 1 blocks (paragraphs, headings, code, HTML) (0% of 2500), 2000 table cell separators "|" (100% of 2000): together more than its markup allows (the shares may add up to 100%)",
+        "links: by line 3 the document has 2 blocks (paragraphs, headings, code, HTML) (0% of 2500), 1000 "[" (100% of 1000): together more than its markup allows (the shares may add up to 100%)",
+        "inline HTML: the document has more than 4000 inline markup ("<", "&", backticks, autolinks) by line 1",
+        "list items and a table: by line 868 the document has 600 list items and quotes (60% of 1000), 1 blocks (paragraphs, headings, code, HTML) (0% of 2500), 801 table cell separators "|" (40% of 2000): together more than its markup allows (the shares may add up to 100%)",
+      ]
+    `);
+    expect(
+      checkMarkdownLimits(`${'- a\n'.repeat(400)}\n|a|b|\n|-|-|\n${'|a|b|\n'.repeat(200)}`, 'post'),
+    ).toBeUndefined();
   });
 
   it('a refusal names the line of the file, for a comment, a post and a page', async () => {
