@@ -48,16 +48,16 @@ export interface MarkdownLimits {
  */
 export const MARKDOWN_LIMITS: Readonly<Record<Trust, Readonly<MarkdownLimits>>> = {
   post: {
-    characters: 200_000,
+    characters: 150_000,
     nesting: 32,
-    containers: 1_000,
-    blocks: 2_500,
-    delimiters: 2_500,
-    documentDelimiters: 5_000,
-    brackets: 1_000,
-    cells: 2_000,
-    inline: 4_000,
-    setextHeadings: 500,
+    containers: 700,
+    blocks: 1_800,
+    delimiters: 2_000,
+    documentDelimiters: 3_500,
+    brackets: 700,
+    cells: 1_400,
+    inline: 3_000,
+    setextHeadings: 400,
   },
   comment: {
     characters: 20_000,

@@ -164,14 +164,13 @@ describe('regular files, however reached', () => {
 
   it('many files of many sizes come back byte for byte (files share read buffers)', async () => {
     const files: Record<string, string> = {};
-    // Sizes around the shared buffers' limits: tiny, a few KB, and over 256 KB (read on their own):
-    // posts have at most 200,000 characters of markdown, so the largest files carry a long summary.
-    const sizes = [0, 1, 100, 4000, 70_000, 199_000, 5, 150_000, 199_900, 12];
+    // Sizes around the shared buffers' limits: tiny, a few KB, and the largest a post may be.
+    const sizes = [0, 1, 100, 4000, 70_000, 149_000, 5, 120_000, 149_900, 12];
     const bodies = sizes.map((size, index) =>
       `${'x'.repeat(size % 61)} ${'Lorem ipsum dolor sit amet. '.repeat(Math.floor(size / 28))}${index}`.trim(),
     );
     bodies.forEach((body, index) => {
-      const summary = body.length > 190_000 ? `summary: ${'s'.repeat(65_000)}\n` : '';
+      const summary = body.length > 140_000 ? `summary: ${'s'.repeat(65_000)}\n` : '';
       files[`content/posts/p${index}.md`] =
         `---\ntitle: Post ${index}\ndate: 2020-01-01\n${summary}---\n\n${body}\n`;
     });
@@ -182,6 +181,21 @@ describe('regular files, however reached', () => {
       const post = result.site.posts.find((candidate) => candidate.slug === `p${index}`);
       expect(post?.html === `<p>${body}</p>`, `p${index}`).toBe(true);
     }
+  });
+
+  it('files over 256 KB (read on their own) come back whole: their exact length is refused', async () => {
+    // No post may have that much markdown, but the file is read (and measured) first.
+    const root = await temporarySite({
+      'content/posts/fine.md': VALID_POST,
+      'content/posts/big.md': `---\ntitle: Big\ndate: 2020-01-01\n---\n\n${'Lorem ipsum. '.repeat(23_077)}end\n`,
+      'content/posts/bigger.md': `---\ntitle: Bigger\ndate: 2020-01-01\n---\n\n${'Dolor sit. '.repeat(43_637)}end\n`,
+    });
+    expect(lines(await loadSite({ root, now: NOW, cache: false }))).toMatchInlineSnapshot(`
+      [
+        "content/posts/big.md:5:1: error markdown-too-long: the markdown is 300006 characters long; the limit for a post is 150000",
+        "content/posts/bigger.md:5:1: error markdown-too-long: the markdown is 480012 characters long; the limit for a post is 150000",
+      ]
+    `);
   });
 
   it('a file too large is refused before it is read, also through a link', async () => {

@@ -31,16 +31,16 @@ describe('markdown limits, checked before parsing', () => {
     );
     expect(refusals).toMatchInlineSnapshot(`
       [
-        "nested emphasis: the block that starts on line 1 has more than 2500 emphasis marks (*, _, ~) by line 1",
+        "nested emphasis: the block that starts on line 1 has more than 2000 emphasis marks (*, _, ~) by line 1",
         "nested lists: line 1 opens 20000 nested lists or quotes; the limit is 32",
         "nested quotes: line 1 opens 100000 nested lists or quotes; the limit is 32",
-        "open links: the markdown is 400000 characters long; the limit for a post is 200000",
+        "open links: the markdown is 400000 characters long; the limit for a post is 150000",
         "nested ordered lists: line 1 opens 30000 nested lists or quotes; the limit is 32",
-        "setext headings: the markdown is 400000 characters long; the limit for a post is 200000",
-        "strikethrough: the markdown is 600000 characters long; the limit for a post is 200000",
-        "task items: the markdown is 800000 characters long; the limit for a post is 200000",
-        "reference links: the markdown is 600000 characters long; the limit for a post is 200000",
-        "table: the markdown is 600020 characters long; the limit for a post is 200000",
+        "setext headings: the markdown is 400000 characters long; the limit for a post is 150000",
+        "strikethrough: the markdown is 600000 characters long; the limit for a post is 150000",
+        "task items: the markdown is 800000 characters long; the limit for a post is 150000",
+        "reference links: the markdown is 600000 characters long; the limit for a post is 150000",
+        "table: the markdown is 600020 characters long; the limit for a post is 150000",
       ]
     `);
   });
@@ -87,16 +87,16 @@ describe('markdown limits, checked before parsing', () => {
     );
     expect(refusals).toMatchInlineSnapshot(`
       [
-        "list items: the document has more than 1000 list items and quotes by line 1001",
-        "paragraphs: the document has more than 2500 blocks (paragraphs, headings, code, HTML) by line 5001",
-        "table cells: by line 400 the document has 1 blocks (paragraphs, headings, code, HTML) (0% of 2500), 2000 table cell separators "|" (100% of 2000): together more than its markup allows (the shares may add up to 100%)",
-        "links: by line 3 the document has 2 blocks (paragraphs, headings, code, HTML) (0% of 2500), 1000 "[" (100% of 1000): together more than its markup allows (the shares may add up to 100%)",
-        "inline HTML: the document has more than 4000 inline markup ("<", "&", backticks, autolinks) by line 1",
-        "list items and a table: by line 868 the document has 600 list items and quotes (60% of 1000), 1 blocks (paragraphs, headings, code, HTML) (0% of 2500), 801 table cell separators "|" (40% of 2000): together more than its markup allows (the shares may add up to 100%)",
+        "list items: the document has more than 700 list items and quotes by line 701",
+        "paragraphs: the document has more than 1800 blocks (paragraphs, headings, code, HTML) by line 3601",
+        "table cells: by line 280 the document has 1 blocks (paragraphs, headings, code, HTML) (0% of 1800), 1400 table cell separators "|" (100% of 1400): together more than its markup allows (the shares may add up to 100%)",
+        "links: the document has more than 700 "[" by line 3",
+        "inline HTML: the document has more than 3000 inline markup ("<", "&", backticks, autolinks) by line 1",
+        "list items and a table: by line 668 the document has 600 list items and quotes (86% of 700), 1 blocks (paragraphs, headings, code, HTML) (0% of 1800), 201 table cell separators "|" (14% of 1400): together more than its markup allows (the shares may add up to 100%)",
       ]
     `);
     expect(
-      checkMarkdownLimits(`${'- a\n'.repeat(400)}\n|a|b|\n|-|-|\n${'|a|b|\n'.repeat(200)}`, 'post'),
+      checkMarkdownLimits(`${'- a\n'.repeat(300)}\n|a|b|\n|-|-|\n${'|a|b|\n'.repeat(150)}`, 'post'),
     ).toBeUndefined();
   });
 
