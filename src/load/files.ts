@@ -70,19 +70,59 @@ export async function readFiles(
   problems: DiagnosticCollector,
   earlier?: EarlierReads,
 ): Promise<SourceFile[]> {
-  const { files, diagnostics } = readContentFilesSync(root, contentDir, earlier);
+  const { files, diagnostics } =
+    (earlier && readChangedOnly(root, earlier)) ?? readContentFilesSync(root, contentDir, earlier);
   problems.addAll(diagnostics);
-  earlier?.keep(files);
+  earlier?.keep({ files, diagnostics });
   return files;
 }
 
 /**
  * What a watch loop kept of its last read (see `LoadedFileStore`): `take` gives back a file read
- * then that has not changed since (found again at the same path), `keep` is told this read's files.
+ * then that has not changed since (found again at the same path); `last` is that read, with the
+ * paths changed since (`'all'` when they are not known); `keep` is told this read.
  */
 export interface EarlierReads {
   take(file: string): SourceFile | undefined;
-  keep(files: readonly SourceFile[]): void;
+  last(): {
+    files: readonly SourceFile[];
+    diagnostics: readonly Diagnostic[];
+    changed: readonly string[] | 'all';
+  };
+  keep(read: { files: readonly SourceFile[]; diagnostics: readonly Diagnostic[] }): void;
+}
+
+/**
+ * The last read again without walking the folders, when every path changed since is one of its
+ * files and still a regular file (an edit: nothing added, removed or replaced by a link): those
+ * files are read again, the others taken back. `undefined` when the folders must be walked.
+ */
+function readChangedOnly(
+  root: string,
+  earlier: EarlierReads,
+): { files: SourceFile[]; diagnostics: Diagnostic[] } | undefined {
+  const last = earlier.last();
+  if (last.changed === 'all' || last.files.length === 0) return undefined;
+  const held = new Map(last.files.map((source) => [source.file, source]));
+  for (const file of last.changed) {
+    if (!held.has(file)) return undefined;
+    try {
+      if (!lstatSync(path.join(root, file)).isFile()) return undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  const diagnostics = [...last.diagnostics];
+  const files: SourceFile[] = [];
+  const reader = new ArenaReader();
+  for (const source of last.files) {
+    const kept = earlier.take(source.file);
+    const entry = { ...source, absolute: path.join(root, source.file), listedAsFile: true };
+    const result = kept ?? readSource(entry, reader);
+    if ('bytes' in result) files.push(result);
+    else diagnostics.push(result);
+  }
+  return { files, diagnostics };
 }
 
 /**\/*.md`,

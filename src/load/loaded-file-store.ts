@@ -1,3 +1,4 @@
+import type { Diagnostic } from '../diagnostics/diagnostic';
 import { configIdentity } from '../render/plugin-identity';
 import { RenderMemo } from '../render/render-memo';
 import type { ResolvedConfig } from '../schema/config';
@@ -34,6 +35,10 @@ export interface LoadMemory {
 export class LoadedFileStore {
   private identity: string | undefined;
   private reads = new Map<string, SourceFile>();
+  private lastRead: { files: readonly SourceFile[]; diagnostics: readonly Diagnostic[] } = {
+    files: [],
+    diagnostics: [],
+  };
   /** Paths (files or folders) changed since the last read; `'all'` when every file must be read. */
   private stale: Set<string> | 'all' = 'all';
   private previous = new Map<string, { bytes: Uint8Array; outcome: FileOutcome }>();
@@ -62,6 +67,7 @@ export class LoadedFileStore {
   forget(): void {
     this.identity = undefined;
     this.reads = new Map();
+    this.lastRead = { files: [], diagnostics: [] };
     this.stale = 'all';
     this.previous = new Map();
     this.current = new Map();
@@ -85,8 +91,10 @@ export class LoadedFileStore {
       stale === 'all' || stale.has(file) || [...stale].some((path) => file.startsWith(`${path}/`));
     return {
       take: (file) => (changed(file) ? undefined : this.reads.get(file)),
-      keep: (files) => {
-        this.reads = new Map(files.map((source) => [source.file, source]));
+      last: () => ({ ...this.lastRead, changed: stale === 'all' ? 'all' : [...stale] }),
+      keep: (read) => {
+        this.lastRead = { files: [...read.files], diagnostics: [...read.diagnostics] };
+        this.reads = new Map(read.files.map((source) => [source.file, source]));
         this.stale = new Set();
       },
     };

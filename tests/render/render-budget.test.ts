@@ -1,36 +1,14 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load-config';
 import { type RenderJob, renderDocuments, THREAD_DOCUMENT_CHARACTERS } from '../../src/render/render-stage';
-import { cli, hashTree, temporaryFolder, writeText } from '../build/helpers';
-
-// A remark plugin that never returns on a document holding STALL: the stand-in for markdown that
-// costs far more than its size says. Plugins run in the render threads, which load the config.
-const STALL_CONFIG = `
-function remarkStall() {
-  return (_tree: unknown, file: { value: unknown }) => {
-    if (String(file.value).includes('STALL')) for (;;) {}
-  };
-}
-export default {
-  site: { title: 'Budget', url: 'https://budget.example/' },
-  markdown: { remarkPlugins: [remarkStall], renderTimeoutMs: 1000 },
-};
-`;
-
-async function stallSite(): Promise<string> {
-  const root = path.join(await temporaryFolder(), 'site');
-  await writeText(path.join(root, 'broadsheet.config.ts'), STALL_CONFIG);
-  return root;
-}
+import { cli, hashTree, writeText } from '../build/helpers';
+import { stallSite, stallStage } from './stall-site';
 
 const post = (title: string, body: string) => `---\ntitle: ${title}\ndate: 2024-01-02\n---\n\n${body}\n`;
 
 describe('the render time budget', () => {
   it('stops a thread past the budget, reports the document and renders the rest on a new thread', async () => {
-    const root = await stallSite();
-    const loaded = await loadConfig({ root });
-    if (!loaded.ok) throw new Error('the config does not load');
+    const stage = await stallStage();
     const url = 'https://budget.example/posts/p/';
     const jobs: RenderJob[] = Array.from({ length: 40 }, (_, index) => ({
       trust: index % 5 === 4 ? 'comment' : 'post',
@@ -40,13 +18,7 @@ describe('the render time budget', () => {
     }));
     jobs[1] = { ...jobs[1]!, markdown: 'A STALL.' };
     jobs[30] = { ...jobs[30]!, markdown: 'Another STALL.' };
-    const { results, errors } = await renderDocuments(jobs, {
-      root,
-      config: loaded.loaded.config,
-      configFile: 'broadsheet.config.ts',
-      cache: false,
-      workers: 1,
-    });
+    const { results, errors } = await renderDocuments(jobs, { ...stage, cache: false, workers: 1 });
     expect(
       errors.map((error) => `${error.file}:${error.line}:${error.column} ${error.code}: ${error.message}`),
     ).toMatchInlineSnapshot(`

@@ -1,43 +1,18 @@
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load-config';
 import { RenderMemo } from '../../src/render/render-memo';
 import { type RenderJob, renderDocuments } from '../../src/render/render-stage';
-import { temporaryFolder, writeText } from '../build/helpers';
-
-// As in render-budget.test.ts: a plugin that never returns on a document holding STALL.
-const STALL_CONFIG = `
-function remarkStall() {
-  return (_tree: unknown, file: { value: unknown }) => {
-    if (String(file.value).includes('STALL')) for (;;) {}
-  };
-}
-export default {
-  site: { title: 'Memo', url: 'https://memo.example/' },
-  markdown: { remarkPlugins: [remarkStall], renderTimeoutMs: 1000 },
-};
-`;
+import { stallStage } from './stall-site';
 
 describe('RenderMemo', () => {
   it('gives back the renders of the last call (a post and its comments share a URL) and renders only new markdown', async () => {
-    const root = path.join(await temporaryFolder(), 'site');
-    await writeText(path.join(root, 'broadsheet.config.ts'), STALL_CONFIG);
-    const loaded = await loadConfig({ root });
-    if (!loaded.ok) throw new Error('the config does not load');
-    const url = 'https://memo.example/posts/p/';
+    const url = 'https://budget.example/posts/p/';
     const jobs: RenderJob[] = [
       { trust: 'post', url, markdown: 'The *post*.' },
       { trust: 'comment', url, markdown: 'First.' },
       { trust: 'comment', url, markdown: 'Second.' },
     ];
     const memo = new RenderMemo();
-    const stage = {
-      root,
-      config: loaded.loaded.config,
-      configFile: 'broadsheet.config.ts',
-      cache: false,
-      memo,
-    };
+    const stage = { ...(await stallStage()), cache: false, memo };
     const first = await renderDocuments(jobs, stage);
     const again = await renderDocuments(jobs, stage);
     expect(again.results).toEqual(first.results);
@@ -50,28 +25,22 @@ describe('RenderMemo', () => {
   });
 
   it('does not keep a document stopped at its time budget: the next call reports it again', async () => {
-    const root = path.join(await temporaryFolder(), 'site');
-    await writeText(path.join(root, 'broadsheet.config.ts'), STALL_CONFIG);
-    const loaded = await loadConfig({ root });
-    if (!loaded.ok) throw new Error('the config does not load');
     const jobs: RenderJob[] = [
-      { trust: 'post', url: 'https://memo.example/posts/a/', markdown: 'Fine.', file: 'content/posts/a.md' },
       {
         trust: 'post',
-        url: 'https://memo.example/posts/b/',
+        url: 'https://budget.example/posts/a/',
+        markdown: 'Fine.',
+        file: 'content/posts/a.md',
+      },
+      {
+        trust: 'post',
+        url: 'https://budget.example/posts/b/',
         markdown: 'A STALL.',
         file: 'content/posts/b.md',
       },
     ];
     const memo = new RenderMemo();
-    const stage = {
-      root,
-      config: loaded.loaded.config,
-      configFile: 'broadsheet.config.ts',
-      cache: false,
-      workers: 1,
-      memo,
-    };
+    const stage = { ...(await stallStage()), cache: false, workers: 1, memo };
     for (let call = 0; call < 2; call++) {
       const { results, errors } = await renderDocuments(jobs, stage);
       expect(errors.map((error) => `${error.file} ${error.code}`)).toEqual([
