@@ -88,6 +88,8 @@ export interface EarlierReads {
     files: readonly SourceFile[];
     diagnostics: readonly Diagnostic[];
     changed: readonly string[] | 'all';
+    /** Whether `file` is one of `files`. */
+    has(file: string): boolean;
   };
   keep(read: { files: readonly SourceFile[]; diagnostics: readonly Diagnostic[] }): void;
 }
@@ -103,9 +105,8 @@ function readChangedOnly(
 ): { files: SourceFile[]; diagnostics: Diagnostic[] } | undefined {
   const last = earlier.last();
   if (last.changed === 'all' || last.files.length === 0) return undefined;
-  const held = new Map(last.files.map((source) => [source.file, source]));
   for (const file of last.changed) {
-    if (!held.has(file)) return undefined;
+    if (!last.has(file)) return undefined;
     try {
       if (!lstatSync(path.join(root, file)).isFile()) return undefined;
     } catch {
@@ -116,9 +117,9 @@ function readChangedOnly(
   const files: SourceFile[] = [];
   const reader = new ArenaReader();
   for (const source of last.files) {
-    const kept = earlier.take(source.file);
-    const entry = { ...source, absolute: path.join(root, source.file), listedAsFile: true };
-    const result = kept ?? readSource(entry, reader);
+    const result =
+      earlier.take(source.file) ??
+      readSource({ ...source, absolute: path.join(root, source.file), listedAsFile: true }, reader);
     if ('bytes' in result) files.push(result);
     else diagnostics.push(result);
   }

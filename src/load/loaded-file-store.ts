@@ -87,11 +87,16 @@ export class LoadedFileStore {
 
   private earlierReads(): EarlierReads {
     const stale = this.stale;
+    const folders = stale === 'all' ? [] : [...stale].map((path) => `${path}/`);
     const changed = (file: string) =>
-      stale === 'all' || stale.has(file) || [...stale].some((path) => file.startsWith(`${path}/`));
+      stale === 'all' || stale.has(file) || folders.some((folder) => file.startsWith(folder));
     return {
       take: (file) => (changed(file) ? undefined : this.reads.get(file)),
-      last: () => ({ ...this.lastRead, changed: stale === 'all' ? 'all' : [...stale] }),
+      last: () => ({
+        ...this.lastRead,
+        changed: stale === 'all' ? 'all' : [...stale],
+        has: (file) => this.reads.has(file),
+      }),
       keep: (read) => {
         this.lastRead = { files: [...read.files], diagnostics: [...read.diagnostics] };
         this.reads = new Map(read.files.map((source) => [source.file, source]));
