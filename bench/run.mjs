@@ -355,10 +355,11 @@ function renderScaling(scaling, broadsheet) {
     `| serial part (CI line) | ${seconds(broadsheet.ci.seconds)} | | ${megabytes(broadsheet.ci.peakRssBytes)} |`,
     '',
     'What the serial part is: the main thread reads and validates every file (front matter and renders',
-    "from the cache), computes each output group's key, makes every output file's contents (pages,",
-    'API documents, feeds: most of it), hashes each file for the manifest and writes it. Rendering on',
+    "from the cache), computes each output group's key, takes each group's files from the output store",
+    '(what the build before made, by key) and hands them to the file writer thread, then writes the',
+    'manifest. In a cold build it makes and hashes every file instead, after rendering. Rendering on',
     'more threads shortens only the rest, so a cold build is never faster than this line; where the',
-    'profile puts its time is in docs/decisions/performance.md ("Round two").',
+    'profile puts its time is in docs/decisions/performance.md ("Round two, continued").',
     '',
   ];
 }
