@@ -1,16 +1,4 @@
-import {
-  closeSync,
-  constants,
-  copyFileSync,
-  fstatSync,
-  linkSync,
-  lstatSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
+import fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 
 /** What one operation of a batch does: create a folder, create a file of bytes, put a site file, or stat a path. */
@@ -47,17 +35,20 @@ type BatchResult =
   | { error: { message: string; code?: string; syscall?: string; path?: string; errno?: number } };
 
 /** The calls {@link runBatch} makes, handed in so that it runs as its source text on a worker. */
-interface FileCalls {
-  closeSync: typeof closeSync;
-  copyFileSync: typeof copyFileSync;
-  fstatSync: typeof fstatSync;
-  linkSync: typeof linkSync;
-  lstatSync: typeof lstatSync;
-  mkdirSync: typeof mkdirSync;
-  openSync: typeof openSync;
-  readFileSync: typeof readFileSync;
-  writeFileSync: typeof writeFileSync;
-  writeSync: typeof writeSync;
+interface FileCalls
+  extends Pick<
+    typeof fs,
+    | 'closeSync'
+    | 'copyFileSync'
+    | 'fstatSync'
+    | 'linkSync'
+    | 'lstatSync'
+    | 'mkdirSync'
+    | 'openSync'
+    | 'readFileSync'
+    | 'writeFileSync'
+    | 'writeSync'
+  > {
   copyExclusive: number;
 }
 
@@ -128,19 +119,7 @@ function runBatch(fs: FileCalls, batch: Batch): BatchResult {
   return { stats };
 }
 
-const FILE_CALLS: FileCalls = {
-  closeSync,
-  copyFileSync,
-  fstatSync,
-  linkSync,
-  lstatSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  writeFileSync,
-  writeSync,
-  copyExclusive: constants.COPYFILE_EXCL,
-};
+const FILE_CALLS: FileCalls = { ...fs, copyExclusive: fs.constants.COPYFILE_EXCL };
 
 const WORKER_SOURCE = `
 const runBatch = ${runBatch.toString()};
