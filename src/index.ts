@@ -80,9 +80,11 @@ export {
   type ThemeTemplates,
 } from './outputs/pages/theme';
 export { robotsTxt, seoFiles, sitemapFiles, sitemapUrls } from './outputs/seo/index';
+export type { AssetFact, AssetProblem, PostAssets } from './render/rehype-assets';
 export {
   createMarkdownRenderer,
   type MarkdownRenderer,
+  type RenderDocument,
   type RendererOptions,
   type RenderOptions,
   type RenderResult,
@@ -115,6 +117,7 @@ export type {
   MenuItem,
   OutputFile,
   Post,
+  PostAsset,
   Site,
   SitePage,
   Tag,

@@ -128,6 +128,11 @@ export const diagnosticCatalog = [
         severity: 'error',
         what: 'a post or page over 150,000 characters (a comment over 20,000), or a post, page or approved comment over a shape limit (nesting on one line, emphasis marks in one block, setext headings, and the shared budget of list items, blocks, emphasis marks, `[`, table cells and inline markup in the document), at the line at fault ([security](security.md#limits))',
       },
+      {
+        codes: ['missing-asset', 'invalid-asset-name'],
+        severity: 'error',
+        what: "a relative link or image in a post that leads into the post's folder but to no file of it (a file post has none: make it a folder, `posts/<name>/index.md`), or that climbs above the site's root, at the reference's line and column; a file of a post folder with a backslash or a control character in its name",
+      },
       { codes: ['comment-before-post'], severity: 'error', what: 'a comment dated before its post' },
       {
         codes: ['unknown-parent', 'parent-cycle'],
@@ -212,9 +217,9 @@ export const diagnosticCatalog = [
         what: 'the output could not be written; the previous output is unchanged',
       },
       {
-        codes: ['static-collision'],
+        codes: ['static-collision', 'asset-collision'],
         severity: 'error',
-        what: 'a file of `static/` at the path of a generated file or folder (both named); nothing is written',
+        what: 'a file of `static/`, or of a post folder, at the path of a generated file or folder (both named); nothing is written',
       },
       {
         codes: ['render-timeout'],

@@ -2,6 +2,7 @@ import {
   closeSync,
   constants,
   type Dirent,
+  existsSync,
   fstatSync,
   lstatSync,
   openSync,
@@ -16,6 +17,7 @@ import { compareText } from '../common/text';
 import type { DiagnosticCode } from '../diagnostics/codes';
 import type { DiagnosticCollector } from '../diagnostics/collector';
 import { type Diagnostic, diagnostic } from '../diagnostics/diagnostic';
+import { type AssetSource, assetProblem } from './post-assets';
 
 /** Larger files are refused: no post or comment is this long, and reading one whole is a risk. */
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
@@ -35,6 +37,8 @@ export interface SourceFile {
   postSlug?: string;
   id: string;
   bytes: Uint8Array;
+  /** For a post that is a folder (`posts/<name>/index.md`, id `<name>`): its other files. */
+  assets?: AssetSource[];
 }
 
 interface Found {
@@ -45,6 +49,7 @@ interface Found {
   id: string;
   /** The folder listing (or `stat`, for a link) said it is a regular file: no `fstat` before reading. */
   listedAsFile?: boolean;
+  assets?: AssetSource[];
 }
 
 /**
@@ -259,7 +264,26 @@ function readContentFilesSync(
           fileProblem(absolute, 'not-a-file', 'this is a folder named like a post: a post must be a file');
           return false;
         }
-        return true;
+        // A folder holding `index.md` is one post; every other file in it (at any depth) is the post's.
+        const index = `${absolute}${path.sep}index.md`;
+        if (!existsSync(index)) return true;
+        if (refuseOutside(index)) return false;
+        const assets: AssetSource[] = [];
+        found.push({ kind: 'post', absolute: index, file: relative(index), id: name, assets });
+        const folder = relative(absolute);
+        walk(
+          absolute,
+          undefined,
+          (file, fileName, shown, regular) => {
+            if (file === index || fileName.startsWith('.') || refuseOutside(file)) return;
+            const asset = { path: shown.slice(folder.length + 1), file: shown };
+            const problem = assetProblem(asset, regular);
+            if (problem) diagnostics.push(problem);
+            else assets.push(asset);
+          },
+          (_, folderName) => !folderName.startsWith('.'),
+        );
+        return false;
       },
     );
   }
@@ -326,7 +350,11 @@ function readContentFilesSync(
   const files: SourceFile[] = [];
   const reader = new ArenaReader();
   for (const entry of found) {
-    const result = earlier?.take(entry.file) ?? readSource(entry, reader);
+    const kept = earlier?.take(entry.file);
+    // A post folder's files are listed anew on every read: its index.md may be unchanged.
+    const result = kept
+      ? { ...kept, ...(entry.assets ? { assets: entry.assets } : {}) }
+      : readSource(entry, reader);
     if ('bytes' in result) files.push(result);
     else diagnostics.push(result);
   }
@@ -374,7 +402,8 @@ function readSource(entry: Found, reader: ArenaReader): SourceFile | Diagnostic 
       if (kindProblem) return kindProblem;
       bytes = reader.read(descriptor, info.size);
     }
-    return { kind: entry.kind, file: entry.file, id: entry.id, postSlug: entry.postSlug, bytes };
+    const { kind, file, id, postSlug, assets } = entry;
+    return { kind, file, id, postSlug, bytes, ...(assets ? { assets } : {}) };
   } catch (error) {
     return unreadable(error);
   } finally {

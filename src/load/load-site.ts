@@ -14,6 +14,7 @@ import { frontMatterStore, noFrontMatterStore, openFrontMatterCache } from './fr
 import { loadPages } from './load-pages';
 import { loadStylesheet } from './load-theme';
 import type { LoadedFileStore } from './loaded-file-store';
+import { assetsByFile } from './post-assets';
 import { previewOf, withOrigin } from './preview';
 import { renderSite } from './render-site';
 import { publish, resolve } from './resolve';
@@ -142,6 +143,8 @@ export async function loadSiteWith<
 
   const memory = store?.begin(config);
   const files = await readFiles(root, config.content, problems, memory?.reads);
+  // Taken before validateFiles empties `files`.
+  const assets = assetsByFile(files);
   const cache = cacheFolder === undefined ? undefined : await openFrontMatterCache(root, cacheFolder);
   const frontMatter = cache ? frontMatterStore(cache, files, problems) : noFrontMatterStore;
   const validated = validateFiles(
@@ -175,8 +178,15 @@ export async function loadSiteWith<
     const published = publish(resolved, { now, future: options.future ?? config.future, preview: !!preview });
     options.onProgress?.({ phase: 'render', posts: published.length });
     const profiles = [...validated.profiles.values()];
-    const rendered = await renderSite(published, checked.commentsByPost, profiles, renderStage, problems);
-    // A document stopped at its render time budget (render-timeout).
+    const rendered = await renderSite(
+      published,
+      checked.commentsByPost,
+      profiles,
+      renderStage,
+      problems,
+      assets,
+    );
+    // A document stopped at its render time budget (render-timeout); a post's missing files (missing-asset).
     if (problems.hasErrors()) return { ok: false, diagnostics: problems.sorted() };
     const site = {
       ...withPages(rendered, pages.pages),

@@ -5,6 +5,7 @@ import { assembleSite } from '../site/assemble';
 import { absoluteUrl, paths } from '../site/paths';
 import { approvedThread, publishComments } from '../site/threads';
 import type { Author, Post, Site } from '../site/types';
+import { type AssetSource, loadPostAssets, missingAssetDiagnostics } from './post-assets';
 import type { PublishedPost } from './resolve';
 import type { CommentSource } from './sources';
 
@@ -19,6 +20,7 @@ export async function renderSite(
   profiles: readonly Author[],
   stage: RenderStageOptions,
   problems: DiagnosticCollector,
+  assetSources: ReadonlyMap<string, AssetSource[]> = new Map(),
 ): Promise<Site> {
   const { config } = stage;
   // Every document to render, posts each followed by their approved comments, rendered in one go
@@ -26,11 +28,20 @@ export async function renderSite(
   const jobs: RenderJob[] = [];
   const threads = published.map(({ post }) => {
     const url = absoluteUrl(config.site.url, paths.post(post.slug));
-    jobs.push({ trust: 'post', url, markdown: post.parsed.body, file: post.parsed.file });
+    // A post's files (a folder post's; none for a file) are checked and sized by its render.
+    const sources = assetSources.get(post.parsed.file);
+    const assets = loadPostAssets(stage.root, config.site.url, sources ?? []);
+    jobs.push({
+      trust: 'post',
+      url,
+      markdown: post.parsed.body,
+      file: post.parsed.file,
+      assets: assets.facts,
+    });
     const thread = approvedThread(commentsByPost.get(post.slug));
     for (const { comment } of thread)
       jobs.push({ trust: 'comment', url, markdown: comment.parsed.body, file: comment.parsed.file });
-    return { url, thread };
+    return { url, thread, assets: assets.assets, isFolderPost: sources !== undefined };
   });
   const { results, warnings, errors } = await renderDocuments(jobs, stage);
   problems.addAll(warnings);
@@ -38,8 +49,11 @@ export async function renderSite(
   let next = 0;
   const posts: Post[] = [];
   for (const [index, { post, authors, tags, unpublished }] of published.entries()) {
-    const { url, thread } = threads[index]!;
+    const { url, thread, assets, isFolderPost } = threads[index]!;
     const rendered = results[next++]!;
+    if (rendered.assetProblems) {
+      problems.addAll(missingAssetDiagnostics(post.parsed, isFolderPost, rendered.assetProblems));
+    }
     const comments = publishComments(post.slug, thread, url, () => results[next++]!.html);
     const { data } = post;
     posts.push({
@@ -62,6 +76,7 @@ export async function renderSite(
       readingTime: rendered.readingTime,
       comments,
       data: post.data,
+      ...(assets.length > 0 ? { assets } : {}),
       ...(unpublished ? { unpublished } : {}),
     });
   }

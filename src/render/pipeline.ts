@@ -14,6 +14,7 @@ import { documentInfo, removeComments, trimDocument } from './document-info';
 import { renderData } from './file-data';
 import { installLinearEditMap } from './linear-edit-map';
 import { listItemHandler } from './list-item-handler';
+import { rehypePostAssets } from './rehype-assets';
 import { rehypeHeadingIds } from './rehype-heading-ids';
 import { rehypeRawIfNeeded } from './rehype-raw-if-needed';
 import { rehypeEnforceUrlProtocols, rehypeResolveUrls } from './rehype-urls';
@@ -57,6 +58,8 @@ function postProcessor(options: RendererOptions, steps: RenderSteps) {
       // After the sanitizer: slugs from the text that is kept, ids unique among the ids that are kept.
       .use(rehypeHeadingIds)
       .use(rehypeEnforceUrlProtocols, postSchema.protocols ?? {})
+      // Before the site's plugins: the post's own files are checked and sized as the markdown gives them.
+      .use(rehypePostAssets)
       .use(options.rehypePlugins ?? [])
       .use(rehypeResolveUrls)
       .use(rehypeDocumentInfo)

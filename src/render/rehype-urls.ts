@@ -8,7 +8,8 @@ import { URL_PROPERTIES } from './schemas';
 /** Base used only to parse relative URLs when a document has no URL of its own. */
 const PLACEHOLDER_BASE = 'https://broadsheet.invalid/';
 
-function forEachElement(tree: Root, visit: (node: Element) => void): void {
+/** Calls `visit` on every element of `tree`, in document order (a parent before its children). */
+export function forEachElement(tree: Root, visit: (node: Element) => void): void {
   const walk = (nodes: readonly RootContent[]): void => {
     for (const node of nodes) {
       if (node.type !== 'element') continue;

@@ -3,6 +3,7 @@ import { Pack } from '../cache/pack';
 import { exists } from '../common/fs';
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import { contentHash } from '../fingerprint/hash';
+import { assetsIdentity, type PostAssets } from './rehype-assets';
 import type { RenderResult } from './render-markdown';
 
 /**
@@ -68,9 +69,13 @@ export class RenderCache {
     return new RenderCache(pack, options.namespace);
   }
 
-  /** The key of one document. */
-  key(trust: string, url: string, markdown: string): string {
-    return contentHash(this.namespace, trust, url, markdown);
+  /**
+   * The key of one document; with a post's files, their facts too (an image's size is in the HTML,
+   * and a file added or removed changes which references are missing).
+   */
+  key(trust: string, url: string, markdown: string, assets?: PostAssets): string {
+    if (assets === undefined) return contentHash(this.namespace, trust, url, markdown);
+    return contentHash(this.namespace, trust, url, markdown, assetsIdentity(assets));
   }
 
   /** The cached renders of `keys`, in their order; `undefined` for a miss or a corrupt entry. */
@@ -116,6 +121,7 @@ function isRenderResult(value: unknown): value is RenderResult {
     typeof result.wordCount === 'number' &&
     typeof result.readingTime === 'number' &&
     Array.isArray(result.headings) &&
+    (result.assetProblems === undefined || isAssetProblemList(result.assetProblems)) &&
     result.headings.every(
       (heading: unknown) =>
         heading !== null &&
@@ -124,5 +130,21 @@ function isRenderResult(value: unknown): value is RenderResult {
         typeof (heading as Record<string, unknown>).text === 'string' &&
         typeof (heading as Record<string, unknown>).id === 'string',
     )
+  );
+}
+
+function isAssetProblemList(value: unknown): boolean {
+  return (
+    Array.isArray(value) &&
+    value.every((problem: unknown) => {
+      if (problem === null || typeof problem !== 'object') return false;
+      const { line, column, reference, reason } = problem as Record<string, unknown>;
+      return (
+        Number.isInteger(line) &&
+        Number.isInteger(column) &&
+        typeof reference === 'string' &&
+        (reason === 'missing' || reason === 'outside')
+      );
+    })
   );
 }

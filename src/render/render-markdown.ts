@@ -7,6 +7,7 @@ import type { Heading } from '../site/types';
 import { documentInfo } from './document-info';
 import { renderData } from './file-data';
 import type { RenderProcessor } from './pipeline';
+import type { AssetProblem, PostAssets } from './rehype-assets';
 
 /** Who wrote the markdown: the site's authors (`post`) or visitors (`comment`). */
 export type Trust = 'post' | 'comment';
@@ -40,13 +41,29 @@ export interface RenderResult {
   wordCount: number;
   /** Minutes at 200 words a minute, at least 1. */
   readingTime: number;
+  /**
+   * Only when the document was rendered with its post's files (`assets`) and some relative
+   * reference cannot be published: where each is in the markdown, and why.
+   */
+  assetProblems?: AssetProblem[];
 }
 
 /** Options fixed for every document a renderer renders. */
 export type RendererOptions = Omit<RenderOptions, 'url'>;
 
+/** What a renderer from {@link createMarkdownRenderer} is told of one document. */
+export interface RenderDocument {
+  /** Absolute URL of the page the HTML appears on (see `RenderOptions.url`). */
+  url?: string;
+  /**
+   * A post's own files (with `url`, posts only): relative references into the post's folder are
+   * checked against them and images among them get `width` and `height` (`result.assetProblems`).
+   */
+  assets?: PostAssets;
+}
+
 /** One document's render, by a renderer from {@link createMarkdownRenderer}. */
-export type MarkdownRenderer = (markdown: string, document?: { url?: string }) => Promise<RenderResult>;
+export type MarkdownRenderer = (markdown: string, document?: RenderDocument) => Promise<RenderResult>;
 
 /**
  * The two steps of the pipelines that stand in for a stock plugin only to be faster: GFM (remark-gfm)
@@ -151,10 +168,11 @@ export function createMarkdownRendererWithSteps(
     building ??= import('./pipeline').then((pipeline) => pipeline.buildProcessor(fixed, steps));
     const processor = await building;
     try {
-      const file = await processor.process({ value: markdown, data: { broadsheet: { baseUrl } } });
-      const info = renderData(file).info;
+      const assets = options.trust === 'post' ? document?.assets : undefined;
+      const file = await processor.process({ value: markdown, data: { broadsheet: { baseUrl, assets } } });
+      const { info, assetProblems } = renderData(file);
       if (!info) throw new BroadsheetError('internal', 'the render pipeline did not finish');
-      return { html: String(file.value), ...info };
+      return { html: String(file.value), ...info, ...(assetProblems ? { assetProblems } : {}) };
     } catch (error) {
       if (!isStackOverflow(error)) throw error;
       const tree = plainTextTree(markdown);

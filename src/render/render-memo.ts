@@ -1,3 +1,4 @@
+import { assetsIdentity } from './rehype-assets';
 import type { RenderResult } from './render-markdown';
 import type { RenderJob } from './workers/protocol';
 
@@ -49,5 +50,6 @@ export class RenderMemo {
 }
 
 function entryKey(job: RenderJob): string {
-  return `${job.trust} ${job.url}`;
+  // A post's files are part of its render (image sizes, missing references), as in the cache's key.
+  return `${job.trust} ${job.url} ${assetsIdentity(job.assets)}`;
 }

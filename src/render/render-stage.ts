@@ -107,7 +107,7 @@ async function render(
   cache: RenderCache | undefined,
   errors: Diagnostic[],
 ): Promise<RenderResult[]> {
-  const keys = cache ? jobs.map((job) => cache.key(job.trust, job.url, job.markdown)) : [];
+  const keys = cache ? jobs.map((job) => cache.key(job.trust, job.url, job.markdown, job.assets)) : [];
   const results: (RenderResult | undefined)[] = cache ? cache.getMany(keys) : new Array(jobs.length);
   const missing: number[] = [];
   for (let index = 0; index < jobs.length; index++) if (!results[index]) missing.push(index);
@@ -126,7 +126,7 @@ async function render(
       }),
       comment: createMarkdownRenderer({ trust: 'comment' }),
     };
-    return renderers[job.trust](job.markdown, { url: job.url });
+    return renderers[job.trust](job.markdown, { url: job.url, assets: job.assets });
   };
   const { size, forced } = workerCount(missing.length, options);
   // A long document goes to a thread even when the rest is rendered here, where no budget holds.

@@ -98,11 +98,24 @@ export interface Post<TPostData = PostFrontMatter, TCommentData = CommentFrontMa
   /** The validated front matter, including the fields a `schema.post` extension adds. */
   data: TPostData;
   /**
+   * Only for a post folder (`content/posts/<name>/index.md`) with other files: those files, by
+   * path, published beside the post's page (`posts/<slug>/<path>`).
+   */
+  assets?: PostAsset[];
+  /**
    * Only in a preview (`loadSite({preview})`, `broadsheet dev`): why a build would leave this post
    * out, `draft` (front matter `draft: true`) or `future` (dated after the build time). Absent on
    * every published post.
    */
   unpublished?: 'draft' | 'future';
+}
+
+/** A file of a post folder, published beside the post's page. */
+export interface PostAsset {
+  /** Its path inside the post's folder and below the post's page, `/`-separated: `pic.png`, `files/a.pdf`. */
+  path: string;
+  /** The file it is copied from, relative to the site root. */
+  file: string;
 }
 
 /** A page of the site (`content/pages/**\/*.md`): About, Contact. Not in feeds. */

@@ -79,7 +79,7 @@ describe('static/', () => {
           "column": 1,
           "file": "static/posts",
           "line": 1,
-          "message": "static/posts collides with the generated posts/second/index.html: rename or remove it",
+          "message": "static/posts collides with the generated posts/tide-pools/index.html: rename or remove it",
           "severity": "error",
         },
         {

@@ -7,6 +7,7 @@ import {
   createMarkdownRenderer,
   type Heading,
   type MarkdownRenderer,
+  type PostAssets,
   type RenderResult,
   renderMarkdown,
 } from '../../src/index';
@@ -71,14 +72,19 @@ describe('createMarkdownRenderer', () => {
   it('has the types users see', () => {
     expectTypeOf(createMarkdownRenderer).returns.toEqualTypeOf<MarkdownRenderer>();
     expectTypeOf<MarkdownRenderer>().toEqualTypeOf<
-      (markdown: string, document?: { url?: string }) => Promise<RenderResult>
+      (markdown: string, document?: { url?: string; assets?: PostAssets }) => Promise<RenderResult>
     >();
+    expectTypeOf<PostAssets>().toEqualTypeOf<{
+      siteUrl: string;
+      files: Readonly<Record<string, { width?: number; height?: number }>>;
+    }>();
     expectTypeOf<RenderResult>().toEqualTypeOf<{
       html: string;
       summary: string;
       headings: Heading[];
       wordCount: number;
       readingTime: number;
+      assetProblems?: { line: number; column: number; reference: string; reason: 'missing' | 'outside' }[];
     }>();
     expectTypeOf(renderMarkdown).parameter(1).toHaveProperty('trust').toEqualTypeOf<'post' | 'comment'>();
   });

@@ -1,12 +1,17 @@
+import type { PostAssets } from '../rehype-assets';
 import type { RenderResult } from '../render-markdown';
 
-/** One document to render: the trust level, the page URL its links resolve against, the markdown. */
+/**
+ * One document to render: the trust level, the page URL its links resolve against, the markdown,
+ * and for a post its own files (facts only, read by the load stage: a worker reads no file).
+ */
 export interface RenderJob {
   trust: 'post' | 'comment';
   url: string;
   /** The file the markdown is from, for a diagnostic about its render. */
   file?: string;
   markdown: string;
+  assets?: PostAssets;
 }
 
 /** What a render worker is started with: it loads the site's config itself (plugins are functions). */

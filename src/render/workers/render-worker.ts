@@ -40,7 +40,7 @@ async function start(): Promise<void> {
         Atomics.store(progress, 1, message.batch);
         Atomics.store(progress, 2, offset);
         Atomics.store(progress, 0, Date.now() - epoch + 1);
-        results.push(await renderers[job.trust](job.markdown, { url: job.url }));
+        results.push(await renderers[job.trust](job.markdown, { url: job.url, assets: job.assets }));
         Atomics.store(progress, 0, 0);
       }
       send({ type: 'done', batch: message.batch, results });
