@@ -54,9 +54,11 @@ function isGeneratedPath(inside: string): boolean {
   return inside === 'index.html' || inside.startsWith('comments/');
 }
 
+/** A path segment percent-decoded, as a static host finds the file; kept as written when that would split it. */
 function decodeSegment(segment: string): string {
   try {
-    return decodeURIComponent(segment);
+    const decoded = decodeURIComponent(segment);
+    return /[/\\]/.test(decoded) ? segment : decoded;
   } catch {
     return segment;
   }

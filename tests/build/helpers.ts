@@ -58,6 +58,23 @@ export async function goldenBuild(root: string, out: string, options: { cache?: 
   return { groups, warnings: result.warnings };
 }
 
+/** The shell fixture: pages, a theme, static files and a post folder with images. */
+export const shellRoot = path.join(repoRoot, 'tests/fixtures/site-shell');
+
+/**
+ * A copy of the shell site (without `expected/`) in `folder` (default: a temporary folder removed
+ * after the test), its config pointed at this repository's source; returns its root.
+ */
+export async function copyShellSite(folder?: string): Promise<string> {
+  const root = path.join(folder ?? (await temporaryFolder()), 'site');
+  await cp(shellRoot, root, { recursive: true, filter: (source) => !source.includes(`${path.sep}expected`) });
+  // Its config imports broadsheet's source by a relative path: point it at this repository's.
+  const config = path.join(root, 'broadsheet.config.ts');
+  const text = await readFile(config, 'utf8');
+  await writeFile(config, text.replaceAll("'../../../src/", `'${path.join(repoRoot, 'src')}/`));
+  return root;
+}
+
 /** Every file under `folder` (recursively, dot files included) as `/`-separated relative paths, sorted. */
 export async function listFiles(folder: string): Promise<string[]> {
   const entries = await readdir(folder, { recursive: true, withFileTypes: true });

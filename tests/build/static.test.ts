@@ -2,22 +2,10 @@ import { cp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildSite } from '../../src/build/build-site';
-import { hashTree, listFiles, repoRoot, temporaryFolder } from './helpers';
+import { copyShellSite, hashTree, listFiles, temporaryFolder } from './helpers';
 
-const SHELL = path.join(repoRoot, 'tests/fixtures/site-shell');
 const NOW = new Date('2025-01-01T00:00:00Z');
 const STATIC_FILES = ['.nojekyll', '.well-known/security.txt', 'CNAME', 'favicon.svg', 'fonts/shell.woff2'];
-
-/** A copy of the shell site in a temporary folder, without its expected outputs. */
-async function copyShellSite(): Promise<string> {
-  const root = path.join(await temporaryFolder(), 'site');
-  await cp(SHELL, root, { recursive: true, filter: (source) => !source.includes(`${path.sep}expected`) });
-  // Its config imports broadsheet's source by a relative path: point it at this repository's.
-  const config = path.join(root, 'broadsheet.config.ts');
-  const text = await readFile(config, 'utf8');
-  await writeFile(config, text.replaceAll("'../../../src/", `'${path.join(repoRoot, 'src')}/`));
-  return root;
-}
 
 describe('static/', () => {
   it('is copied verbatim to the root of out, dot files and binary files included, hard-linked on one file system', async () => {
