@@ -56,7 +56,15 @@ describe('the Nu HTML Checker (vnu-jar)', () => {
     });
     expect(shell.ok).toBe(true);
     const shellPages = (await listFiles(shellOut)).filter((file) => file.endsWith('.html'));
-    expect(shellPages).toEqual(expect.arrayContaining(['about/index.html', 'docs/setup/index.html']));
+    // Pages, a post with images of its post folder (sized, lazy) and a tag's second page.
+    expect(shellPages).toEqual(
+      expect.arrayContaining([
+        'about/index.html',
+        'docs/setup/index.html',
+        'posts/tide-pools/index.html',
+        'tags/notes/page/2/index.html',
+      ]),
+    );
 
     const args = [
       '-jar',
