@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, copyGoldenSite, listFiles, writeText } from '../build/helpers';
+import { cli, copyGoldenSite, copyShellSite, listFiles, writeText } from '../build/helpers';
 import { listen, startDev, until } from './helpers';
 
 const HELLO = 'content/posts/2024/2024-01-10-hello-world.md';
@@ -66,6 +66,44 @@ describe('broadsheet dev', () => {
     config.site.title = 'The Dev Gazette';
     await writeFile(configFile, JSON.stringify(config));
     await until(dev.url, (_, body) => body.includes('<title>The Dev Gazette</title>'));
+  });
+
+  it("serves a post folder's files and rebuilds when one is added, changed or removed", async () => {
+    const root = await copyShellSite();
+    const folder = path.join(root, 'content/posts/2024-05-03-tide-pools');
+    const dev = await startDev(root);
+    const post = `${dev.url}posts/tide-pools/`;
+    const png = await fetch(`${post}tide.png`);
+    expect(png.status).toBe(200);
+    expect(png.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await png.arrayBuffer())).toEqual(await readFile(path.join(folder, 'tide.png')));
+    // A changed image: its new size is in the page.
+    await writeFile(
+      path.join(folder, 'sketches/star.svg'),
+      '<svg xmlns="http://www.w3.org/2000/svg" width="48" height="40"></svg>\n',
+    );
+    await until(post, (_, body) => body.includes('alt="a starfish" title="Starfish" width="48" height="40"'));
+    // A removed one: the error is shown at the reference, the last good build stays served.
+    const log = await listen(dev.origin);
+    await rm(path.join(folder, 'sketches/crab.png'));
+    // (A build still running from the edit above may find the file gone as it copies it: write-failed.)
+    type State = { ok: boolean; problems: { file: string; line: number; column: number; code: string }[] };
+    const failed = (await log.next((state) =>
+      (state as State).problems?.some((problem) => problem.code === 'missing-asset'),
+    )) as State;
+    expect(failed.problems).toMatchObject([
+      { file: 'content/posts/2024-05-03-tide-pools/index.md', line: 10, column: 21, code: 'missing-asset' },
+    ]);
+    expect((await fetch(`${post}sketches/crab.png`)).status).toBe(200);
+    log.close();
+    // Added back under another name, with the post pointing at it: served again.
+    await writeFile(path.join(folder, 'crab.png'), await readFile(path.join(folder, 'tide.png')));
+    const index = path.join(folder, 'index.md');
+    await writeFile(index, (await readFile(index, 'utf8')).replace('sketches/crab.png', 'crab.png'));
+    await until(`${post}crab.png`, (status) => status === 200);
+    await until(post, (_, body) =>
+      body.includes(`src="${post}crab.png" alt="A crab, sketched" width="16" height="10"`),
+    );
   });
 
   it('shows a broken edit’s diagnostics to open pages, keeps the last good build served, and recovers', async () => {
