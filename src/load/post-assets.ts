@@ -5,7 +5,6 @@
 // Decisions: docs/decisions/post-assets.md.
 import { closeSync, constants, openSync } from 'node:fs';
 import path from 'node:path';
-import { imageSize } from 'image-size';
 import { readFully } from '../common/fs';
 import { compareText } from '../common/text';
 import { type Diagnostic, diagnostic } from '../diagnostics/diagnostic';
@@ -64,21 +63,36 @@ export function assetsByFile(
   return byFile;
 }
 
+/** Reads an image's size from its first bytes (image-size's `imageSize`). */
+type SizeOf = (bytes: Uint8Array) => { width?: number; height?: number; orientation?: number };
+
 /**
- * The facts of one post's files for its render and the build: each file, and each image's width and
- * height read from its header (none when the header cannot be read: the image is still published).
+ * The facts of each post's files for its render and the build, by the post file's path: each file,
+ * and each image's width and height read from its header (none when the header cannot be read: the
+ * image is still published). image-size is loaded only when there is an image to size.
  */
-export function loadPostAssets(root: string, siteUrl: string, sources: readonly AssetSource[]): LoadedAssets {
-  const files: Record<string, AssetFact> = {};
-  const assets: PostAsset[] = [];
-  for (const source of [...sources].sort((a, b) => compareText(a.path, b.path))) {
-    assets.push({ path: source.path, file: source.file });
-    files[source.path] = IMAGE_EXTENSION.test(source.path) ? imageFact(path.join(root, source.file)) : {};
+export async function loadPostAssets(
+  root: string,
+  siteUrl: string,
+  posts: readonly { file: string; sources: readonly AssetSource[] }[],
+): Promise<Map<string, LoadedAssets>> {
+  const hasImage = posts.some(({ sources }) => sources.some((source) => IMAGE_EXTENSION.test(source.path)));
+  const sizeOf: SizeOf | undefined = hasImage ? (await import('image-size')).imageSize : undefined;
+  const loaded = new Map<string, LoadedAssets>();
+  for (const { file, sources } of posts) {
+    const files: Record<string, AssetFact> = {};
+    const assets: PostAsset[] = [];
+    for (const source of [...sources].sort((a, b) => compareText(a.path, b.path))) {
+      assets.push({ path: source.path, file: source.file });
+      const isImage = sizeOf && IMAGE_EXTENSION.test(source.path);
+      files[source.path] = isImage ? imageFact(path.join(root, source.file), sizeOf) : {};
+    }
+    loaded.set(file, { facts: { siteUrl, files }, assets });
   }
-  return { facts: { siteUrl, files }, assets };
+  return loaded;
 }
 
-function imageFact(file: string): AssetFact {
+function imageFact(file: string, sizeOf: SizeOf): AssetFact {
   let descriptor: number;
   try {
     descriptor = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
@@ -88,19 +102,21 @@ function imageFact(file: string): AssetFact {
   try {
     const header = new Uint8Array(HEADER_BYTES);
     const filled = readFully(descriptor, header, 0);
-    const size = imageSize(header.subarray(0, filled));
+    const size = sizeOf(header.subarray(0, filled));
     // EXIF orientations 5 to 8 turn the picture a quarter: browsers show it turned.
     const turned = size.orientation !== undefined && size.orientation >= 5;
     const width = turned ? size.height : size.width;
     const height = turned ? size.width : size.height;
-    return Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0
-      ? { width, height }
-      : {};
+    return isSize(width) && isSize(height) ? { width, height } : {};
   } catch {
     return {};
   } finally {
     closeSync(descriptor);
   }
+}
+
+function isSize(value: number | undefined): value is number {
+  return Number.isInteger(value) && value! > 0;
 }
 
 /**

@@ -26,11 +26,15 @@ export async function renderSite(
   // Every document to render, posts each followed by their approved comments, rendered in one go
   // (from the cache, on worker threads or here), then put together in the same order.
   const jobs: RenderJob[] = [];
+  const files = published.map(({ post }) => ({
+    file: post.parsed.file,
+    sources: assetSources.get(post.parsed.file) ?? [],
+  }));
+  const loadedAssets = await loadPostAssets(stage.root, config.site.url, files);
   const threads = published.map(({ post }) => {
     const url = absoluteUrl(config.site.url, paths.post(post.slug));
     // A post's files (a folder post's; none for a file) are checked and sized by its render.
-    const sources = assetSources.get(post.parsed.file);
-    const assets = loadPostAssets(stage.root, config.site.url, sources ?? []);
+    const assets = loadedAssets.get(post.parsed.file)!;
     jobs.push({
       trust: 'post',
       url,
@@ -41,7 +45,7 @@ export async function renderSite(
     const thread = approvedThread(commentsByPost.get(post.slug));
     for (const { comment } of thread)
       jobs.push({ trust: 'comment', url, markdown: comment.parsed.body, file: comment.parsed.file });
-    return { url, thread, assets: assets.assets, isFolderPost: sources !== undefined };
+    return { url, thread, assets: assets.assets, isFolderPost: assetSources.has(post.parsed.file) };
   });
   const { results, warnings, errors } = await renderDocuments(jobs, stage);
   problems.addAll(warnings);
