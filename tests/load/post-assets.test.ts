@@ -1,10 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { symlink } from 'node:fs/promises';
+import { symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadSite } from '../../src/index';
+import { loadSiteWith } from '../../src/load/load-site';
+import { LoadedFileStore } from '../../src/load/loaded-file-store';
 import { postFileOf } from '../../src/render/rehype-assets';
 import { fixturesDir, lines, loadFixture, NOW, temporarySite } from './helpers';
 
@@ -80,6 +82,19 @@ describe('post folders (content/posts/<name>/index.md and its files)', () => {
     expect(lines(threads)).toEqual([
       expect.stringMatching(/^content\/posts\/gone\.md:5:6: error missing-asset: "c\.svg"/),
     ]);
+  });
+
+  it("a watch loop's next load lists the folder again: a file added beside an unchanged index.md resolves", async () => {
+    const root = await temporarySite({ 'content/posts/pool/index.md': post('![a](a.svg)') });
+    const store = new LoadedFileStore();
+    const first = await loadSiteWith({ root, now: NOW, cache: false }, store);
+    expect(lines(first)).toEqual([
+      expect.stringMatching(/^content\/posts\/pool\/index\.md:5:6: error missing-asset: /),
+    ]);
+    await writeFile(path.join(root, 'content/posts/pool/a.svg'), svg(3, 2));
+    store.changed(['content/posts/pool/a.svg']);
+    const second = await loadSiteWith({ root, now: NOW, cache: false }, store);
+    expect(second.ok && second.site.posts[0]!.html).toContain('width="3" height="2"');
   });
 
   it('a post file and a post folder with the same slug are a duplicate-slug error naming both', async () => {

@@ -4,6 +4,22 @@ import { type RenderJob, renderDocuments } from '../../src/render/render-stage';
 import { stallStage } from './stall-site';
 
 describe('RenderMemo', () => {
+  it("keeps a post's render for the same files only: an image's new size or a new file is another render", () => {
+    const memo = new RenderMemo();
+    const url = 'https://memo.example/posts/p/';
+    const assets = { siteUrl: 'https://memo.example/', files: { 'a.png': { width: 4, height: 3 } } };
+    const job: RenderJob = { trust: 'post', url, markdown: '![a](a.png)', assets };
+    const result = { html: '<p><img></p>', summary: '', headings: [], wordCount: 0, readingTime: 1 };
+    memo.keep([job], [result]);
+    expect(memo.lookup({ ...job, assets: { ...assets, files: { 'a.png': { width: 4, height: 3 } } } })).toBe(
+      result,
+    );
+    expect(
+      memo.lookup({ ...job, assets: { ...assets, files: { 'a.png': { width: 8, height: 3 } } } }),
+    ).toBeUndefined();
+    expect(memo.lookup({ ...job, assets: { ...assets, files: {} } })).toBeUndefined();
+  });
+
   it('gives back the renders of the last call (a post and its comments share a URL) and renders only new markdown', async () => {
     const url = 'https://budget.example/posts/p/';
     const jobs: RenderJob[] = [
