@@ -4,7 +4,6 @@
 // Decisions: docs/decisions/post-assets.md.
 import type { Element, Root } from 'hast';
 import type { VFile } from 'vfile';
-import { compareText } from '../common/text';
 import { renderData } from './file-data';
 import { forEachElement } from './rehype-urls';
 
@@ -34,19 +33,6 @@ export interface AssetProblem {
   /** The reference as the HTML had it (`./pic.png`). */
   reference: string;
   reason: 'missing' | 'outside';
-}
-
-/**
- * The facts of a post's files as one text, the same whatever order the object's keys were made in:
- * part of a render's identity (the render cache's key, a watch loop's memo), since an image's size
- * is in the HTML and a file added or removed changes which references are missing.
- */
-export function assetsIdentity(assets: PostAssets | undefined): string {
-  if (assets === undefined) return '';
-  const files = Object.keys(assets.files)
-    .sort(compareText)
-    .map((name) => [name, assets.files[name]!.width ?? null, assets.files[name]!.height ?? null]);
-  return JSON.stringify([assets.siteUrl, files]);
 }
 
 /** Paths inside a post's folder that the build writes itself: links to them are not to files of the post. */

@@ -3,7 +3,8 @@ import { Pack } from '../cache/pack';
 import { exists } from '../common/fs';
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import { contentHash } from '../fingerprint/hash';
-import { assetsIdentity, type PostAssets } from './rehype-assets';
+import { assetsIdentity } from './assets-identity';
+import type { PostAssets } from './rehype-assets';
 import type { RenderResult } from './render-markdown';
 
 /**

@@ -1,4 +1,4 @@
-import { assetsIdentity } from './rehype-assets';
+import { assetsIdentity } from './assets-identity';
 import type { RenderResult } from './render-markdown';
 import type { RenderJob } from './workers/protocol';
 
