@@ -183,11 +183,11 @@ function overLimit(
   }
   const totals: [number, number, string][] = [
     [counts.containers, limits.containers, 'list items and quotes'],
-    [counts.blocks, limits.blocks, 'blocks (paragraphs, headings, code, HTML)'],
-    [counts.delimiters, limits.documentDelimiters, 'emphasis marks (*, _, ~)'],
+    [counts.blocks, limits.blocks, 'blocks other than list items, quotes and table rows'],
+    [counts.delimiters, limits.documentDelimiters, 'emphasis marks *, _, ~'],
     [counts.brackets, limits.brackets, '"["'],
     [counts.cells, limits.cells, 'table cell separators "|"'],
-    [counts.inline, limits.inline, 'inline markup ("<", "&", backticks, autolinks)'],
+    [counts.inline, limits.inline, 'inline marks <, &, backticks and autolinks'],
   ];
   let share = 0;
   for (const [count, limit, what] of totals) {
@@ -197,10 +197,10 @@ function overLimit(
   if (share <= 1) return undefined;
   const used = totals
     .filter(([count]) => count > 0)
-    .map(([count, limit, what]) => `${count} ${what} (${Math.round((count / limit) * 100)}% of ${limit})`)
+    .map(([count, limit, what]) => `${Math.round((count / limit) * 100)}% (${count} of ${limit} ${what})`)
     .join(', ');
   return (line) =>
-    `by line ${line} the document has ${used}: together more than its markup allows (the shares may add up to 100%)`;
+    `by line ${line} the document uses ${used} of its markup budget: more than 100% in all (each may take up to its limit, or a mix up to 100%)`;
 }
 
 /** Adds the delimiters, brackets, cell separators and inline markup of one line to `counts`. */

@@ -67,7 +67,7 @@ describe('markdown limits, checked before parsing', () => {
       `"the block that starts on line 1 has more than 500 emphasis marks (*, _, ~) by line 3"`,
     );
     expect(checkMarkdownLimits(`${block}\n`.repeat(40), 'comment')?.message).toMatchInlineSnapshot(
-      `"by line 9 the document has 5 blocks (paragraphs, headings, code, HTML) (1% of 400), 1000 emphasis marks (*, _, ~) (100% of 1000): together more than its markup allows (the shares may add up to 100%)"`,
+      `"by line 9 the document uses 1% (5 of 400 blocks other than list items, quotes and table rows), 100% (1000 of 1000 emphasis marks *, _, ~) of its markup budget: more than 100% in all (each may take up to its limit, or a mix up to 100%)"`,
     );
   });
 
@@ -88,11 +88,11 @@ describe('markdown limits, checked before parsing', () => {
     expect(refusals).toMatchInlineSnapshot(`
       [
         "list items: the document has more than 700 list items and quotes by line 701",
-        "paragraphs: the document has more than 1800 blocks (paragraphs, headings, code, HTML) by line 3601",
-        "table cells: by line 280 the document has 1 blocks (paragraphs, headings, code, HTML) (0% of 1800), 1400 table cell separators "|" (100% of 1400): together more than its markup allows (the shares may add up to 100%)",
+        "paragraphs: the document has more than 1800 blocks other than list items, quotes and table rows by line 3601",
+        "table cells: by line 280 the document uses 0% (1 of 1800 blocks other than list items, quotes and table rows), 100% (1400 of 1400 table cell separators "|") of its markup budget: more than 100% in all (each may take up to its limit, or a mix up to 100%)",
         "links: the document has more than 700 "[" by line 3",
-        "inline HTML: the document has more than 3000 inline markup ("<", "&", backticks, autolinks) by line 1",
-        "list items and a table: by line 668 the document has 600 list items and quotes (86% of 700), 1 blocks (paragraphs, headings, code, HTML) (0% of 1800), 201 table cell separators "|" (14% of 1400): together more than its markup allows (the shares may add up to 100%)",
+        "inline HTML: the document has more than 3000 inline marks <, &, backticks and autolinks by line 1",
+        "list items and a table: by line 668 the document uses 86% (600 of 700 list items and quotes), 0% (1 of 1800 blocks other than list items, quotes and table rows), 14% (201 of 1400 table cell separators "|") of its markup budget: more than 100% in all (each may take up to its limit, or a mix up to 100%)",
       ]
     `);
     expect(
