@@ -159,25 +159,27 @@ export interface WrittenStats {
  */
 export class FileWriter {
   private batch = emptyBatch();
-  /** The stats callbacks of the files of each batch sent, oldest first. */
-  private readonly waiting: { done: ((stats: WrittenStats) => void)[]; bytes: number }[] = [];
+  /** Each batch sent and not answered yet, oldest first, with the stats callbacks of its files. */
+  private readonly waiting: { batch: Batch; done: ((stats: WrittenStats) => void)[]; bytes: number }[] = [];
   private readonly answers: ((result: BatchResult) => void)[] = [];
   private pendingBytes = 0;
   private failure: Error | undefined;
+  private worker: Worker | undefined;
 
-  private constructor(private readonly worker: Worker | undefined) {
+  private constructor(worker: Worker | undefined) {
+    this.worker = worker;
     worker?.on('message', (result: BatchResult) => this.answered(result));
-    worker?.on('error', (error) => this.fail(error));
-    worker?.on('exit', () => {
-      if (this.waiting.length > 0)
-        this.fail(new Error('the file writer thread stopped before writing every file'));
-    });
+    worker?.on('error', () => this.takeOver());
+    worker?.on('exit', () => this.takeOver());
   }
 
-  /** Starts a writer (a worker thread, or this thread when none can start). */
-  static start(): FileWriter {
+  /**
+   * Starts a writer: a worker thread, or this thread when none can start. `source` (for tests) is
+   * the worker's code instead of the writer's.
+   */
+  static start(source = WORKER_SOURCE): FileWriter {
     try {
-      return new FileWriter(new Worker(WORKER_SOURCE, { eval: true }));
+      return new FileWriter(new Worker(source, { eval: true }));
     } catch {
       return new FileWriter(undefined);
     }
@@ -216,7 +218,9 @@ export class FileWriter {
       while (this.waiting.length > 0 && !this.failure) await this.nextAnswer();
       if (this.failure) throw this.failure;
     } finally {
-      await this.worker?.terminate();
+      const worker = this.worker;
+      this.worker = undefined;
+      await worker?.terminate();
     }
   }
 
@@ -261,11 +265,25 @@ export class FileWriter {
       lengths: Uint32Array.from(batch.lengths),
       data: batch.data.subarray(0, batch.used),
     };
-    this.waiting.push({ done: batch.done, bytes: batch.used });
+    this.waiting.push({ batch: message, done: batch.done, bytes: batch.used });
     this.pendingBytes += batch.used;
     if (this.failure) return;
-    if (this.worker) this.worker.postMessage(message, [batch.data.buffer as ArrayBuffer]);
+    // Copied, not transferred: the batch is kept until answered, for this thread to take over.
+    if (this.worker) this.worker.postMessage(message);
     else this.answered(runBatch(FILE_CALLS, message));
+  }
+
+  /**
+   * The worker failed or stopped: this thread runs the batches it did not answer (a batch it had
+   * begun then fails on its first file already there, a system error like any failed write).
+   */
+  private takeOver(): void {
+    if (!this.worker) return;
+    this.worker = undefined;
+    for (const { batch } of [...this.waiting]) {
+      if (this.failure) return;
+      this.answered(runBatch(FILE_CALLS, batch));
+    }
   }
 
   private answered(result: BatchResult): void {

@@ -53,4 +53,17 @@ describe('FileWriter', () => {
     expect(error?.syscall).toBe('open');
     expect(await readFile(path.join(folder, 'a/taken.html'), 'utf8')).toBe('before');
   });
+
+  it('writes everything on this thread when its worker stops (here at once)', async () => {
+    const folder = await temporaryFolder();
+    const writer = FileWriter.start('process.exit(1)');
+    writer.folder(path.join(folder, 'a'));
+    const stats: WrittenStats[] = [];
+    for (let index = 0; index < 600; index++) {
+      writer.file(path.join(folder, 'a', `${index}.txt`), String(index), (written) => stats.push(written));
+    }
+    await writer.finish();
+    expect(stats).toHaveLength(600);
+    expect(await readFile(path.join(folder, 'a/599.txt'), 'utf8')).toBe('599');
+  });
 });
