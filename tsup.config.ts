@@ -21,7 +21,8 @@ const common = { silent: startOnly } satisfies Options;
 // See docs/decisions/warm-load.md.
 const library: Options[] = [
   {
-    entry: { index: 'src/index.ts' },
+    // broadsheet/astro shares the library's chunks (it is the library's loadSite and watchSite).
+    entry: { index: 'src/index.ts', astro: 'src/astro/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: false,

@@ -199,4 +199,19 @@ describe('the public API', () => {
       }
     `);
   });
+  it('of broadsheet/astro (src/astro/index.ts)', async () => {
+    const runtime = Object.keys(await import('../../src/astro/index')).sort();
+    const all = exportedNames('src/astro/index.ts');
+    expect({ values: runtime, types: all.filter((name) => !runtime.includes(name)) }).toMatchInlineSnapshot(`
+      {
+        "types": [
+          "AstroLoaderContext",
+          "BroadsheetLoader",
+        ],
+        "values": [
+          "broadsheetLoader",
+        ],
+      }
+    `);
+  });
 });

@@ -20,7 +20,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['outputs'],
   ['build', 'server', 'watch', 'import', 'comments', 'moderation'],
   ['dev'],
-  ['cli', 'client', 'index'],
+  ['cli', 'client', 'index', 'astro'],
 ];
 
 /** The unit of a file of src/ (`src/load/files.ts` → `load`, `src/index.ts` → `index`). */
