@@ -8,6 +8,7 @@ import { loadSite } from '../../src/index';
 import { loadSiteWith } from '../../src/load/load-site';
 import { LoadedFileStore } from '../../src/load/loaded-file-store';
 import { postFileOf } from '../../src/render/rehype-assets';
+import { createMarkdownRenderer } from '../../src/render/render-markdown';
 import { fixturesDir, lines, loadFixture, NOW, temporarySite } from './helpers';
 
 const unix = process.platform !== 'win32';
@@ -201,6 +202,32 @@ describe('postFileOf (where a relative reference leads from posts/<slug>/)', () 
           }
         },
       ),
+    );
+  });
+
+  it('any reference renders: each problem points inside the markdown, and nothing outside the post is ever called its file', async () => {
+    const render = createMarkdownRenderer({ trust: 'post' });
+    const assets = { siteUrl: 'https://example.com/blog/', files: { 'a.png': { width: 2, height: 1 } } };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({ maxLength: 40 }),
+        fc.string({ maxLength: 20 }),
+        async (reference, before) => {
+          const markdown = `${before}\n\n![x](<${reference.replace(/[<>\n\\]/g, '')}>) [y](${encodeURI(reference)})\n`;
+          const lines = markdown.split('\n');
+          const result = await render(markdown, { url: 'https://example.com/blog/posts/p/', assets });
+          for (const problem of result.assetProblems ?? []) {
+            expect(problem.line).toBeGreaterThanOrEqual(1);
+            expect(problem.line).toBeLessThanOrEqual(lines.length);
+            expect(problem.column).toBeGreaterThanOrEqual(1);
+            expect(problem.column).toBeLessThanOrEqual(lines[problem.line - 1]!.length + 1);
+          }
+          // Only the post's own file is ever sized.
+          for (const [, src] of result.html.matchAll(/<img src="([^"]*)"[^>]* width="2" height="1"/g))
+            expect(src).toBe('https://example.com/blog/posts/p/a.png');
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 });
