@@ -141,35 +141,46 @@ export function rehypePostAssets() {
     const { assets, baseUrl } = data;
     const pageSegments = assets && baseUrl ? segmentsBelow(baseUrl, assets.siteUrl) : undefined;
     const problems: AssetProblem[] = [];
+    const markdown = String(file.value);
     let images = 0;
     forEachElement(tree, (node) => {
-      if (assets && pageSegments) checkReferences(node);
+      if (assets && pageSegments) checkReferences(node, assets.files, pageSegments, markdown, problems);
       if (node.tagName === 'img') {
         images += 1;
         if (images > 1 && node.properties.loading == null) node.properties.loading = 'lazy';
       }
     });
     if (problems.length > 0) data.assetProblems = problems;
-
-    function checkReferences(node: Element): void {
-      for (const name of ['href', 'src'] as const) {
-        const value = node.properties[name];
-        if (typeof value !== 'string') continue;
-        const target = postFileOf(value, pageSegments!);
-        if (!target) continue;
-        const files = assets!.files;
-        if ('outside' in target || !Object.hasOwn(files, target.inside)) {
-          const at = positionOf(node, value, String(file.value));
-          problems.push({ ...at, reference: value, reason: 'outside' in target ? 'outside' : 'missing' });
-          continue;
-        }
-        const fact = files[target.inside]!;
-        const sized = node.properties.width != null || node.properties.height != null;
-        if (node.tagName === 'img' && name === 'src' && !sized && fact.width && fact.height) {
-          node.properties.width = fact.width;
-          node.properties.height = fact.height;
-        }
-      }
-    }
   };
+}
+
+/**
+ * Checks an element's `href` and `src` against a post's files: a reference into the post's folder
+ * must name one of them (an image among them is sized unless it has a width or height), and none
+ * may climb above the site's root; the others go to `problems`.
+ */
+function checkReferences(
+  node: Element,
+  files: PostAssets['files'],
+  pageSegments: readonly string[],
+  markdown: string,
+  problems: AssetProblem[],
+): void {
+  for (const name of ['href', 'src'] as const) {
+    const value = node.properties[name];
+    if (typeof value !== 'string') continue;
+    const target = postFileOf(value, pageSegments);
+    if (!target) continue;
+    const fact = 'inside' in target && Object.hasOwn(files, target.inside) ? files[target.inside] : undefined;
+    if (!fact) {
+      const at = positionOf(node, value, markdown);
+      problems.push({ ...at, reference: value, reason: 'outside' in target ? 'outside' : 'missing' });
+      continue;
+    }
+    const sized = node.properties.width != null || node.properties.height != null;
+    if (node.tagName === 'img' && name === 'src' && !sized && fact.width && fact.height) {
+      node.properties.width = fact.width;
+      node.properties.height = fact.height;
+    }
+  }
 }
