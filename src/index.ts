@@ -92,7 +92,13 @@ export {
   type Trust,
 } from './render/render-markdown';
 export { type CommentsConfig, commentsConfigSchema } from './schema/comments-config';
-export { configSchema, type FeedFormat, type ResolvedConfig, type ThemeConfig } from './schema/config';
+export {
+  configSchema,
+  type FeedFormat,
+  type MarkdownLimitsConfig,
+  type ResolvedConfig,
+  type ThemeConfig,
+} from './schema/config';
 export {
   type AuthorProfile,
   authorSchema,

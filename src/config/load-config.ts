@@ -183,6 +183,7 @@ function validateConfig(
       rehypePlugins: (input.markdown?.rehypePlugins ??
         markdown.rehypePlugins) as ResolvedConfig['markdown']['rehypePlugins'],
       renderTimeoutMs: markdown.renderTimeoutMs,
+      limits: markdown.limits,
     },
   };
   return {

@@ -126,7 +126,7 @@ export const diagnosticCatalog = [
       {
         codes: ['markdown-too-long', 'markdown-too-complex'],
         severity: 'error',
-        what: 'a post or page over 150,000 characters (a comment over 20,000), or a post, page or approved comment over a shape limit (nesting on one line, emphasis marks in one block, setext headings, and the shared budget of list items, blocks, emphasis marks, `[`, table cells and inline markup in the document), at the line at fault ([security](security.md#limits))',
+        what: 'a post or page over 150,000 characters (a comment over 20,000), or a post, page or approved comment over a shape limit (nesting on one line, emphasis marks in one block, setext headings, and the shared budget of list items, blocks, emphasis marks, `[`, table cells and inline markup in the document), at the line at fault; for a post or page the message names the config key that raises the limit (`markdown.limits.<name>`) ([security](security.md#limits))',
       },
       {
         codes: ['missing-asset', 'invalid-asset-name'],

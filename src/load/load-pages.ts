@@ -12,7 +12,7 @@ import { datePartsToInstant, parseDateParts } from '../schema/dates';
 import { type PageFrontMatter, pageSchema } from '../schema/page';
 import { absoluteUrl } from '../site/paths';
 import type { SitePage } from '../site/types';
-import { markdownLimitDiagnostic } from './markdown-limits';
+import { markdownLimitDiagnostic, postMarkdownLimits } from './markdown-limits';
 
 /** First path segments the generated outputs use: a page there would collide with them. */
 const RESERVED = new Set(['api', 'comments', 'page', 'posts', 'tags']);
@@ -116,7 +116,7 @@ export async function loadPages(
     const { data, diagnostics: problems } = validateData(parsed, pageSchema);
     diagnostics.push(...problems);
     if (!data || data.draft) continue;
-    const tooComplex = markdownLimitDiagnostic(parsed, 'post');
+    const tooComplex = markdownLimitDiagnostic(parsed, 'post', postMarkdownLimits(config));
     if (tooComplex) {
       diagnostics.push(tooComplex);
       continue;

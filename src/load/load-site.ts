@@ -14,6 +14,7 @@ import { frontMatterStore, noFrontMatterStore, openFrontMatterCache } from './fr
 import { loadPages } from './load-pages';
 import { loadStylesheet } from './load-theme';
 import type { LoadedFileStore } from './loaded-file-store';
+import { overDefaultPostLimits } from './markdown-limits';
 import { assetsByFile } from './post-assets';
 import { previewOf, withOrigin } from './preview';
 import { renderSite } from './render-site';
@@ -166,6 +167,7 @@ export async function loadSiteWith<
       cacheFolder,
       workers: options.workers,
       memo: memory?.renders,
+      needsBudget: overDefaultPostLimits(config),
     };
     // Pages are not cached: the render cache keeps only the entries of the last stage that opened it.
     const pages = await loadPages(root, config, { ...renderStage, cache: false });

@@ -6,6 +6,7 @@
 import { type Diagnostic, diagnostic } from '../diagnostics/diagnostic';
 import type { ParsedFile } from '../parse/parse';
 import type { Trust } from '../render/render-markdown';
+import type { ResolvedConfig } from '../schema/config';
 
 /**
  * The limits a document of one trust level is held to. The counts in the whole document
@@ -73,12 +74,44 @@ export const MARKDOWN_LIMITS: Readonly<Record<Trust, Readonly<MarkdownLimits>>> 
   },
 };
 
+/**
+ * The limits a post or page is held to under this config: the defaults of {@link MARKDOWN_LIMITS}
+ * with the config's `markdown.limits` over them.
+ *
+ * @example
+ * ```ts
+ * postMarkdownLimits(config).containers; // 700, or the config's markdown.limits.containers
+ * ```
+ */
+export function postMarkdownLimits(config: ResolvedConfig): Readonly<MarkdownLimits> {
+  const set = config.markdown.limits;
+  return Object.keys(set).length === 0 ? MARKDOWN_LIMITS.post : { ...MARKDOWN_LIMITS.post, ...set };
+}
+
+/**
+ * When the config raises a post limit: whether a post or page is over the default limits (and so
+ * let through only by the raised ones), so that it renders on a thread, where the render time
+ * budget bounds it. `undefined` when the config raises none.
+ */
+export function overDefaultPostLimits(
+  config: ResolvedConfig,
+): ((job: { trust: Trust; markdown: string }) => boolean) | undefined {
+  const limits = config.markdown.limits;
+  const raised = Object.entries(limits).some(
+    ([name, value]) => value !== undefined && value > MARKDOWN_LIMITS.post[name as keyof MarkdownLimits],
+  );
+  if (!raised) return undefined;
+  return (job) => job.trust === 'post' && checkMarkdownLimits(job.markdown, 'post') !== undefined;
+}
+
 /** Why a document is refused: the 1-based line of the body at fault and what is wrong there. */
 export interface MarkdownLimitProblem {
   code: 'markdown-too-long' | 'markdown-too-complex';
   /** 1-based line: of the markdown text, or of the file when `firstLine` was given. */
   line: number;
   message: string;
+  /** The limits it is over: one, or the shared budget's counts that it uses. */
+  limits: (keyof MarkdownLimits)[];
 }
 
 const THEMATIC_BREAK = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
@@ -113,14 +146,15 @@ export function checkMarkdownLimits(
   markdown: string,
   trust: Trust,
   firstLine = 1,
+  limits: Readonly<MarkdownLimits> = MARKDOWN_LIMITS[trust],
 ): MarkdownLimitProblem | undefined {
-  const limits = MARKDOWN_LIMITS[trust];
   const who = trust === 'post' ? 'a post' : 'a comment';
   if (markdown.length > limits.characters) {
     return {
       code: 'markdown-too-long',
       line: firstLine,
       message: `the markdown is ${markdown.length} characters long; the limit for ${who} is ${limits.characters}`,
+      limits: ['characters'],
     };
   }
   const counts: Counts = {
@@ -151,6 +185,7 @@ export function checkMarkdownLimits(
         return tooComplex(
           line,
           `line ${line} opens ${nesting} nested lists or quotes; the limit is ${limits.nesting}`,
+          ['nesting'],
         );
       }
       counts.containers += nesting;
@@ -159,7 +194,7 @@ export function checkMarkdownLimits(
       if (!previousBlank && text !== '' && SETEXT_UNDERLINE.test(text)) counts.setext++;
       if (!thematicBreak) countInline(markdown, start, end, counts);
       const over = overLimit(counts, limits);
-      if (over) return tooComplex(line, over(line, blockStart));
+      if (over) return tooComplex(line, over.message(line, blockStart), over.limits);
     }
     previousBlank = blank;
     start = end + 1;
@@ -168,39 +203,60 @@ export function checkMarkdownLimits(
   return undefined;
 }
 
-/** The message of the first limit `counts` is over, as a function of the line and its block's first line. */
-function overLimit(
-  counts: Counts,
-  limits: MarkdownLimits,
-): ((line: number, blockStart: number) => string) | undefined {
+/** A limit that the counts are over: the message, as a function of the line and its block's first line, and the limits. */
+interface Over {
+  message: (line: number, blockStart: number) => string;
+  limits: (keyof MarkdownLimits)[];
+}
+
+/** The first limit `counts` is over. */
+function overLimit(counts: Counts, limits: MarkdownLimits): Over | undefined {
   if (counts.setext > limits.setextHeadings) {
-    return (line) =>
-      `line ${line} is setext heading underline number ${counts.setext}; the limit is ${limits.setextHeadings} (use "#" headings)`;
+    return {
+      message: (line) =>
+        `line ${line} is setext heading underline number ${counts.setext}; the limit is ${limits.setextHeadings} (use "#" headings)`,
+      limits: ['setextHeadings'],
+    };
   }
   if (counts.blockDelimiters > limits.delimiters) {
-    return (line, blockStart) =>
-      `the block that starts on line ${blockStart} has more than ${limits.delimiters} emphasis marks (*, _, ~) by line ${line}`;
+    return {
+      message: (line, blockStart) =>
+        `the block that starts on line ${blockStart} has more than ${limits.delimiters} emphasis marks (*, _, ~) by line ${line}`,
+      limits: ['delimiters'],
+    };
   }
-  const totals: [number, number, string][] = [
-    [counts.containers, limits.containers, 'list items and quotes'],
-    [counts.blocks, limits.blocks, 'blocks other than list items, quotes and table rows'],
-    [counts.delimiters, limits.documentDelimiters, 'emphasis marks *, _, ~'],
-    [counts.brackets, limits.brackets, '"["'],
-    [counts.cells, limits.cells, 'table cell separators "|"'],
-    [counts.inline, limits.inline, 'inline marks <, &, backticks and autolinks'],
+  const totals: [number, keyof MarkdownLimits, string][] = [
+    [counts.containers, 'containers', 'list items and quotes'],
+    [counts.blocks, 'blocks', 'blocks other than list items, quotes and table rows'],
+    [counts.delimiters, 'documentDelimiters', 'emphasis marks *, _, ~'],
+    [counts.brackets, 'brackets', '"["'],
+    [counts.cells, 'cells', 'table cell separators "|"'],
+    [counts.inline, 'inline', 'inline marks <, &, backticks and autolinks'],
   ];
   let share = 0;
-  for (const [count, limit, what] of totals) {
-    if (count > limit) return (line) => `the document has more than ${limit} ${what} by line ${line}`;
+  for (const [count, name, what] of totals) {
+    const limit = limits[name];
+    if (count > limit) {
+      return {
+        message: (line) => `the document has more than ${limit} ${what} by line ${line}`,
+        limits: [name],
+      };
+    }
     share += count / limit;
   }
   if (share <= 1) return undefined;
-  const used = totals
-    .filter(([count]) => count > 0)
-    .map(([count, limit, what]) => `${Math.round((count / limit) * 100)}% (${count} of ${limit} ${what})`)
+  const shares = totals.filter(([count]) => count > 0);
+  const used = shares
+    .map(
+      ([count, name, what]) =>
+        `${Math.round((count / limits[name]) * 100)}% (${count} of ${limits[name]} ${what})`,
+    )
     .join(', ');
-  return (line) =>
-    `by line ${line} the document uses ${used} of its markup budget: more than 100% in all (each may take up to its limit, or a mix up to 100%)`;
+  return {
+    message: (line) =>
+      `by line ${line} the document uses ${used} of its markup budget: more than 100% in all (each may take up to its limit, or a mix up to 100%)`,
+    limits: shares.map(([, name]) => name),
+  };
 }
 
 /** Adds the delimiters, brackets, cell separators and inline markup of one line to `counts`. */
@@ -236,8 +292,8 @@ function countInline(text: string, start: number, end: number, counts: Counts): 
   }
 }
 
-function tooComplex(line: number, message: string): MarkdownLimitProblem {
-  return { code: 'markdown-too-complex', line, message };
+function tooComplex(line: number, message: string, limits: (keyof MarkdownLimits)[]): MarkdownLimitProblem {
+  return { code: 'markdown-too-complex', line, message, limits };
 }
 
 function isBlank(text: string, start: number, end: number): boolean {
@@ -296,10 +352,26 @@ function isDigit(code: number): boolean {
 
 /**
  * {@link checkMarkdownLimits} for a parsed file's body, as an error diagnostic at the line of the
- * file at fault (`undefined` when the body is within the limits).
+ * file at fault (`undefined` when the body is within the limits). A post's (or page's) names the
+ * config keys that raise the limits it is over; `limits` are a post's under the config (see
+ * {@link postMarkdownLimits}).
  */
-export function markdownLimitDiagnostic(parsed: ParsedFile, trust: Trust): Diagnostic | undefined {
-  const problem = checkMarkdownLimits(parsed.body, trust, parsed.bodyLine ?? 1);
+export function markdownLimitDiagnostic(
+  parsed: ParsedFile,
+  trust: Trust,
+  limits: Readonly<MarkdownLimits> = MARKDOWN_LIMITS[trust],
+): Diagnostic | undefined {
+  const problem = checkMarkdownLimits(parsed.body, trust, parsed.bodyLine ?? 1, limits);
   if (!problem) return undefined;
-  return diagnostic({ code: problem.code, file: parsed.file, line: problem.line, message: problem.message });
+  const keys = problem.limits.map((name) => `markdown.limits.${name}`);
+  const raise =
+    trust === 'post'
+      ? `; the config's ${keys.length === 1 ? `${keys[0]} raises it` : `${keys.slice(0, -1).join(', ')} and ${keys.at(-1)} raise it`}`
+      : '';
+  return diagnostic({
+    code: problem.code,
+    file: parsed.file,
+    line: problem.line,
+    message: `${problem.message}${raise}`,
+  });
 }

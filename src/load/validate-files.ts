@@ -9,7 +9,7 @@ import { datePartsToInstant, parseDateParts } from '../schema/dates';
 import type { Author } from '../site/types';
 import type { SourceFile } from './files';
 import type { FrontMatterStore } from './front-matter-cache';
-import { markdownLimitDiagnostic } from './markdown-limits';
+import { markdownLimitDiagnostic, postMarkdownLimits } from './markdown-limits';
 import type { CommentSource, PostSource } from './sources';
 
 /**
@@ -146,7 +146,7 @@ function validateFile(
       );
       return done({ invalidSlugs: [slug] });
     }
-    const tooComplex = markdownLimitDiagnostic(parsed, 'post');
+    const tooComplex = markdownLimitDiagnostic(parsed, 'post', postMarkdownLimits(context.config));
     if (tooComplex) problems.addAll([tooComplex]);
     const date = toInstant(post.date);
     const updated = post.updated ? toInstant(post.updated) : undefined;

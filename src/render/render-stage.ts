@@ -52,6 +52,12 @@ export interface RenderStageOptions {
    * hold are rendered (or taken from the persistent cache), and it then holds this load's.
    */
   memo?: RenderMemo;
+  /**
+   * Whether a document must render on a thread, where the time budget holds, whatever its length:
+   * the load says so of a post over the default markdown limits that the config's raised ones let
+   * through. Default: only documents over {@link THREAD_DOCUMENT_CHARACTERS}.
+   */
+  needsBudget?: (job: RenderJob) => boolean;
 }
 
 /** Renders, their `cache-corrupt` warnings and their `render-timeout` errors. */
@@ -130,7 +136,10 @@ async function render(
   };
   const { size, forced } = workerCount(missing.length, options);
   // A long document goes to a thread even when the rest is rendered here, where no budget holds.
-  const long = (offset: number) => jobs[missing[offset]!]!.markdown.length > THREAD_DOCUMENT_CHARACTERS;
+  const long = (offset: number) => {
+    const job = jobs[missing[offset]!]!;
+    return job.markdown.length > THREAD_DOCUMENT_CHARACTERS || options.needsBudget?.(job) === true;
+  };
   const threads = size > 0 || forced ? size : missing.some((_, offset) => long(offset)) ? 1 : 0;
   if (threads > 0 && options.configFile !== undefined) {
     // Loaded only when threads are to render: a warm build with everything cached needs no pool.

@@ -27,6 +27,39 @@ const pluginList = z.array(z.unknown()).default([]);
 export const DEFAULT_RENDER_TIMEOUT_MS = 10_000;
 
 /**
+ * The names of the markdown shape limits of posts and pages that the config may set
+ * (`markdown.limits`): the keys of `MarkdownLimits` (src/load/markdown-limits.ts, where each is
+ * described; a type test keeps the two lists equal).
+ */
+export const MARKDOWN_LIMIT_NAMES = [
+  'characters',
+  'nesting',
+  'containers',
+  'blocks',
+  'delimiters',
+  'documentDelimiters',
+  'brackets',
+  'cells',
+  'inline',
+  'setextHeadings',
+] as const;
+
+/**
+ * `markdown.limits`: the operator's values for some of the markdown shape limits of posts and
+ * pages, each a positive integer; the others keep their defaults (docs/security.md, "Limits").
+ * Comments keep theirs: visitors are untrusted.
+ */
+export type MarkdownLimitsConfig = Partial<Record<(typeof MARKDOWN_LIMIT_NAMES)[number], number>>;
+
+const markdownLimitsSchema = z
+  .object(
+    Object.fromEntries(
+      MARKDOWN_LIMIT_NAMES.map((name) => [name, z.number().int().min(1).optional()]),
+    ) as Record<(typeof MARKDOWN_LIMIT_NAMES)[number], z.ZodOptional<z.ZodNumber>>,
+  )
+  .default({});
+
+/**
  * A page kind's template as this layer knows it: a function. Its precise type (the data of its page
  * kind, the `html` fragment it returns) is `ThemeTemplates` in src/outputs/pages/theme.ts, which
  * the `BroadsheetConfig` and `defineConfig` that broadsheet exports use.
@@ -115,6 +148,7 @@ export const configSchema = z.object({
       remarkPlugins: pluginList,
       rehypePlugins: pluginList,
       renderTimeoutMs: z.number().int().min(1).max(3_600_000).default(DEFAULT_RENDER_TIMEOUT_MS),
+      limits: markdownLimitsSchema,
     })
     .prefault({}),
   schema: z
@@ -131,7 +165,13 @@ export const configSchema = z.object({
 
 /** The configuration after defaults are applied. */
 export type ResolvedConfig = Omit<z.output<typeof configSchema>, 'markdown' | 'schema'> & {
-  markdown: { remarkPlugins: PluggableList; rehypePlugins: PluggableList; renderTimeoutMs: number };
+  markdown: {
+    remarkPlugins: PluggableList;
+    rehypePlugins: PluggableList;
+    renderTimeoutMs: number;
+    /** Only the limits the config sets; `postMarkdownLimits` (src/load/markdown-limits.ts) adds the defaults. */
+    limits: MarkdownLimitsConfig;
+  };
 };
 
 /**
@@ -183,6 +223,19 @@ export interface BroadsheetConfig<
      * `render-timeout` error (docs/security.md).
      */
     renderTimeoutMs?: number;
+    /**
+     * Raises (or lowers) the markdown shape limits of posts and pages: any of `characters`,
+     * `nesting`, `containers` (list items and quotes), `blocks`, `delimiters`,
+     * `documentDelimiters`, `brackets`, `cells`, `inline`, `setextHeadings`, each a positive
+     * integer; the rest keep their defaults (docs/security.md, "Limits"). Past the defaults, the
+     * render time budget (`renderTimeoutMs`) is what bounds a post's render. Comment limits are fixed.
+     *
+     * @example
+     * ```ts
+     * markdown: { limits: { containers: 5_000, characters: 400_000 } }
+     * ```
+     */
+    limits?: MarkdownLimitsConfig;
   };
   schema?: {
     post?: (base: PostSchema) => TPost;

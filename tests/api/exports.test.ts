@@ -76,6 +76,7 @@ describe('the public API', () => {
           "LoadSiteOptions",
           "LoadSiteResult",
           "LoadedConfig",
+          "MarkdownLimitsConfig",
           "MarkdownRenderer",
           "MenuItem",
           "NodeListenerOptions",

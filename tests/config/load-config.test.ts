@@ -43,6 +43,7 @@ describe('config files', () => {
         },
         "future": false,
         "markdown": {
+          "limits": {},
           "rehypePlugins": [],
           "remarkPlugins": [],
           "renderTimeoutMs": 10000,

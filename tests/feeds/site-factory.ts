@@ -67,7 +67,7 @@ export function buildSite(spec: SiteSpec): Site {
     },
     future: false,
     comments: { maxLength: 10_000, rateLimit: { max: 5, windowSeconds: 60 } },
-    markdown: { remarkPlugins: [], rehypePlugins: [], renderTimeoutMs: 10_000 },
+    markdown: { remarkPlugins: [], rehypePlugins: [], renderTimeoutMs: 10_000, limits: {} },
   };
   const tagSlugs = new Map<string, string>();
   const slugOf = (name: string) => {

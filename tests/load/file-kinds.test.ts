@@ -192,8 +192,8 @@ describe('regular files, however reached', () => {
     });
     expect(lines(await loadSite({ root, now: NOW, cache: false }))).toMatchInlineSnapshot(`
       [
-        "content/posts/big.md:5:1: error markdown-too-long: the markdown is 300006 characters long; the limit for a post is 150000",
-        "content/posts/bigger.md:5:1: error markdown-too-long: the markdown is 480012 characters long; the limit for a post is 150000",
+        "content/posts/big.md:5:1: error markdown-too-long: the markdown is 300006 characters long; the limit for a post is 150000; the config's markdown.limits.characters raises it",
+        "content/posts/bigger.md:5:1: error markdown-too-long: the markdown is 480012 characters long; the limit for a post is 150000; the config's markdown.limits.characters raises it",
       ]
     `);
   });

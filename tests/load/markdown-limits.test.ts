@@ -113,8 +113,8 @@ describe('markdown limits, checked before parsing', () => {
     expect(lines(result)).toMatchInlineSnapshot(`
       [
         "content/comments/fine/lists.md:5:1: error markdown-too-complex: line 5 opens 9997 nested lists or quotes; the limit is 8",
-        "content/pages/about.md:5:1: error markdown-too-complex: line 5 opens 40 nested lists or quotes; the limit is 32",
-        "content/posts/lists.md:8:1: error markdown-too-complex: line 8 opens 40 nested lists or quotes; the limit is 32",
+        "content/pages/about.md:5:1: error markdown-too-complex: line 5 opens 40 nested lists or quotes; the limit is 32; the config's markdown.limits.nesting raises it",
+        "content/posts/lists.md:8:1: error markdown-too-complex: line 8 opens 40 nested lists or quotes; the limit is 32; the config's markdown.limits.nesting raises it",
       ]
     `);
   });

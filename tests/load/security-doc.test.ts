@@ -48,36 +48,43 @@ describe('docs/security.md', () => {
     const expected = new Map<string, string[]>([
       [
         'File size (front matter and body)',
-        [`${MAX_FILE_BYTES / 1024 / 1024} MiB`, `${MAX_FILE_BYTES / 1024 / 1024} MiB`],
+        [`${MAX_FILE_BYTES / 1024 / 1024} MiB`, `${MAX_FILE_BYTES / 1024 / 1024} MiB`, 'none'],
       ],
       ...Object.entries(LABELS).map(([key, label]): [string, string[]] => [
         label,
         [
           number(MARKDOWN_LIMITS.post[key as keyof MarkdownLimits]),
           number(MARKDOWN_LIMITS.comment[key as keyof MarkdownLimits]),
+          // The config key that raises it: `markdown.limits` takes the names of MarkdownLimits.
+          `\`markdown.limits.${key}\``,
         ],
       ]),
       [
         'Front matter (and author file) characters',
-        [number(MAX_FRONT_MATTER_CHARACTERS), number(MAX_FRONT_MATTER_CHARACTERS)],
+        [number(MAX_FRONT_MATTER_CHARACTERS), number(MAX_FRONT_MATTER_CHARACTERS), 'none'],
       ],
       [
         'Keys in the front matter, at all depths',
-        [number(MAX_FRONT_MATTER_KEYS), number(MAX_FRONT_MATTER_KEYS)],
+        [number(MAX_FRONT_MATTER_KEYS), number(MAX_FRONT_MATTER_KEYS), 'none'],
       ],
       [
         'Folders nested under `posts/` (and in a comment folder)',
-        [number(MAX_FOLDER_DEPTH), number(MAX_FOLDER_DEPTH)],
+        [number(MAX_FOLDER_DEPTH), number(MAX_FOLDER_DEPTH), 'none'],
       ],
       [
         'Render time budget of one document (`markdown.renderTimeoutMs`, on a render thread)',
-        [`${DEFAULT_RENDER_TIMEOUT_MS / 1000} s`, `${DEFAULT_RENDER_TIMEOUT_MS / 1000} s`],
+        [
+          `${DEFAULT_RENDER_TIMEOUT_MS / 1000} s`,
+          `${DEFAULT_RENDER_TIMEOUT_MS / 1000} s`,
+          '`markdown.renderTimeoutMs` (comments too)',
+        ],
       ],
       [
         'Markdown rendered on a render thread, where the budget holds, whatever the size of the site',
         [
-          `over ${number(THREAD_DOCUMENT_CHARACTERS)} characters`,
+          `over ${number(THREAD_DOCUMENT_CHARACTERS)} characters, or over the default limits (let through by raised ones)`,
           `none: a comment has at most ${number(MARKDOWN_LIMITS.comment.characters)}`,
+          'none',
         ],
       ],
     ]);

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type RenderJob, renderDocuments, THREAD_DOCUMENT_CHARACTERS } from '../../src/render/render-stage';
@@ -53,5 +54,24 @@ describe('the render time budget', () => {
       "
     `);
     expect(await hashTree(path.join(root, 'public'))).toEqual(before);
+  }, 120_000);
+
+  it('renders a post that only raised limits let through on a thread, where the budget holds', async () => {
+    const root = await stallSite();
+    const configFile = path.join(root, 'broadsheet.config.ts');
+    const text = await readFile(configFile, 'utf8');
+    await writeText(
+      configFile,
+      text.replace('renderTimeoutMs: 1000', 'renderTimeoutMs: 1000, limits: { containers: 5000 }'),
+    );
+    // 1,000 list items (over the default 700) in far fewer than THREAD_DOCUMENT_CHARACTERS: on a
+    // small site it would render in the main thread, where this one would never finish.
+    await writeText(
+      path.join(root, 'content/posts/list.md'),
+      post('List', `${'- item\n'.repeat(1000)}\nSTALL`),
+    );
+    const { code, stderr } = await cli(['build', '--no-cache'], { cwd: root });
+    expect(code).toBe(1);
+    expect(stderr).toContain('content/posts/list.md:1:1: error render-timeout');
   }, 120_000);
 });
