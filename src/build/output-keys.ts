@@ -1,5 +1,6 @@
 import { exactText, isPlainJson } from '../fingerprint/exact';
 import { contentHash } from '../fingerprint/hash';
+import { listingSource } from '../outputs/listing';
 import { type GroupInputs, makeGroup, type OutputGroup } from '../outputs/plan';
 import type { Comment, OutputFile, Post, Site, Tag } from '../site/types';
 
@@ -22,7 +23,7 @@ function dataValue(data: unknown): unknown {
   return isPlainJson(data) ? data : { $t: 'exact', v: exactOrThrow(data) };
 }
 
-type Kind = 'post' | 'tag' | 'comment';
+type Kind = 'post' | 'listing' | 'tag' | 'comment';
 
 /**
  * The fingerprints one plan's keys are made of, each computed once, when a key first needs it:
@@ -31,6 +32,8 @@ type Kind = 'post' | 'tag' | 'comment';
  *   plugins' source, `site.url`, the author profiles). The identity of broadsheet's own output code
  *   is not in it: the build adds it (it needs I/O), see src/build/output-manifest.ts;
  * - a **post fingerprint** for each post: every field of the post and of its comments;
+ * - a **listing fingerprint** for a post's listing (src/outputs/listing.ts): the fields a listing
+ *   shows, and its comments;
  * - a **tag fingerprint**: its name, slug, URL and its posts' fingerprints;
  * - a **comment fingerprint** for a comment listed on its own (the site's comment feed): its post's
  *   fingerprint and its place among the post's comments, or for a comment of no post of the site,
@@ -92,7 +95,7 @@ export class OutputKeys {
         return String(value);
       case 'object': {
         if (value === null) return 'null';
-        const kind = this.kinds.get(value);
+        const kind = this.kinds.get(value) ?? (listingSource(value) ? 'listing' : undefined);
         if (kind !== undefined) {
           const fingerprint = this.fingerprint(value, kind);
           if (fingerprint === null) throw new NoFingerprint();
@@ -153,6 +156,7 @@ export class OutputKeys {
     if (fingerprint !== undefined) return fingerprint;
     try {
       if (kind === 'post') fingerprint = postFingerprint(value as Post);
+      else if (kind === 'listing') fingerprint = listingFingerprint(listingSource(value) as Post);
       else if (kind === 'comment') fingerprint = this.commentFingerprint(value as Comment);
       else fingerprint = contentHash(this.inputText({ ...(value as Tag) }));
     } catch (error) {
@@ -193,6 +197,27 @@ function postFingerprint(post: Post): string {
     data: dataValue(post.data),
   });
   return contentHash(rest, post.html, ...post.comments.map((comment) => comment.html));
+}
+
+/**
+ * A listing's fingerprint: the fields of its post that a listing shows (`LISTING_FIELDS` in
+ * src/outputs/listing.ts) and its comments, written as {@link postFingerprint} writes them.
+ */
+function listingFingerprint(post: Post): string {
+  const rest = JSON.stringify({
+    slug: post.slug,
+    title: post.title,
+    date: post.date.getTime(),
+    updated: post.updated?.getTime(),
+    url: post.url,
+    summary: post.summary,
+    tags: post.tags,
+    authors: post.authors,
+    lang: post.lang,
+    unpublished: post.unpublished,
+    comments: post.comments.map(commentRest),
+  });
+  return contentHash('listing', rest, ...post.comments.map((comment) => comment.html));
 }
 
 /** A comment without its HTML (only its length), for JSON. */

@@ -65,22 +65,44 @@ describe('output group keys', () => {
     }
   });
 
-  it('change for the groups that read an edited post, and no other', async () => {
+  it('change for the groups that read an edited post body, and no listing of it', async () => {
     const before = await buildSite(spec());
     const edited = spec();
-    edited.posts[2]!.body = 'Third, edited.';
-    edited.posts[2]!.summary = 'Third.';
-    // Post 3 is the newest and has no tag: its own page, document and comment feeds, the first page
-    // of the lists, the site feeds; api/site.json and the site's comment feeds read every post.
+    edited.posts[0]!.body = 'First *post*, edited.';
+    edited.posts[0]!.summary = 'First post.';
+    // Post 1 (tag A) keeps its listing fields (the same summary): its own page, document and comment
+    // feeds, the site feeds and its tag's feeds (they carry the body); api/site.json and the site's
+    // comment feeds read every post. Not the home page, the tag pages or the API's lists.
     expect(changedKeys(before, await buildSite(edited))).toEqual([
-      'api/posts.json',
-      'api/posts/post-3.json',
+      'api/posts/post-1.json',
       'api/site.json',
       'comments/rss.xml',
-      'index.html',
-      'posts/post-3/comments/atom.xml',
-      'posts/post-3/index.html',
+      'posts/post-1/comments/atom.xml',
+      'posts/post-1/index.html',
       'rss.xml',
+      'tags/a/rss.xml',
+    ]);
+  });
+
+  it('change for the lists of a post whose listing fields change', async () => {
+    const before = await buildSite(spec());
+    const edited = spec();
+    edited.posts[0]!.summary = 'A new summary.';
+    // Post 1 is the oldest: on the second page of the lists.
+    expect(changedKeys(before, await buildSite(edited))).toEqual([
+      'api/posts/page/2.json',
+      'api/posts/post-1.json',
+      'api/site.json',
+      'api/tags.json',
+      'api/tags/a.json',
+      'comments/rss.xml',
+      'page/2/index.html',
+      'posts/post-1/comments/atom.xml',
+      'posts/post-1/index.html',
+      'rss.xml',
+      'tags/a/index.html',
+      'tags/a/rss.xml',
+      'tags/index.html',
     ]);
   });
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { absoluteUrl, paths } from '../../site/paths';
 import type { Author, Comment, OutputFile, Post, Site, SitePage, Tag, TagRef } from '../../site/types';
+import { postListing, tagListing } from '../listing';
 import { fileGroup, filesOf, type OutputGroup } from '../plan';
 import { jsonText, toJsonValue } from './json';
 import { feedLinks, httpUrl, type Page, paginate, postCommentFeedLinks } from './links';
@@ -57,7 +58,8 @@ export function apiPlan(site: Site): OutputGroup[] {
       jsonText(apiSiteDocument(scoped)),
     ),
   ];
-  for (const page of paginate(site.posts, site.config.postsPerPage)) {
+  // The lists show post summaries: listings stand for whole posts (src/outputs/listing.ts).
+  for (const page of paginate(site.posts.map(postListing), site.config.postsPerPage)) {
     const path = paths.api.posts(page.number);
     plan.push(
       fileGroup(path, { page, total: site.posts.length }, (scoped, { page, total }) =>
@@ -73,9 +75,11 @@ export function apiPlan(site: Site): OutputGroup[] {
     );
   }
   plan.push(
-    fileGroup(paths.api.tags(), { lists: { tags } }, (scoped) => jsonText(apiTagListDocument(scoped))),
+    fileGroup(paths.api.tags(), { lists: { tags: tags.map(tagListing) } }, (scoped) =>
+      jsonText(apiTagListDocument(scoped)),
+    ),
   );
-  for (const tag of site.tags) {
+  for (const tag of site.tags.map(tagListing)) {
     for (const page of paginate(tag.posts, site.config.postsPerPage)) {
       plan.push(
         fileGroup(paths.api.tag(tag.slug, page.number), { tag, page }, (scoped, inputs) =>

@@ -1,6 +1,7 @@
 import { pageFile, paths } from '../../site/paths';
 import type { OutputFile, Site } from '../../site/types';
 import { paginate } from '../api/links';
+import { listsPostListings, postListing, tagListing } from '../listing';
 import { fileGroup, filesOf, type OutputGroup } from '../plan';
 import {
   homePage,
@@ -43,7 +44,9 @@ export function pageFiles(site: Site): OutputFile[] {
  * - `404.html`: nothing but the site settings.
  */
 export function pagePlan(site: Site): OutputGroup[] {
-  const plan: OutputGroup[] = paginate(site.posts, site.config.postsPerPage).map((page) =>
+  // Listings stand for whole posts where the page shows only their listing fields (src/outputs/listing.ts).
+  const homePosts = listsPostListings(site, 'home') ? site.posts.map(postListing) : site.posts;
+  const plan: OutputGroup[] = paginate(homePosts, site.config.postsPerPage).map((page) =>
     fileGroup(pageFile(paths.home(page.number)), { page }, (scoped, { page }) => homePage(scoped, page)),
   );
   site.posts.forEach((post, index) => {
@@ -55,9 +58,15 @@ export function pagePlan(site: Site): OutputGroup[] {
     );
   });
   plan.push(
-    fileGroup(pageFile(paths.tagIndex()), { lists: { tags: site.tags } }, (scoped) => tagIndexPage(scoped)),
+    fileGroup(
+      pageFile(paths.tagIndex()),
+      { lists: { tags: listsPostListings(site, 'tagIndex') ? site.tags.map(tagListing) : site.tags } },
+      (scoped) => tagIndexPage(scoped),
+    ),
   );
-  for (const tag of site.tags) {
+  const tagListings = listsPostListings(site, 'tag');
+  for (const siteTag of site.tags) {
+    const tag = tagListings ? tagListing(siteTag) : siteTag;
     for (const page of paginate(tag.posts, site.config.postsPerPage)) {
       plan.push(
         fileGroup(pageFile(paths.tag(tag.slug, page.number)), { tag, page }, (scoped, inputs) =>
