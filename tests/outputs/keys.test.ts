@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { keyPlan } from '../../src/build/output-keys';
 import { scopedSite, siteFilePlan } from '../../src/outputs/index';
+import { postListing, tagListing } from '../../src/outputs/listing';
 import type { Site } from '../../src/site/types';
 import { buildSite, type SiteSpec } from './site-builder';
 
@@ -104,6 +105,27 @@ describe('output group keys', () => {
       'tags/a/rss.xml',
       'tags/index.html',
     ]);
+  });
+
+  it('give the lists listings of posts, which throw when a group reads a field they do not show', async () => {
+    const site = await buildSite(spec());
+    const post = site.posts[0]!;
+    const listing = postListing(post);
+    expect(postListing(post)).toBe(listing);
+    expect([listing.title, listing.url, listing.summary, listing.comments]).toEqual([
+      post.title,
+      post.url,
+      post.summary,
+      post.comments,
+    ]);
+    expect(() => listing.html).toThrow(/read post\.html from a listing/);
+    expect(() => listing.data).toThrow(/output-scope|listing/);
+    expect(tagListing(site.tags[0]!).posts.every((item) => item !== post)).toBe(true);
+    // The plan's lists hold listings only.
+    const home = siteFilePlan(site).find((group) => group.paths[0] === 'index.html')!;
+    const items = (home.inputs.page as { items: object[] }).items;
+    expect(items.length).toBeGreaterThan(0);
+    expect(items.every((item) => !site.posts.includes(item as never))).toBe(true);
   });
 
   it('give no key to a group whose post cannot be fingerprinted (a cycle), so it is always made', async () => {

@@ -5,7 +5,7 @@ import type { html } from '../../src/outputs/pages/html';
 import { pageFiles } from '../../src/outputs/pages/index';
 import { STYLESHEET } from '../../src/outputs/pages/layout';
 import type { BroadsheetConfig } from '../../src/schema/config';
-import type { OutputFile, Site } from '../../src/site/types';
+import type { OutputFile, Post, Site, Tag } from '../../src/site/types';
 import { repoRoot } from '../feeds/support';
 import { byTag, findAll, findOne, parsePage, text } from './hast';
 
@@ -88,6 +88,25 @@ describe('a theme in the TS config', () => {
     expect(text(findOne(home, byTag('style')))).not.toContain('max-width:40rem');
     expect(text(findOne(home, byTag('style')))).toContain('--accent:#0b6e99');
     expect(files.get('tags/index.html')).toContain('<main>\n&lt;b&gt;not markup&lt;/b&gt;\n</main>');
+  });
+
+  it('gives the home and tag templates whole posts (a listing of a post has no body), their HTML included', async () => {
+    const { html } = await import('../../src/outputs/pages/html');
+    const site = await load({
+      site: { title: 'Bodies', url: 'https://shell.example/blog/' },
+      theme: {
+        templates: {
+          home: (({ page }: { page: { items: Post[] } }) =>
+            html`${page.items.map((post) => html`<p>${post.wordCount} words</p>`)}`) as never,
+          tag: (({ tag, page }: { tag: Tag; page: { items: Post[] } }) =>
+            html`${tag.posts.length}${page.items.map((post) => html`<p>${post.html}</p>`)}`) as never,
+        },
+      },
+    });
+    const files = new Map(pageFiles(site).map((file) => [file.path, file.contents]));
+    const tagged = site.tags[0]!;
+    expect(files.get('index.html')).toContain(`<p>${site.posts[0]!.wordCount} words</p>`);
+    expect(files.get(`tags/${tagged.slug}/index.html`)).toContain('&lt;p');
   });
 
   it('reports a stylesheet file that cannot be read at the config file', async () => {
