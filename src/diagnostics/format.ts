@@ -3,6 +3,9 @@ import type { Diagnostic } from './diagnostic';
 /**
  * Formats a diagnostic the way compilers print them:
  * `content/posts/a.md:3:7: error invalid-date: date "2012-13-45" is not a valid date`.
+ * The line is safe to print to a terminal: a file name or message that quotes untrusted text cannot
+ * move the cursor, recolour the screen or reorder what follows (control and bidirectional formatting
+ * characters are written as `\x1b`, `\u202e`), and a line break becomes a space.
  *
  * @example
  * ```ts
@@ -11,7 +14,7 @@ import type { Diagnostic } from './diagnostic';
  */
 export function formatDiagnostic(diagnostic: Diagnostic): string {
   const { file, line, column, severity, code, message } = diagnostic;
-  return `${file}:${line}:${column}: ${severity} ${code}: ${oneLine(message)}`;
+  return `${printable(oneLine(file))}:${line}:${column}: ${severity} ${code}: ${printable(oneLine(message))}`;
 }
 
 /**
@@ -37,15 +40,26 @@ export function formatDiagnosticsJson(diagnostics: readonly Diagnostic[]): strin
  */
 export function formatGithubAnnotation(diagnostic: Diagnostic): string {
   const properties = [
-    `file=${escapeProperty(diagnostic.file)}`,
+    `file=${escapeProperty(printable(diagnostic.file))}`,
     `line=${diagnostic.line}`,
     `col=${diagnostic.column}`,
   ].join(',');
-  return `::${diagnostic.severity} ${properties}::${escapeData(`${diagnostic.code}: ${diagnostic.message}`)}`;
+  return `::${diagnostic.severity} ${properties}::${escapeData(printable(`${diagnostic.code}: ${diagnostic.message}`))}`;
 }
 
 function oneLine(text: string): string {
-  return text.replace(/\r?\n/g, ' ');
+  return text.replace(/\r?\n|\r/g, ' ');
+}
+
+// C0 and C1 controls but line breaks (each format deals with those), DEL, and the bidirectional
+// embeddings, overrides and isolates.
+const UNPRINTABLE = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (character) => {
+    const code = character.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`;
+  });
 }
 
 // Escaping as documented for workflow commands (toolkit/packages/core/src/command.ts).
