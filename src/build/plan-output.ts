@@ -22,18 +22,29 @@ export interface PlannedOutput {
 /**
  * Plans the output of a site: every path up front (to check them and count them), each file's
  * contents only when it is written. A bad path is a bug in an output function: it throws.
+ * `checked`, an earlier plan's `paths` (a watch loop's last load), skips the checks when the paths
+ * are the same, in the same order: the checks look at the paths alone.
  */
-export function planOutput(site: Site): PlannedOutput {
+export function planOutput(site: Site, checked?: readonly string[]): PlannedOutput {
   const outputs = siteFilePlan(site);
   const paths = outputs.flatMap((group) => group.paths);
-  checkOutputPaths(paths, MARKER_FILE);
-  // Names beginning with `.broadsheet-` at the top of the output are the build's own (marker, journal).
-  for (const file of paths) {
-    if (file.startsWith('.broadsheet-')) {
-      throw new BroadsheetError('invalid-output-path', `output path "${file}" is reserved`);
+  if (checked === undefined || !sameStrings(checked, paths)) {
+    checkOutputPaths(paths, MARKER_FILE);
+    // Names beginning with `.broadsheet-` at the top of the output are the build's own (marker, journal).
+    for (const file of paths) {
+      if (file.startsWith('.broadsheet-')) {
+        throw new BroadsheetError('invalid-output-path', `output path "${file}" is reserved`);
+      }
     }
   }
   return { outputs, groups: keyedGroups(site, outputs), paths };
+}
+
+/** Whether two lists hold the same strings in the same order. */
+export function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false;
+  return true;
 }
 
 /**

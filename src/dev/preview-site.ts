@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { OutputKeys } from '../build/output-keys';
-import { type PlannedOutput, planOutput, withStaticFiles } from '../build/plan-output';
+import { type PlannedOutput, planOutput, sameStrings, withStaticFiles } from '../build/plan-output';
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import { loadSiteWith } from '../load/load-site';
 import { LoadedFileStore } from '../load/loaded-file-store';
@@ -54,6 +54,8 @@ const MAX_KEPT_GROUPS = 4096;
 interface Loaded {
   site: Site;
   planned: PlannedOutput;
+  /** The generated paths (`planOutput`'s, before the copied files), checked. */
+  generated: readonly string[];
   /** Each output path's group, by its index in `planned.groups`. */
   groupOf: Map<string, number>;
   keys: OutputKeys | undefined;
@@ -90,13 +92,13 @@ export function createPreviewSite(options: PreviewSiteOptions): PreviewSite {
     );
     if (!result.ok) return { ok: false, diagnostics: result.diagnostics };
     const { site, warnings } = result;
-    const planned = withStaticFiles(root, site, planOutput(site));
+    // The last good load's paths: when an edit left them as they were, they are not checked again.
+    const generated = planOutput(site, loaded?.generated);
+    const planned = withStaticFiles(root, site, generated);
     if ('diagnostics' in planned) return { ok: false, diagnostics: [...planned.diagnostics, ...warnings] };
-    const groupOf = new Map<string, number>();
-    for (const [index, group] of planned.plan.groups.entries()) {
-      for (const file of group.paths) groupOf.set(file, index);
-    }
-    loaded = { site, planned: planned.plan, groupOf, keys: undefined };
+    const groupOf =
+      loaded && sameGroups(loaded.planned, planned.plan) ? loaded.groupOf : groupIndex(planned.plan);
+    loaded = { site, planned: planned.plan, generated: generated.paths, groupOf, keys: undefined };
     return { ok: true, files: planned.plan.paths.length, warnings };
   };
 
@@ -137,4 +139,21 @@ export function createPreviewSite(options: PreviewSiteOptions): PreviewSite {
     has: (outputPath) => loaded?.groupOf.has(outputPath) ?? false,
     file,
   };
+}
+
+/** Each output path's group, by its index in `planned.groups`. */
+function groupIndex(planned: PlannedOutput): Map<string, number> {
+  const groupOf = new Map<string, number>();
+  for (const [index, group] of planned.groups.entries()) {
+    for (const file of group.paths) groupOf.set(file, index);
+  }
+  return groupOf;
+}
+
+/** Whether two plans have the same groups of paths, in the same order (so the same {@link groupIndex}). */
+function sameGroups(a: PlannedOutput, b: PlannedOutput): boolean {
+  return (
+    a.groups.length === b.groups.length &&
+    a.groups.every((group, index) => sameStrings(group.paths, b.groups[index]!.paths))
+  );
 }

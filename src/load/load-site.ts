@@ -124,7 +124,9 @@ export async function loadSiteWith<
 ): Promise<LoadSiteResult<z.output<TPost>, z.output<TComment>>> {
   const root = path.resolve(options.root);
   const given = options.config as BroadsheetConfig<z.ZodType, z.ZodType> | undefined;
-  const configResult = await loadConfig({ root, configFile: options.configFile, config: given });
+  const loadIt = () => loadConfig({ root, configFile: options.configFile, config: given });
+  // A watch loop's store keeps the loaded config while only content and static files change.
+  const configResult = store && !given ? await store.config(loadIt) : await loadIt();
   if (!configResult.ok) return { ok: false, diagnostics: configResult.diagnostics };
   const loaded = configResult.loaded;
   const preview = options.preview ? previewOf(options.preview) : undefined;

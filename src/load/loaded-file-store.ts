@@ -1,3 +1,4 @@
+import type { LoadConfigResult } from '../config/load-config';
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import { configIdentity } from '../render/plugin-identity';
 import { RenderMemo } from '../render/render-memo';
@@ -22,7 +23,9 @@ export interface LoadMemory {
  * path {@link changed}); each file's validate outcome, by path and bytes; the renders, as
  * {@link RenderMemo} keeps them. All of it holds for one config (its identity, with the plugins'
  * source): a load with another forgets everything first, and so does a change to a file outside the
- * content and static folders (the config file, a module it imports). Nothing of it is written.
+ * content and static folders (the config file, a module it imports). The loaded config itself is
+ * kept too ({@link config}): a load after changes under the content and static folders alone does
+ * not import the config again. Nothing of it is written.
  *
  * @example
  * ```ts
@@ -46,6 +49,8 @@ export class LoadedFileStore {
   private renders = new RenderMemo();
   /** The content and static folders of the last load's config (relative to the root, `/`-separated). */
   private folders: string[] = [];
+  /** The last good config load: it stands until a file outside the content and static folders changes. */
+  private loadedConfig: LoadConfigResult | undefined;
 
   /** Whether a load already filled the store: the next one reuses its work. */
   get warm(): boolean {
@@ -63,8 +68,21 @@ export class LoadedFileStore {
     for (const file of paths) this.stale.add(file);
   }
 
+  /**
+   * The site's config: the one kept from the last load, or, after a change outside the content and
+   * static folders (the config file, a module it imports, anything else: which files the config
+   * imports is not tracked) or a failed load, `load()`'s. Only a good result is kept.
+   */
+  async config(load: () => Promise<LoadConfigResult>): Promise<LoadConfigResult> {
+    if (this.loadedConfig) return this.loadedConfig;
+    const result = await load();
+    if (result.ok) this.loadedConfig = result;
+    return result;
+  }
+
   /** Forgets everything: the next load does all its work again. */
   forget(): void {
+    this.loadedConfig = undefined;
     this.identity = undefined;
     this.reads = new Map();
     this.lastRead = { files: [], diagnostics: [] };
@@ -77,7 +95,11 @@ export class LoadedFileStore {
   /** Starts a load with this config: what its stages are handed. */
   begin(config: ResolvedConfig): LoadMemory {
     const identity = configIdentity(config);
-    if (identity !== this.identity) this.forget();
+    if (identity !== this.identity) {
+      const loadedConfig = this.loadedConfig;
+      this.forget();
+      this.loadedConfig = loadedConfig;
+    }
     this.identity = identity;
     this.folders = [config.content, config.static].map(folderPath);
     this.previous = this.current;

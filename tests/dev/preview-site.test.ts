@@ -12,7 +12,17 @@ const TAGS = ['News', 'Meta', 'Open Source', 'Notes'] as const;
 
 /** One change a writer (or the comment intake, or a moderator) makes to the site's files. */
 type Edit =
-  | { kind: 'post'; slug: (typeof SLUGS)[number]; title: string; body: string; tags: string[]; day: number }
+  | {
+      kind: 'post';
+      slug: (typeof SLUGS)[number];
+      title: string;
+      body: string;
+      tags: string[];
+      day: number;
+      /** A `slug:` in the front matter, moving the post's pages (and its comments' thread). */
+      renamed?: string;
+      draft?: boolean;
+    }
   | { kind: 'broken-post'; slug: (typeof SLUGS)[number] }
   | { kind: 'remove-post'; slug: (typeof SLUGS)[number] }
   | {
@@ -30,14 +40,21 @@ const text = fc.string({ maxLength: 40 });
 const slug = fc.constantFrom(...SLUGS);
 const commentId = fc.constantFrom('c1', 'c2', 'n1', 'n2');
 const edit: fc.Arbitrary<Edit> = fc.oneof(
-  fc.record({
-    kind: fc.constant('post' as const),
-    slug,
-    title: text.filter((title) => title.trim() !== ''),
-    body: text,
-    tags: fc.subarray([...TAGS]),
-    day: fc.integer({ min: 1, max: 28 }),
-  }),
+  // Dates, tags, slugs and drafts change the output's paths and what its lists hold: the preview
+  // must plan again after them (a plan kept from before would serve stale or missing files).
+  fc.record(
+    {
+      kind: fc.constant('post' as const),
+      slug,
+      title: text.filter((title) => title.trim() !== ''),
+      body: text,
+      tags: fc.subarray([...TAGS]),
+      day: fc.integer({ min: 1, max: 28 }),
+      renamed: fc.constantFrom('renamed', 'moved-on', 'fresh'),
+      draft: fc.boolean(),
+    },
+    { requiredKeys: ['kind', 'slug', 'title', 'body', 'tags', 'day'] },
+  ),
   fc.record({ kind: fc.constant('broken-post' as const), slug }),
   fc.record({ kind: fc.constant('remove-post' as const), slug }),
   fc.record(
@@ -69,7 +86,7 @@ async function apply(root: string, change: Edit): Promise<string> {
     case 'post':
       await writeText(
         absolute,
-        `---\ntitle: ${JSON.stringify(change.title)}\ndate: 2024-04-${String(change.day).padStart(2, '0')}\ntags: ${JSON.stringify(change.tags)}\n---\n\n${change.body}\n`,
+        `---\ntitle: ${JSON.stringify(change.title)}\ndate: 2024-04-${String(change.day).padStart(2, '0')}\ntags: ${JSON.stringify(change.tags)}\n${change.renamed ? `slug: ${change.renamed}\n` : ''}${change.draft === undefined ? '' : `draft: ${change.draft}\n`}---\n\n${change.body}\n`,
       );
       break;
     case 'broken-post':
