@@ -128,6 +128,23 @@ describe('output group keys', () => {
     expect(items.every((item) => !site.posts.includes(item as never))).toBe(true);
   });
 
+  it('leave a tag feed alone when a post of the tag older than the feed limit changes', async () => {
+    const tagged = (body: string): SiteSpec => {
+      const site = spec();
+      site.posts[0]!.body = body;
+      site.posts[2]!.tags = ['A'];
+      return site;
+    };
+    const limited = async (body: string): Promise<Site> => {
+      const site = await buildSite(tagged(body));
+      return { ...site, config: { ...site.config, feeds: { ...site.config.feeds, limit: 1 } } };
+    };
+    // Tag A has posts 3 (newest) and 1; its feeds show post 3 alone.
+    const changed = changedKeys(await limited('First *post*.'), await limited('First, edited.'));
+    expect(changed).toContain('posts/post-1/index.html');
+    expect(changed).not.toContain('tags/a/rss.xml');
+  });
+
   it('give no key to a group whose post cannot be fingerprinted (a cycle), so it is always made', async () => {
     const cycle: Record<string, unknown> = {};
     cycle.self = cycle;

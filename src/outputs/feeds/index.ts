@@ -88,7 +88,7 @@ export function feedFiles(site: Site): OutputFile[] {
  * inputs it reads besides the site settings (`config`, `url`):
  *
  * - the site feeds: the newest `feeds.limit` posts (every field a feed entry shows, their comments);
- * - a tag's feeds: the tag (name, slug, its posts);
+ * - a tag's feeds: the tag (name, slug, URL, its newest `feeds.limit` posts);
  * - the site's comment feeds: the newest `feeds.limit` comments, and every post (the post a comment
  *   is on, and the newest post date when there is no comment);
  * - a post's comment feeds (in the formats `feeds.postComments` lists; none for `[]`): the post
@@ -110,8 +110,13 @@ export function feedPlan(site: Site): OutputGroup[] {
     folder(paths.feeds.site(), { lists: { posts: site.posts.slice(0, limit) } }, (scoped) =>
       siteFeedFiles(scoped),
     ),
-    ...site.tags.map((tag) =>
-      folder(paths.feeds.tag(tag.slug), { tag }, (scoped, { tag }) => tagFeedFiles(scoped, tag)),
+    // A tag's feeds show its newest `limit` posts: the tag is declared with those alone.
+    ...site.tags.map(({ name, slug, url, posts }) =>
+      folder(
+        paths.feeds.tag(slug),
+        { tag: { name, slug, url, posts: posts.slice(0, limit) } },
+        (scoped, { tag }) => tagFeedFiles(scoped, tag),
+      ),
     ),
     folder(
       paths.feeds.comments(),
