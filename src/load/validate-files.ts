@@ -142,7 +142,7 @@ function validateFile(
         parsed,
         [],
         'invalid-slug',
-        `the file name gives the slug "${slug}", which is not lower-case letters and digits joined by hyphens: rename the file or set \`slug\``,
+        `the ${source.assets ? 'folder' : 'file'} name gives the slug "${slug}", which is not lower-case letters and digits joined by hyphens: rename the ${source.assets ? 'folder' : 'file'} or set \`slug\``,
       );
       return done({ invalidSlugs: [slug] });
     }
