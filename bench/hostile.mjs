@@ -259,13 +259,14 @@ async function yamlCases() {
 }
 
 async function main() {
+  const loadAverage = os.loadavg()[0];
   const { checkMarkdownLimits } = await jiti.import(path.join(root, 'src/load/markdown-limits.ts'));
   const lines = [
     START,
     '',
     `Written by \`npm run bench:hostile\` (bench/hostile.mjs) on ${os.cpus()[0]?.model ?? 'an unknown CPU'} ` +
-      `(${os.cpus().length} cores), Node ${process.version}. The machine was shared with other jobs while this ran: ` +
-      'the figures are noisy, and only their order of magnitude counts. "Before" is the render pipeline of ' +
+      `(${os.cpus().length} cores), Node ${process.version}, load average (1 min) ${loadAverage.toFixed(2)} at the start ` +
+      '(other work on the same cores lengthens the wall times; only their order of magnitude counts). "Before" is the render pipeline of ' +
       `this version without the limits (in a child process, cut at ${cutSeconds} s); lists, setext headings and ` +
       'nested containers were slower still before the linear `listItem` handler and `EditMap.consume` (last ' +
       'tables). "Now" is what a build does with the document.',
