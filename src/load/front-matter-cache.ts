@@ -65,6 +65,11 @@ export class FrontMatterCache {
     return contentHash(this.namespace, bytes);
   }
 
+  /** Keeps an entry this load did not read (its file was answered from elsewhere) in the index. */
+  keep(key: string): void {
+    this.pack.keep(key);
+  }
+
   /** The cached parses of `keys` (`undefined` keys are skipped), in their order. */
   getMany(keys: readonly (string | undefined)[]): (CachedFrontMatter | undefined)[] {
     return this.pack.getMany(keys, decodeEntry);
@@ -112,17 +117,37 @@ export interface FrontMatterStore {
 export const noFrontMatterStore: FrontMatterStore = { take: () => undefined, save: () => {} };
 
 /**
+ * The keys of `files` in `cache` (a hash of each file's bytes; `undefined` for author profiles, which
+ * are always parsed).
+ */
+export function frontMatterKeys(
+  cache: FrontMatterCache,
+  files: readonly SourceFile[],
+): (string | undefined)[] {
+  return files.map((source) => (source.kind === 'author' ? undefined : cache.key(source.bytes)));
+}
+
+/**
  * The store of `cache` for `files`: every post's and comment's key (a hash of its bytes) and cached
  * parse are looked up at once (neighbouring records are read together); the cache's `cache-corrupt`
- * warnings go to `problems`. Author profiles (few) are always parsed.
+ * warnings go to `problems`. Author profiles (few) are always parsed. Files that `answered` says
+ * are answered elsewhere (the loaded-post cache) are not read, but their entries are kept.
  */
 export function frontMatterStore(
   cache: FrontMatterCache,
   files: readonly SourceFile[],
   problems: DiagnosticCollector,
+  keys: readonly (string | undefined)[] = frontMatterKeys(cache, files),
+  answered?: (index: number) => boolean,
 ): FrontMatterStore {
-  const keys = files.map((source) => (source.kind === 'author' ? undefined : cache.key(source.bytes)));
-  const hits = cache.getMany(keys);
+  const wanted = answered
+    ? keys.map((key, index) => {
+        if (key === undefined || !answered(index)) return key;
+        cache.keep(key);
+        return undefined;
+      })
+    : keys;
+  const hits = cache.getMany(wanted);
   problems.addAll(cache.warnings);
   return {
     take(index) {

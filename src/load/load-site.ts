@@ -10,10 +10,11 @@ import { withPages } from '../site/assemble';
 import type { Site } from '../site/types';
 import { checkAcrossFiles } from './check-across-files';
 import { readFiles } from './files';
-import { frontMatterStore, noFrontMatterStore, openFrontMatterCache } from './front-matter-cache';
+import { noFrontMatterStore } from './front-matter-cache';
 import { loadPages } from './load-pages';
 import { loadStylesheet } from './load-theme';
 import type { LoadedFileStore } from './loaded-file-store';
+import { openLoadCaches } from './loaded-post-cache';
 import { overDefaultPostLimits } from './markdown-limits';
 import { assetsByFile } from './post-assets';
 import { previewOf, withOrigin } from './preview';
@@ -148,15 +149,25 @@ export async function loadSiteWith<
   const files = await readFiles(root, config.content, problems, memory?.reads);
   // Taken before validateFiles empties `files`.
   const assets = assetsByFile(files);
-  const cache = cacheFolder === undefined ? undefined : await openFrontMatterCache(root, cacheFolder);
-  const frontMatter = cache ? frontMatterStore(cache, files, problems) : noFrontMatterStore;
+  // A watch loop keeps its own outcomes; a build takes the unchanged files' from the loaded-post cache.
+  const caches =
+    cacheFolder === undefined
+      ? undefined
+      : await openLoadCaches(root, cacheFolder, files, { ...loaded, config }, problems, {
+          outcomes: !memory,
+        });
   const validated = validateFiles(
     files,
-    { ...loaded, config, frontMatter, outcomes: memory?.outcomes },
+    {
+      ...loaded,
+      config,
+      frontMatter: caches?.frontMatter ?? noFrontMatterStore,
+      outcomes: memory?.outcomes ?? caches?.outcomes,
+    },
     problems,
   );
   // The new parses are written while the site is checked and rendered.
-  const saving = cache?.close();
+  const saving = caches?.close();
   try {
     const checked = checkAcrossFiles(validated, problems);
     const resolved = resolve(validated, checked, config, problems);

@@ -64,7 +64,8 @@ export interface FileOutcome {
  * it kept for the same path and bytes, or calls `validate` (and may keep its answer).
  */
 export interface FileOutcomeStore {
-  outcome(source: SourceFile, validate: () => FileOutcome): FileOutcome;
+  /** `index` is the file's index in the list handed to {@link validateFiles}. */
+  outcome(source: SourceFile, validate: () => FileOutcome, index: number): FileOutcome;
 }
 
 /**
@@ -88,7 +89,7 @@ export function validateFiles(
   const toInstant = instantReader(context.config);
   for (const [index, source] of files.entries()) {
     const validate = () => validateFile(source, index, context, toInstant);
-    const outcome = context.outcomes ? context.outcomes.outcome(source, validate) : validate();
+    const outcome = context.outcomes ? context.outcomes.outcome(source, validate, index) : validate();
     problems.addAll(outcome.diagnostics);
     if (outcome.post) result.posts.push(outcome.post);
     if (outcome.comment) result.comments.push(outcome.comment);
@@ -215,7 +216,7 @@ function parseSource(
   const hit = store.take(index);
   if (hit) {
     const text = decodeUtf8(source.bytes);
-    if (hit.bodyStart <= text.length) return withLazyPositions(source.file, hit.data, text, hit.bodyStart);
+    if (hit.bodyStart <= text.length) return parsedFromText(source.file, text, hit.bodyStart, hit.data);
   }
   const decoded = decodeText(source.file, source.bytes);
   if ('diagnostic' in decoded) {
@@ -238,19 +239,21 @@ function parseSource(
   // The body is the end of the text: what comes before it is the front matter and its fences.
   const bodyStart = decoded.text.length - result.parsed.body.length;
   store.save(index, { data: result.parsed.data, bodyStart });
-  return withLazyPositions(source.file, result.parsed.data, decoded.text, bodyStart);
+  return parsedFromText(source.file, decoded.text, bodyStart, result.parsed.data);
 }
 
 /**
  * A parsed file without its YAML document, which weighs about 5 KB a file (500 MB for 100,000
  * posts) and is only needed to point a diagnostic at a key: `positionOf` parses the front matter
- * again (a copy of its text, a few hundred bytes, is kept) the first time it is called.
+ * again (a copy of its text, a few hundred bytes, is kept) the first time it is called. Without
+ * `data` (a file whose validated outcome came from the loaded-post cache, which keeps only what
+ * validation gave), the front matter's data is parsed again the first time it is read.
  */
-function withLazyPositions(
+export function parsedFromText(
   file: string,
-  data: Record<string, unknown>,
   text: string,
   bodyStart: number,
+  data?: Record<string, unknown>,
 ): ParsedFile {
   // The body is a slice of the text, which it keeps alive anyway: the front matter's text is taken
   // from it only when a position is asked for.
@@ -262,20 +265,44 @@ function withLazyPositions(
     index = text.indexOf('\n', index + 1)
   )
     bodyLine++;
-  let positioned: ParsedFile['positionOf'] | undefined;
-  return {
+  let again: ReturnType<typeof parseFrontMatterFile> | undefined;
+  const parsedAgain = () => {
+    again ??= parseFrontMatterFile(file, text.slice(0, bodyStart));
+    return 'parsed' in again ? again.parsed : undefined;
+  };
+  const parsed: ParsedFile = {
     file,
-    data,
+    data: data ?? {},
     body,
     bodyLine,
-    positionOf: (at, options) => {
-      if (!positioned) {
-        const again = parseFrontMatterFile(file, text.slice(0, bodyStart));
-        positioned = 'parsed' in again ? again.parsed.positionOf : () => ({ line: 1, column: 1 });
-      }
-      return positioned(at, options);
-    },
+    positionOf: (at, options) => parsedAgain()?.positionOf(at, options) ?? { line: 1, column: 1 },
   };
+  if (!data) {
+    Object.defineProperty(parsed, 'data', {
+      enumerable: true,
+      configurable: true,
+      get: () => parsedAgain()?.data ?? {},
+    });
+  }
+  return parsed;
+}
+
+/**
+ * What identifies the validate stage's code for the loaded-post cache (beside broadsheet's version):
+ * the source text of the functions whose outcome it stores.
+ */
+export function validatorIdentity(): string {
+  return [
+    validateFile,
+    parseSource,
+    parsedFromText,
+    fileSlugOf,
+    instantReader,
+    validateData,
+    markdownLimitDiagnostic,
+  ]
+    .map((code) => code.toString())
+    .join('\n');
 }
 
 /** The slug a post file's name gives: the name without a leading `YYYY-MM-DD-`. */

@@ -250,7 +250,36 @@ describe('a corrupted cache', () => {
       corrupt: async () => {
         const record = await firstRecord('front-matter-v1');
         await overwrite(record.file, record.offset + record.length - 4, '!!!');
+        // Without the loaded-post cache, whose outcomes spare reading the front matter of unchanged files.
+        await rm(path.join(path.dirname(await packFolder()), 'loaded-v1.jsonl'));
         return record.file;
+      },
+    },
+    {
+      name: 'a loaded-post cache file cut short',
+      corrupt: async () => {
+        const file = path.join(path.dirname(await packFolder()), 'loaded-v1.jsonl');
+        const text = await readFile(file, 'utf8');
+        await writeFile(file, text.slice(0, text.length - 40));
+        return file;
+      },
+    },
+    {
+      name: 'garbage inside a loaded-post cache line',
+      corrupt: async () => {
+        const file = path.join(path.dirname(await packFolder()), 'loaded-v1.jsonl');
+        const lines = (await readFile(file, 'utf8')).split('\n');
+        lines[2] = lines[2]!.replace('{"k":', '{"k"!');
+        await writeFile(file, lines.join('\n'));
+        return file;
+      },
+    },
+    {
+      name: 'a loaded-post cache file that is not one',
+      corrupt: async () => {
+        const file = path.join(path.dirname(await packFolder()), 'loaded-v1.jsonl');
+        await writeFile(file, '\u0000{not json\n');
+        return file;
       },
     },
     {

@@ -1,0 +1,396 @@
+import { readFileSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { z } from 'zod';
+import { displayPath } from '../common/paths';
+import type { DiagnosticCollector } from '../diagnostics/collector';
+import { type Diagnostic, diagnostic } from '../diagnostics/diagnostic';
+import { decodeExact, encodeExact, NOT_EXACT } from '../fingerprint/exact';
+import { contentHash } from '../fingerprint/hash';
+import { decodeUtf8, parserIdentity } from '../parse/parse';
+import { configIdentity } from '../render/plugin-identity';
+import type { ResolvedConfig } from '../schema/config';
+import { VERSION } from '../version';
+import type { SourceFile } from './files';
+import {
+  type FrontMatterStore,
+  frontMatterKeys,
+  frontMatterStore,
+  openFrontMatterCache,
+} from './front-matter-cache';
+import type { CommentSource, PostSource } from './sources';
+import { type FileOutcome, type FileOutcomeStore, parsedFromText, validatorIdentity } from './validate-files';
+
+// Performance machinery beside the simple load (docs/decisions/warm-load.md, "The loaded-post
+// cache"): the validate stage's outcome of each post and comment file, kept from the last build in
+// one file of the cache folder, so that a warm build parses and validates only the files whose bytes
+// changed. The load stages run as without it; only `validateFiles` is handed a `FileOutcomeStore`.
+
+/** The layout of the cache file; a new layout starts an empty cache. */
+const LAYOUT = 'loaded-v1';
+const FILE_NAME = `${LAYOUT}.jsonl`;
+/** Hex digits of a file key (`contentHash`). */
+const KEY_LENGTH = 64;
+
+/** What the load stage is handed from the site's cache folder: the front matter and loaded-post stores. */
+export interface LoadCaches {
+  frontMatter: FrontMatterStore;
+  /** The loaded-post cache's outcomes (`undefined` when not asked for: a watch loop keeps its own). */
+  outcomes: FileOutcomeStore | undefined;
+  /** Waits for both caches' writes. Never throws. */
+  close(): Promise<void>;
+}
+
+/** What decides a file's validated outcome beside its path and bytes: the config and the schemas. */
+export interface LoadedPostContext {
+  config: ResolvedConfig;
+  postSchema: z.ZodType;
+  commentSchema: z.ZodType;
+  /** The config file, relative to the root (its text is in the identity: closures of schema extensions). */
+  file?: string;
+}
+
+/**
+ * Opens the front matter cache and, when `outcomes` is true, the loaded-post cache of a site's
+ * cache folder for `files`: every file's bytes are hashed once, and the front matter cache is read
+ * only for the files whose outcome the loaded-post cache does not have. Their `cache-corrupt`
+ * warnings go to `problems`.
+ *
+ * @example
+ * ```ts
+ * const caches = await openLoadCaches(root, folder, files, loaded, problems, { outcomes: true });
+ * const validated = validateFiles(files, { ...loaded, frontMatter: caches.frontMatter, outcomes: caches.outcomes }, problems);
+ * await caches.close();
+ * ```
+ */
+export async function openLoadCaches(
+  root: string,
+  folder: string,
+  files: readonly SourceFile[],
+  context: LoadedPostContext,
+  problems: DiagnosticCollector,
+  options: { outcomes: boolean },
+): Promise<LoadCaches> {
+  const frontMatter = await openFrontMatterCache(root, folder);
+  const keys = frontMatterKeys(frontMatter, files);
+  if (!options.outcomes) {
+    const store = frontMatterStore(frontMatter, files, problems, keys);
+    return { frontMatter: store, outcomes: undefined, close: () => frontMatter.close() };
+  }
+  const loaded = LoadedPostCache.open({ root, folder, identity: loadedPostIdentity(root, context) });
+  const outcomes = loaded.store(files, keys);
+  problems.addAll(loaded.warnings);
+  const store = frontMatterStore(frontMatter, files, problems, keys, (index) => outcomes.has(index));
+  return {
+    frontMatter: store,
+    outcomes,
+    close: async () => {
+      await Promise.all([frontMatter.close(), loaded.close()]);
+    },
+  };
+}
+
+/**
+ * The identity of what validates a file, for the loaded-post cache: broadsheet's version, the parsing
+ * and validating code, the resolved config, the config file's text and the post and comment schemas
+ * (with the config's extensions: their structure and the source of their functions).
+ */
+export function loadedPostIdentity(root: string, context: LoadedPostContext): string {
+  let configText = '';
+  if (context.file !== undefined) {
+    try {
+      configText = readFileSync(path.resolve(root, context.file), 'utf8');
+    } catch {
+      // An unreadable config file loaded a moment ago: its text is only part of the key.
+    }
+  }
+  return contentHash(
+    LAYOUT,
+    VERSION,
+    parserIdentity(),
+    validatorIdentity(),
+    configIdentity(context.config),
+    configText,
+    schemaText(context.postSchema),
+    schemaText(context.commentSchema),
+  );
+}
+
+/**
+ * A zod schema as text: its definition (zod's `_zod.def`, nested schemas and checks included) with
+ * each function as its source text. Two schemas with the same text validate alike, as far as their
+ * source shows (a closure over a changed variable is not seen; the config file's text is also in the
+ * cache's identity).
+ */
+export function schemaText(schema: z.ZodType): string {
+  const ancestors: unknown[] = [];
+  const walk = (value: unknown): unknown => {
+    if (typeof value === 'function') return { $fn: value.name, source: value.toString() };
+    if (typeof value === 'bigint' || typeof value === 'symbol') return { $t: typeof value, v: String(value) };
+    if (typeof value === 'number' && !Number.isFinite(value)) return { $t: 'number', v: String(value) };
+    if (value === null || typeof value !== 'object') return value;
+    const up = ancestors.indexOf(value);
+    if (up !== -1) return { $cycle: ancestors.length - up };
+    if (value instanceof RegExp) return { $t: 'regexp', v: String(value) };
+    if (value instanceof Date) return { $t: 'date', v: value.getTime() };
+    ancestors.push(value);
+    try {
+      const internals = (value as { _zod?: { def?: unknown } })._zod;
+      if (internals !== null && typeof internals === 'object' && 'def' in internals) {
+        return { $zod: walk(internals.def) };
+      }
+      if (Array.isArray(value)) return value.map(walk);
+      if (value instanceof Map || value instanceof Set)
+        return { $t: value.constructor.name, v: [...value].map(walk) };
+      const text: Record<string, unknown> = {};
+      const prototype = Object.getPrototypeOf(value);
+      if (prototype !== Object.prototype && prototype !== null) text.$class = prototype?.constructor?.name;
+      for (const key of Object.keys(value)) text[key] = walk((value as Record<string, unknown>)[key]);
+      return text;
+    } finally {
+      ancestors.pop();
+    }
+  };
+  return JSON.stringify(walk(schema));
+}
+
+/** The loaded-post cache's store for one list of files: `has` says which it answers. */
+export interface LoadedPostStore extends FileOutcomeStore {
+  /** Whether the cache holds the outcome of file `index` (same path, same bytes). */
+  has(index: number): boolean;
+}
+
+/**
+ * The validated outcome of each post and comment file of the last load, in one file of the cache
+ * folder (`loaded-v1.jsonl`): a line of `{layout, identity}`, then one line per file, `"<path as
+ * JSON>" TAB <key of its bytes> TAB <outcome as JSON>`. Read once when opened; written again (to a
+ * temporary file, then renamed) at {@link close} when anything changed, with the lines of this
+ * load's files only. A file of another identity is ignored; one that cannot be read is ignored with
+ * a `cache-corrupt` warning.
+ */
+export class LoadedPostCache {
+  /** `cache-corrupt` warnings found when opening. */
+  readonly warnings: Diagnostic[] = [];
+  /** The last load's lines (and what they hold) by their path's JSON text. */
+  private readonly lines = new Map<string, { line: string; stored: StoredOutcome }>();
+  private writing: (() => string) | undefined;
+  private closed: Promise<void> | undefined;
+
+  private constructor(
+    private readonly root: string,
+    private readonly file: string,
+    private readonly header: string,
+  ) {}
+
+  /** Opens (reads) the cache file of a site's cache folder for this identity. */
+  static open(options: { root: string; folder: string; identity: string }): LoadedPostCache {
+    const file = path.join(options.folder, FILE_NAME);
+    const header = JSON.stringify({ layout: LAYOUT, identity: options.identity });
+    const cache = new LoadedPostCache(options.root, file, header);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      return cache;
+    }
+    const end = text.indexOf('\n');
+    const first = end === -1 ? text : text.slice(0, end);
+    let stored: unknown;
+    try {
+      stored = JSON.parse(first);
+    } catch {
+      stored = undefined;
+    }
+    if ((stored as { layout?: unknown } | undefined)?.layout !== LAYOUT || !text.endsWith('\n')) {
+      cache.corrupt('this cache file is not valid: it is ignored and rewritten');
+      return cache;
+    }
+    if (first !== header) return cache;
+    let bad = 0;
+    for (let start = end + 1; start < text.length; ) {
+      const next = text.indexOf('\n', start);
+      const line = text.slice(start, next);
+      start = next + 1;
+      const tab = line.indexOf('\t');
+      const stored =
+        tab === -1 || line.charCodeAt(tab + 1 + KEY_LENGTH) !== 9
+          ? undefined
+          : readStored(line.slice(tab + KEY_LENGTH + 2));
+      if (stored) cache.lines.set(line.slice(0, tab), { line, stored });
+      else bad++;
+    }
+    if (bad > 0) {
+      cache.corrupt(
+        `${bad === 1 ? '1 cache entry' : `${bad} cache entries`} in this file ${bad === 1 ? 'is' : 'are'} not valid: ignored and rewritten`,
+      );
+    }
+    return cache;
+  }
+
+  private corrupt(message: string): void {
+    this.warnings.push(
+      diagnostic({ code: 'cache-corrupt', file: displayPath(this.root, this.file), message }),
+    );
+  }
+
+  /**
+   * The store for `files`, whose front matter keys (a hash of the bytes) are `keys`: a file with the
+   * same path and key as a line of the last load gets that line's outcome, any other is validated
+   * and its outcome kept for the file written at {@link close}. Author profiles (no key) are always
+   * validated.
+   */
+  store(files: readonly SourceFile[], keys: readonly (string | undefined)[]): LoadedPostStore {
+    const names = files.map((source) => JSON.stringify(source.file));
+    const written: (string | undefined)[] = new Array(files.length);
+    const known = (index: number) => {
+      const key = keys[index];
+      const kept = key === undefined ? undefined : this.lines.get(names[index]!);
+      return kept?.line.startsWith(key!, names[index]!.length + 1) ? kept : undefined;
+    };
+    let changed = false;
+    this.writing = () => {
+      const out = [this.header];
+      for (let index = 0; index < names.length; index++) {
+        const line = written[index] ?? known(index)?.line;
+        if (line !== undefined) out.push(line);
+      }
+      return changed || out.length - 1 !== this.lines.size ? `${out.join('\n')}\n` : '';
+    };
+    return {
+      has: (index) => known(index) !== undefined,
+      outcome: (source, validate, index) => {
+        const kept = known(index);
+        const restored = kept && restoreOutcome(source, kept.stored);
+        if (restored) return restored;
+        const outcome = validate();
+        const key = keys[index];
+        const encoded = key === undefined ? undefined : encodeOutcome(outcome, bodyStartOf(source, outcome));
+        changed = true;
+        if (encoded !== undefined) written[index] = `${names[index]}\t${key}\t${encoded}`;
+        return outcome;
+      },
+    };
+  }
+
+  /** Writes the file again when anything changed. Never throws. */
+  close(): Promise<void> {
+    this.closed ??= this.write().catch(() => {});
+    return this.closed;
+  }
+
+  private async write(): Promise<void> {
+    const text = this.writing?.() ?? '';
+    this.writing = undefined;
+    if (text === '') return;
+    const temporary = `${this.file}.${process.pid}.tmp`;
+    try {
+      await mkdir(path.dirname(this.file), { recursive: true });
+      await writeFile(temporary, text);
+      await rename(temporary, this.file);
+    } catch {
+      await rm(temporary, { force: true });
+    }
+  }
+}
+
+/** Where the body of a validated post or comment starts in its decoded text. */
+function bodyStartOf(source: SourceFile, outcome: FileOutcome): number {
+  const parsed = (outcome.post ?? outcome.comment)?.parsed;
+  return parsed ? decodeUtf8(source.bytes).length - parsed.body.length : 0;
+}
+
+/** A stored outcome: a post (`p`), a comment (`c`) or neither (`n`), and its diagnostics (`x`). */
+interface StoredOutcome {
+  k: 'p' | 'c' | 'n';
+  /** Post or comment: where the body starts, the validated data (`encodeExact`), the date (ms). */
+  s?: number;
+  d?: unknown;
+  t?: number;
+  /** Post: slug and updated date (ms). */
+  g?: string;
+  u?: number;
+  /** Comment: status. */
+  a?: string;
+  /** Neither: the slugs of an invalid post, the `<post-slug>/<id>` of an invalid comment. */
+  i?: string[];
+  c?: string;
+  x: Diagnostic[];
+}
+
+/** The outcome as one JSON line, or `undefined` when it cannot come back identical (not stored). */
+function encodeOutcome(outcome: FileOutcome, bodyStart: number): string | undefined {
+  if (outcome.profile) return undefined;
+  const stored: StoredOutcome = { k: 'n', x: outcome.diagnostics };
+  const entry = outcome.post ?? outcome.comment;
+  if (entry) {
+    const data = encodeExact(entry.data);
+    if (data === NOT_EXACT) return undefined;
+    Object.assign(stored, { s: bodyStart, d: data, t: entry.date.getTime() });
+  }
+  if (outcome.post) {
+    stored.k = 'p';
+    stored.g = outcome.post.slug;
+    if (outcome.post.updated) stored.u = outcome.post.updated.getTime();
+  } else if (outcome.comment) {
+    stored.k = 'c';
+    stored.a = outcome.comment.status;
+  } else {
+    if (outcome.invalidSlugs) stored.i = outcome.invalidSlugs;
+    if (outcome.invalidComment !== undefined) stored.c = outcome.invalidComment;
+  }
+  return JSON.stringify(stored);
+}
+
+/** A stored outcome read from its JSON text (data decoded), or `undefined` when it is not one. */
+function readStored(json: string): StoredOutcome | undefined {
+  try {
+    const stored = JSON.parse(json) as StoredOutcome;
+    if (stored === null || typeof stored !== 'object' || !Array.isArray(stored.x)) return undefined;
+    if (stored.k === 'n') return stored;
+    if (stored.k !== 'p' && stored.k !== 'c') return undefined;
+    if (typeof stored.s !== 'number' || typeof stored.t !== 'number') return undefined;
+    if (stored.k === 'p' ? typeof stored.g !== 'string' : typeof stored.a !== 'string') return undefined;
+    // Tags and escaped keys all start with `"$` (as in the front matter cache).
+    if (json.includes('"$')) stored.d = decodeExact(stored.d);
+    if (stored.d === null || typeof stored.d !== 'object') return undefined;
+    return stored;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The outcome of `source` from what was stored for the same path and bytes (its objects, used once). */
+function restoreOutcome(source: SourceFile, stored: StoredOutcome): FileOutcome | undefined {
+  if (stored.k === 'n') {
+    return {
+      ...(stored.i ? { invalidSlugs: stored.i } : {}),
+      ...(stored.c !== undefined ? { invalidComment: stored.c } : {}),
+      diagnostics: stored.x,
+    };
+  }
+  const text = decodeUtf8(source.bytes);
+  if (stored.s! > text.length) return undefined;
+  const parsed = parsedFromText(source.file, text, stored.s!);
+  const date = new Date(stored.t!);
+  if (stored.k === 'p') {
+    const post: PostSource = {
+      parsed,
+      data: stored.d as PostSource['data'],
+      slug: stored.g!,
+      date,
+      updated: stored.u === undefined ? undefined : new Date(stored.u),
+    };
+    return { post, diagnostics: stored.x };
+  }
+  if (source.postSlug === undefined) return undefined;
+  const comment: CommentSource = {
+    parsed,
+    file: source.file,
+    data: stored.d as CommentSource['data'],
+    id: source.id,
+    postSlug: source.postSlug,
+    date,
+    status: stored.a!,
+  };
+  return { comment, diagnostics: stored.x };
+}
