@@ -11,8 +11,11 @@ const STAT = 3;
 const BATCH_BYTES = 1 << 20;
 const BATCH_OPERATIONS = 512;
 
-/** Batches of more bytes than this waiting for the writer make the caller wait (`settle`). */
-const MAX_PENDING_BYTES = 32 << 20;
+/**
+ * Batches of more bytes than this waiting for the writer make the caller wait (`settle`). Eight
+ * batches keep the writer busy; more only held memory (docs/decisions/performance.md, "Memory").
+ */
+const MAX_PENDING_BYTES = 8 << 20;
 
 /** One batch of operations, as sent to the writer thread. */
 interface Batch {
@@ -163,6 +166,8 @@ export class FileWriter {
   private readonly waiting: { batch: Batch; done: ((stats: WrittenStats) => void)[]; bytes: number }[] = [];
   private readonly answers: ((result: BatchResult) => void)[] = [];
   private pendingBytes = 0;
+  /** Batch buffers the writer is done with, for the next batches (a build needs about ten). */
+  private readonly spare: Buffer[] = [];
   private failure: Error | undefined;
   private worker: Worker | undefined;
 
@@ -240,7 +245,10 @@ export class FileWriter {
     if (this.batch.used + length > this.batch.data.length) {
       // A file larger than a batch goes alone, in a buffer of its size.
       this.send();
-      if (length > this.batch.data.length) this.batch.data = Buffer.allocUnsafeSlow(length);
+      if (length > this.batch.data.length) {
+        this.spare.push(this.batch.data);
+        this.batch.data = sharedBuffer(length);
+      }
     }
     const batch = this.batch;
     if (typeof contents === 'string') batch.data.write(contents, batch.used, length, 'utf8');
@@ -257,7 +265,7 @@ export class FileWriter {
   private send(): void {
     const batch = this.batch;
     if (batch.kinds.length === 0) return;
-    this.batch = emptyBatch();
+    this.batch = emptyBatch(this.spare.pop());
     const message: Batch = {
       kinds: Uint8Array.from(batch.kinds),
       targets: batch.targets,
@@ -268,7 +276,7 @@ export class FileWriter {
     this.waiting.push({ batch: message, done: batch.done, bytes: batch.used });
     this.pendingBytes += batch.used;
     if (this.failure) return;
-    // Copied, not transferred: the batch is kept until answered, for this thread to take over.
+    // Its bytes are shared with the worker, not copied, and kept until answered, for this thread to take over.
     if (this.worker) this.worker.postMessage(message);
     else this.answered(runBatch(FILE_CALLS, message));
   }
@@ -290,6 +298,9 @@ export class FileWriter {
     const sent = this.waiting.shift();
     if (!sent) return;
     this.pendingBytes -= sent.bytes;
+    // The worker is done with the batch's bytes (it answers after its last write): the next batch reuses them.
+    const { buffer } = sent.batch.data;
+    if (buffer.byteLength === BATCH_BYTES) this.spare.push(Buffer.from(buffer, 0, BATCH_BYTES));
     if ('error' in result) {
       this.fail(Object.assign(new Error(result.error.message), result.error));
     } else {
@@ -314,15 +325,23 @@ export class FileWriter {
   }
 }
 
-/** A batch being filled on this thread. */
-function emptyBatch() {
+/** A batch being filled on this thread, into `data` (a spare batch buffer) or a new buffer. */
+function emptyBatch(data = sharedBuffer(BATCH_BYTES)) {
   return {
     kinds: [] as number[],
     targets: [] as string[],
     sources: [] as string[],
     lengths: [] as number[],
     done: [] as ((stats: WrittenStats) => void)[],
-    data: Buffer.allocUnsafeSlow(BATCH_BYTES),
+    data,
     used: 0,
   };
+}
+
+/**
+ * A buffer of `size` bytes in a `SharedArrayBuffer`: a batch posted to the worker then shares its
+ * bytes instead of copying them, so that the bytes waiting for the disk are held once, not twice.
+ */
+function sharedBuffer(size: number): Buffer {
+  return Buffer.from(new SharedArrayBuffer(size));
 }

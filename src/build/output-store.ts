@@ -8,6 +8,9 @@ const LAYOUT = 'outputs-v1';
 /** The byte between a record's JSON line and the files' bytes (JSON text never has a raw line feed). */
 const LINE_FEED = 0x0a;
 
+/** The bytes {@link OutputStore.read} reads into one reused buffer; a read of more takes new buffers past it. */
+const READ_BUFFER_BYTES = 4 << 20;
+
 /** One file of a stored group: its path, the hash of its bytes (as the manifest records it) and its bytes. */
 export interface StoredFile {
   path: string;
@@ -44,6 +47,8 @@ export interface FileToStore {
  * ```
  */
 export class OutputStore {
+  /** Where {@link OutputStore.read} reads records, reused by each call (the stored files of a CI build are ~100 MB). */
+  private readBuffer: Buffer | undefined;
   private constructor(private readonly pack: Pack) {}
 
   /**
@@ -66,9 +71,20 @@ export class OutputStore {
     return this.pack.has(key);
   }
 
-  /** The stored files of the groups of `keys`, in their order; `undefined` for a miss or a corrupt entry. */
+  /**
+   * The stored files of the groups of `keys`, in their order; `undefined` for a miss or a corrupt
+   * entry. Their `bytes` are valid until the next call: it reads into the same buffer (so that a
+   * build reading the whole store does not leave ~100 MB of read buffers to the garbage collector).
+   */
   read(keys: readonly string[]): (StoredFile[] | undefined)[] {
-    return this.pack.getMany(keys, decodeGroup);
+    this.readBuffer ??= Buffer.allocUnsafeSlow(READ_BUFFER_BYTES);
+    const buffer = this.readBuffer;
+    let used = 0;
+    return this.pack.getMany(keys, decodeGroup, (size) => {
+      if (used + size > buffer.length) return Buffer.allocUnsafe(size);
+      used += size;
+      return buffer.subarray(used - size, used);
+    });
   }
 
   /** Keeps a stored group without reading it (its files were reused from the previous output). */

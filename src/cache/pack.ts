@@ -159,11 +159,13 @@ export class Pack {
   /**
    * The values of `keys`, in their order: each record found is checked and given to `decode`, whose
    * `undefined` (a payload it does not accept) counts as corrupt. A key not in the pack, or whose
-   * record is corrupt, gives `undefined`. Records are read in file order, neighbours with one call.
+   * record is corrupt, gives `undefined`. Records are read in file order, neighbours with one call,
+   * into buffers from `allocate` (by default new ones; a caller that reads many may reuse its own).
    */
   getMany<T>(
     keys: readonly (string | undefined)[],
     decode: (payload: Buffer) => T | undefined,
+    allocate: (size: number) => Buffer = Buffer.allocUnsafe,
   ): (T | undefined)[] {
     const results: (T | undefined)[] = new Array(keys.length).fill(undefined);
     const wanted: { index: number; key: string; location: Location }[] = [];
@@ -194,7 +196,7 @@ export class Pack {
       let buffer: Buffer;
       let filled: number;
       try {
-        buffer = Buffer.allocUnsafe(runEnd - first.offset);
+        buffer = allocate(runEnd - first.offset);
         filled = readFully(descriptor, buffer, first.offset);
       } catch {
         for (const _ of run) this.report(segmentFile);

@@ -36,6 +36,26 @@ describe('FileWriter', () => {
     }
   });
 
+  it('reuses the bytes of answered batches for later ones without mixing up files', async () => {
+    const folder = await temporaryFolder();
+    const writer = FileWriter.start();
+    writer.folder(path.join(folder, 'a'));
+    const expected = new Map<string, string>();
+    // Rounds of several batches each, with time between them for the writer to answer and free its batches.
+    for (let round = 0; round < 6; round++) {
+      for (let index = 0; index < 700; index++) {
+        const file = path.join(folder, 'a', `${round}-${index}.txt`);
+        const contents = `${round}:${index}:`.repeat(300 + ((index * 37) % 200));
+        expected.set(file, contents);
+        writer.file(file, contents, () => {});
+      }
+      await writer.settle();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await writer.finish();
+    for (const [file, contents] of expected) expect(await readFile(file, 'utf8')).toBe(contents);
+  });
+
   it('fails with the system error of the first write that fails, and never writes through a file', async () => {
     const folder = await temporaryFolder();
     await mkdir(path.join(folder, 'a'));
