@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { displayPath } from '../common/paths';
 import type { DiagnosticCollector } from '../diagnostics/collector';
 import { type Diagnostic, diagnostic } from '../diagnostics/diagnostic';
+import { withoutRenames } from '../fingerprint/code';
 import { decodeExact, encodeExact, NOT_EXACT } from '../fingerprint/exact';
 import { contentHash } from '../fingerprint/hash';
 import { decodeUtf8, parserIdentity } from '../parse/parse';
@@ -125,7 +126,7 @@ export function loadedPostIdentity(root: string, context: LoadedPostContext): st
 export function schemaText(schema: z.ZodType): string {
   const ancestors: unknown[] = [];
   const walk = (value: unknown): unknown => {
-    if (typeof value === 'function') return { $fn: value.name, source: value.toString() };
+    if (typeof value === 'function') return { $fn: value.name, source: withoutRenames(value.toString()) };
     if (typeof value === 'bigint' || typeof value === 'symbol') return { $t: typeof value, v: String(value) };
     if (typeof value === 'number' && !Number.isFinite(value)) return { $t: 'number', v: String(value) };
     if (value === null || typeof value !== 'object') return value;
@@ -242,11 +243,13 @@ export class LoadedPostCache {
   store(files: readonly SourceFile[], keys: readonly (string | undefined)[]): LoadedPostStore {
     const names = files.map((source) => JSON.stringify(source.file));
     const written: (string | undefined)[] = new Array(files.length);
-    const known = (index: number) => {
+    // Each file's line of the last load, when its bytes are the same.
+    const lines = names.map((name, index) => {
       const key = keys[index];
-      const kept = key === undefined ? undefined : this.lines.get(names[index]!);
-      return kept?.line.startsWith(key!, names[index]!.length + 1) ? kept : undefined;
-    };
+      const kept = key === undefined ? undefined : this.lines.get(name);
+      return kept?.line.startsWith(key!, name.length + 1) ? kept : undefined;
+    });
+    const known = (index: number) => lines[index];
     let changed = false;
     this.writing = () => {
       const out = [this.header];
@@ -254,6 +257,7 @@ export class LoadedPostCache {
         const line = written[index] ?? known(index)?.line;
         if (line !== undefined) out.push(line);
       }
+      // Unchanged: every line kept as it was, none dropped (a file removed, changed or not storable).
       return changed || out.length - 1 !== this.lines.size ? `${out.join('\n')}\n` : '';
     };
     return {
@@ -265,8 +269,10 @@ export class LoadedPostCache {
         const outcome = validate();
         const key = keys[index];
         const encoded = key === undefined ? undefined : encodeOutcome(outcome, bodyStartOf(source, outcome));
-        changed = true;
-        if (encoded !== undefined) written[index] = `${names[index]}\t${key}\t${encoded}`;
+        if (encoded !== undefined) {
+          written[index] = `${names[index]}\t${key}\t${encoded}`;
+          changed ||= written[index] !== kept?.line;
+        }
         return outcome;
       },
     };

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { DiagnosticCollector } from '../diagnostics/collector';
 import type { Diagnostic } from '../diagnostics/diagnostic';
+import { codeIdentity } from '../fingerprint/code';
 import { decodeText, decodeUtf8, type ParsedFile, parseFrontMatterFile, parseYamlFile } from '../parse/parse';
 import { validateData } from '../parse/validate';
 import type { ResolvedConfig } from '../schema/config';
@@ -292,7 +293,7 @@ export function parsedFromText(
  * the source text of the functions whose outcome it stores.
  */
 export function validatorIdentity(): string {
-  return [
+  return codeIdentity([
     validateFile,
     parseSource,
     parsedFromText,
@@ -300,9 +301,7 @@ export function validatorIdentity(): string {
     instantReader,
     validateData,
     markdownLimitDiagnostic,
-  ]
-    .map((code) => code.toString())
-    .join('\n');
+  ]);
 }
 
 /** The slug a post file's name gives: the name without a leading `YYYY-MM-DD-`. */

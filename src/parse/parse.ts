@@ -11,6 +11,7 @@ import {
 } from 'yaml';
 import type { DiagnosticCode } from '../diagnostics/codes';
 import { type Diagnostic, diagnostic } from '../diagnostics/diagnostic';
+import { codeIdentity } from '../fingerprint/code';
 
 /** A 1-based line and column in a file. */
 export interface Position {
@@ -90,7 +91,7 @@ const utf8 = new TextDecoder('utf-8', { ignoreBOM: false });
  * entries made by the old code.
  */
 export function parserIdentity(): string {
-  return [decodeUtf8, parseFrontMatterFile, parseYaml].map((parse) => parse.toString()).join('\n');
+  return codeIdentity([decodeUtf8, parseFrontMatterFile, parseYaml]);
 }
 
 /** Splits a markdown file into front matter and body and parses the front matter as YAML. */

@@ -1,12 +1,16 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { cacheFolder } from '../../src/cache/location';
+import { codeIdentity } from '../../src/fingerprint/code';
 import { type LoadSiteOptions, loadSite } from '../../src/index';
 import { schemaText } from '../../src/load/loaded-post-cache';
 import { postSchema } from '../../src/schema/content';
-import { copyGoldenSite, GOLDEN_NOW, writeText } from '../cache/helpers';
+import { repoRoot } from '../build/helpers';
+import { copyGoldenSite, GOLDEN_NOW, temporaryFolder, writeText } from '../cache/helpers';
 
 const QUIET_POST = 'content/posts/2024/2024-03-05-quiet-post.md';
 
@@ -133,5 +137,39 @@ describe('the loaded-post cache', () => {
     const before = schemaText(postSchema);
     postSchema.safeParse({ title: 'T', date: '2024-01-01' });
     expect(schemaText(postSchema)).toBe(before);
+  });
+
+  it('is shared by the built CLI and the built library (bundles rename variables differently)', async () => {
+    const root = await copyGoldenSite();
+    const env = { ...process.env, BROADSHEET_CACHE_DIR: process.env.BROADSHEET_CACHE_DIR };
+    const out = path.join(await temporaryFolder(), 'out');
+    const run = promisify(execFile);
+    await run(process.execPath, [path.join(repoRoot, 'dist/cli.js'), 'build', '--root', root, '--out', out], {
+      env,
+    });
+    const file = await cacheFile(root);
+    const [before, built] = [await readFile(file, 'utf8'), await stat(file)];
+    // The library's chunks: the same identity and keys, so nothing is validated again or rewritten.
+    const script = `import(${JSON.stringify(path.join(repoRoot, 'dist/index.js'))}).then(({ loadSite }) => loadSite({ root: ${JSON.stringify(root)} }))`;
+    await run(process.execPath, ['-e', script], { env });
+    expect(await readFile(file, 'utf8')).toBe(before);
+    expect((await stat(file)).mtimeMs).toBe(built.mtimeMs);
+  });
+
+  it('takes code that differs only by a bundler’s renames as the same code', () => {
+    function one() {
+      const tooComplex2 = 150_000;
+      return tooComplex2;
+    }
+    function other() {
+      const tooComplex3 = 150_000;
+      return tooComplex3;
+    }
+    function changed() {
+      const tooComplex2 = 150_001;
+      return tooComplex2;
+    }
+    expect(codeIdentity([one]).replace('one', 'other')).toBe(codeIdentity([other]));
+    expect(codeIdentity([one])).not.toBe(codeIdentity([changed]).replace('changed', 'one'));
   });
 });
