@@ -40,8 +40,34 @@ const everyFieldListed: [Unlisted] extends [never] ? true : Unlisted = true;
 void everyFieldListed;
 
 const listings = new WeakMap<Post, Post>();
-const sources = new WeakMap<object, Post>();
 const tagListings = new WeakMap<Tag, Tag>();
+
+/** Where a listing keeps the post it was made of: not enumerable, so JSON, keys and spreads never see it. */
+const SOURCE: unique symbol = Symbol('listing source');
+
+/**
+ * The prototype of every listing: each field a listing does not show is a getter that throws. One
+ * for all listings, so that a listing is a small object of its shown fields (a site of 100,000 posts
+ * has as many listings; a getter of its own for each hidden field cost ~1.7 KB of heap each).
+ */
+const LISTING_PROTOTYPE: object = Object.freeze(
+  Object.create(
+    Object.prototype,
+    Object.fromEntries(
+      HIDDEN_FIELDS.map((name): [string, PropertyDescriptor] => [
+        name,
+        {
+          get(this: Post) {
+            throw new BroadsheetError(
+              'output-scope',
+              `an output group read post.${name} from a listing of "${this.slug}", which shows only ${LISTING_FIELDS.join(', ')} (src/outputs/listing.ts)`,
+            );
+          },
+        },
+      ]),
+    ),
+  ),
+);
 
 /**
  * A post as a listing shows it: an object with the {@link LISTING_FIELDS} of `post` whose other
@@ -59,29 +85,19 @@ const tagListings = new WeakMap<Tag, Tag>();
 export function postListing(post: Post): Post {
   let listing = listings.get(post);
   if (listing !== undefined) return listing;
-  const fields: PropertyDescriptorMap = {};
+  const fields: Record<PropertyKey, unknown> = Object.create(LISTING_PROTOTYPE);
   for (const name of LISTING_FIELDS) {
-    if (name in post) fields[name] = { value: post[name], enumerable: true };
+    if (name in post) fields[name] = post[name];
   }
-  for (const name of HIDDEN_FIELDS) {
-    fields[name] = {
-      get() {
-        throw new BroadsheetError(
-          'output-scope',
-          `an output group read post.${name} from a listing of "${post.slug}", which shows only ${LISTING_FIELDS.join(', ')} (src/outputs/listing.ts)`,
-        );
-      },
-    };
-  }
-  listing = Object.freeze(Object.create(Object.prototype, fields) as Post);
+  Object.defineProperty(fields, SOURCE, { value: post });
+  listing = Object.freeze(fields) as unknown as Post;
   listings.set(post, listing);
-  sources.set(listing, post);
   return listing;
 }
 
 /** The post a {@link postListing} was made of; `undefined` for anything else. */
 export function listingSource(value: object): Post | undefined {
-  return sources.get(value);
+  return (value as { [SOURCE]?: Post })[SOURCE];
 }
 
 /** A tag whose posts are {@link postListing}s (the same object for the same tag). */

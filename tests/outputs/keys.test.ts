@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { keyPlan } from '../../src/build/output-keys';
 import { scopedSite, siteFilePlan } from '../../src/outputs/index';
-import { postListing, tagListing } from '../../src/outputs/listing';
+import { LISTING_FIELDS, listingSource, postListing, tagListing } from '../../src/outputs/listing';
 import type { Site } from '../../src/site/types';
 import { buildSite, type SiteSpec } from './site-builder';
 
@@ -120,6 +120,16 @@ describe('output group keys', () => {
     ]);
     expect(() => listing.html).toThrow(/read post\.html from a listing/);
     expect(() => listing.data).toThrow(/output-scope|listing/);
+    // It shows its fields and nothing else: to JSON, to keys and spreads, and to the build's keys.
+    const shown = LISTING_FIELDS.filter((name) => name in post);
+    expect(Object.keys(listing)).toEqual(shown);
+    expect(Object.keys(JSON.parse(JSON.stringify(listing)))).toEqual(
+      shown.filter((name) => post[name] !== undefined),
+    );
+    expect({ ...listing }).toEqual(Object.fromEntries(shown.map((name) => [name, post[name]])));
+    expect(listingSource(listing)).toBe(post);
+    expect(listingSource(post)).toBeUndefined();
+    expect(Object.isFrozen(listing)).toBe(true);
     expect(tagListing(site.tags[0]!).posts.every((item) => item !== post)).toBe(true);
     // The plan's lists hold listings only.
     const home = siteFilePlan(site).find((group) => group.paths[0] === 'index.html')!;
