@@ -44,7 +44,10 @@ type Kind = 'post' | 'listing' | 'tag' | 'comment';
  */
 export class OutputKeys {
   private siteFingerprint: string | null | undefined;
-  private readonly known = new Map<object, string | null>();
+  /** Each object of the site already met, as it stands in a key (`post:<fingerprint>`), or `null`: none. */
+  private readonly refs = new Map<object, string | null>();
+  /** The fingerprints of each post and of its listing, made by one pass ({@link postFingerprints}). */
+  private readonly postPrints = new Map<Post, { post: string | null; listing: string }>();
   private readonly kinds = new Map<object, Kind>();
   /** A comment of a post, as its post and its place in `post.comments`: the post's fingerprint covers it. */
   private readonly owners = new Map<Comment, { post: Post; index: number }>();
@@ -95,12 +98,17 @@ export class OutputKeys {
         return String(value);
       case 'object': {
         if (value === null) return 'null';
-        const kind = this.kinds.get(value) ?? (listingSource(value) ? 'listing' : undefined);
-        if (kind !== undefined) {
-          const fingerprint = this.fingerprint(value, kind);
-          if (fingerprint === null) throw new NoFingerprint();
-          return `${kind}:${fingerprint}`;
+        let ref = this.refs.get(value);
+        if (ref === undefined) {
+          const kind = this.kinds.get(value) ?? (listingSource(value) ? 'listing' : undefined);
+          if (kind !== undefined) {
+            const fingerprint = this.fingerprint(value, kind);
+            ref = fingerprint === null ? null : `${kind}:${fingerprint}`;
+            this.refs.set(value, ref);
+          }
         }
+        if (ref === null) throw new NoFingerprint();
+        if (ref !== undefined) return ref;
         if (Array.isArray(value)) {
           if (value.length < LONG_LIST) return this.arrayText(value);
           let text = this.lists.get(value);
@@ -112,8 +120,10 @@ export class OutputKeys {
         }
         if (Object.getPrototypeOf(value) === Object.prototype) {
           let text = '{';
-          for (const [key, item] of Object.entries(value)) {
-            text += `${text === '{' ? '' : ','}${JSON.stringify(key)}:${this.inputText(item)}`;
+          let first = true;
+          for (const key of Object.keys(value)) {
+            text += `${first ? '' : ','}${JSON.stringify(key)}:${this.inputText((value as Record<string, unknown>)[key])}`;
+            first = false;
           }
           return `${text}}`;
         }
@@ -151,20 +161,27 @@ export class OutputKeys {
     return this.siteFingerprint;
   }
 
+  /** The fingerprint of a site object of this kind (computed at most once: {@link inputText} keeps its ref). */
   private fingerprint(value: object, kind: Kind): string | null {
-    let fingerprint = this.known.get(value);
-    if (fingerprint !== undefined) return fingerprint;
     try {
-      if (kind === 'post') fingerprint = postFingerprint(value as Post);
-      else if (kind === 'listing') fingerprint = listingFingerprint(listingSource(value) as Post);
-      else if (kind === 'comment') fingerprint = this.commentFingerprint(value as Comment);
-      else fingerprint = contentHash(this.inputText({ ...(value as Tag) }));
+      if (kind === 'post') return this.printsOf(value as Post).post;
+      if (kind === 'listing') return this.printsOf(listingSource(value) as Post).listing;
+      if (kind === 'comment') return this.commentFingerprint(value as Comment);
+      return contentHash(this.inputText({ ...(value as Tag) }));
     } catch (error) {
       if (!(error instanceof NoFingerprint || error instanceof TypeError)) throw error;
-      fingerprint = null;
+      return null;
     }
-    this.known.set(value, fingerprint);
-    return fingerprint;
+  }
+
+  /** A post's fingerprint and its listing's, from one pass over its fields (its comments are written once for both). */
+  private printsOf(post: Post): { post: string | null; listing: string } {
+    let prints = this.postPrints.get(post);
+    if (prints === undefined) {
+      prints = postFingerprints(post);
+      this.postPrints.set(post, prints);
+    }
+    return prints;
   }
 
   private commentFingerprint(comment: Comment): string | null {
@@ -172,59 +189,137 @@ export class OutputKeys {
     if (!owner) {
       return contentHash(JSON.stringify(commentRest(comment)), comment.html);
     }
-    const post = this.fingerprint(owner.post, 'post');
+    const post = this.refOf(owner.post, 'post');
     return post === null ? null : `${post}#${owner.index}`;
+  }
+
+  /** The ref of a site object of a known kind (`post:<fingerprint>`), computed once; `null`: none. */
+  private refOf(value: object, kind: Kind): string | null {
+    let ref = this.refs.get(value);
+    if (ref === undefined) {
+      const fingerprint = this.fingerprint(value, kind);
+      ref = fingerprint === null ? null : `${kind}:${fingerprint}`;
+      this.refs.set(value, ref);
+    }
+    return ref;
   }
 }
 
 class NoFingerprint extends Error {}
 
 /**
- * A post's fingerprint: every field of the post and of its comments. The bulk of a post is its HTML,
- * which JSON would copy and escape (most of the cost), so the HTML of the post and of its comments
- * is hashed as it is, after the JSON of everything else (which records each HTML's length, so the
- * bytes split back into their parts). Dates are written as their time value (JSON's `toISOString` is
- * slow); front matter, which a schema extension may turn into any value, as {@link dataValue}; the
- * other fields are strings, numbers, booleans and arrays and objects of them, which JSON writes exactly.
+ * A post's fingerprint and its listing's, from one pass over its fields.
+ *
+ * - The **listing fingerprint** covers the fields a listing shows (`LISTING_FIELDS` in
+ *   src/outputs/listing.ts) and the post's comments: the JSON of those fields, then each comment's
+ *   JSON without its HTML, then the comments' HTML.
+ * - The **post fingerprint** covers every field of the post and of its comments: the same text as
+ *   the listing's, the JSON of the other fields, then the post's HTML.
+ *
+ * The bulk of a post is its HTML, which JSON would copy and escape (most of the cost), so HTML is
+ * hashed as it is, after the JSON, which records each HTML's length, so that the bytes split back
+ * into their parts. Dates are written as their time value (JSON's `toISOString` is slow); front
+ * matter, which a schema extension may turn into any value, as {@link dataValue}; the other fields
+ * are strings, numbers, booleans and arrays and objects of them, which JSON writes exactly. Each
+ * field is written in a fixed place of a JSON array (absent as `null`: no field of a post is
+ * `null`); {@link POST_FIELDS} names every field of the type (a new one fails to compile until it is
+ * written here), and any other field a post has is written at the end ({@link otherFields}).
  */
-function postFingerprint(post: Post): string {
-  const rest = JSON.stringify({
-    ...post,
-    date: post.date.getTime(),
-    updated: post.updated?.getTime(),
-    html: post.html.length,
-    comments: post.comments.map(commentRest),
-    data: dataValue(post.data),
-  });
-  return contentHash(rest, post.html, ...post.comments.map((comment) => comment.html));
+function postFingerprints(post: Post): { post: string | null; listing: string } {
+  const comments = post.comments;
+  let commentText = '[';
+  for (let index = 0; index < comments.length; index++) {
+    commentText += `${index === 0 ? '' : ','}${JSON.stringify(commentRest(comments[index]!))}`;
+  }
+  commentText += ']';
+  const shown = JSON.stringify([
+    post.slug,
+    post.title,
+    timeOf(post.date),
+    post.updated === undefined ? null : timeOf(post.updated),
+    post.url,
+    post.summary,
+    post.tags,
+    post.authors,
+    post.lang,
+    post.unpublished ?? null,
+  ]);
+  const htmls = comments.map((comment) => comment.html);
+  const listing = contentHash('listing', shown, commentText, ...htmls);
+  // Front matter that cannot be fingerprinted (a cycle) leaves the post without one, not its listing.
+  const data = isPlainJson(post.data) ? post.data : exactText(post.data);
+  if (data === undefined) return { post: null, listing };
+  const hidden = JSON.stringify([
+    post.file,
+    post.commentsOpen,
+    post.canonical ?? null,
+    post.image ?? null,
+    post.html.length,
+    post.headings,
+    post.wordCount,
+    post.readingTime,
+    data === post.data ? data : { $t: 'exact', v: data },
+    post.assets ?? null,
+    otherFields(post),
+  ]);
+  return { listing, post: contentHash('post', shown, commentText, hidden, post.html, ...htmls) };
 }
 
+/** Every field of a post, in the order {@link postFingerprints} writes them (a missing one fails to compile). */
+const POST_FIELDS = [
+  'slug',
+  'title',
+  'date',
+  'updated',
+  'url',
+  'summary',
+  'tags',
+  'authors',
+  'lang',
+  'unpublished',
+  'comments',
+  'file',
+  'commentsOpen',
+  'canonical',
+  'image',
+  'html',
+  'headings',
+  'wordCount',
+  'readingTime',
+  'data',
+  'assets',
+] as const satisfies readonly (keyof Post)[];
+const WRITTEN = new Set<string>(POST_FIELDS);
+
 /**
- * A listing's fingerprint: the fields of its post that a listing shows (`LISTING_FIELDS` in
- * src/outputs/listing.ts) and its comments, written as {@link postFingerprint} writes them.
+ * The fields of a post that {@link POST_FIELDS} does not name (none, unless something adds a field
+ * the type does not have), as an object for JSON; `null` when there are none.
  */
-function listingFingerprint(post: Post): string {
-  const rest = JSON.stringify({
-    slug: post.slug,
-    title: post.title,
-    date: post.date.getTime(),
-    updated: post.updated?.getTime(),
-    url: post.url,
-    summary: post.summary,
-    tags: post.tags,
-    authors: post.authors,
-    lang: post.lang,
-    unpublished: post.unpublished,
-    comments: post.comments.map(commentRest),
-  });
-  return contentHash('listing', rest, ...post.comments.map((comment) => comment.html));
+function otherFields(post: Post): Record<string, unknown> | null {
+  let others: Record<string, unknown> | null = null;
+  for (const key of Object.keys(post)) {
+    if (WRITTEN.has(key)) continue;
+    others ??= {};
+    others[key] = (post as unknown as Record<string, unknown>)[key];
+  }
+  return others === null ? null : { $t: 'exact', v: exactOrThrow(others) };
+}
+
+type UnwrittenField = Exclude<keyof Post, (typeof POST_FIELDS)[number]>;
+const everyFieldWritten: [UnwrittenField] extends [never] ? true : UnwrittenField = true;
+void everyFieldWritten;
+
+/** A date as its time value for JSON, an invalid one as `"NaN"` (JSON would write `NaN` as `null`). */
+function timeOf(date: Date): number | string {
+  const time = date.getTime();
+  return Number.isNaN(time) ? 'NaN' : time;
 }
 
 /** A comment without its HTML (only its length), for JSON. */
 function commentRest(comment: Comment): object {
   return {
     ...comment,
-    date: comment.date.getTime(),
+    date: timeOf(comment.date),
     html: comment.html.length,
     data: dataValue(comment.data),
   };

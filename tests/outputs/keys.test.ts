@@ -155,6 +155,38 @@ describe('output group keys', () => {
     expect(changed).not.toContain('tags/a/rss.xml');
   });
 
+  it('change for a change of any field of a post or of its comments, even a field of no type', async () => {
+    const site = await buildSite(spec());
+    const post = site.posts[1]!;
+    const base = keys(site).get('posts/post-2/index.html');
+    // Every own field as loaded, plus the optional ones this post lacks and one the type does not name.
+    const fields = [
+      ...new Set([...Object.keys(post), 'updated', 'canonical', 'image', 'assets', 'unpublished', 'extra']),
+    ];
+    const changed = (value: unknown): unknown => {
+      if (value instanceof Date) return new Date(value.getTime() + 1);
+      if (typeof value === 'string') return `${value}x`;
+      if (typeof value === 'number') return value + 1;
+      if (typeof value === 'boolean') return !value;
+      if (Array.isArray(value)) return [...value, value[0] ?? 'x'];
+      if (value && typeof value === 'object') return { ...value, added: 1 };
+      return 'x';
+    };
+    for (const field of fields) {
+      const edited = { ...post, [field]: changed((post as unknown as Record<string, unknown>)[field]) };
+      const posts = site.posts.map((item) => (item === post ? edited : item));
+      const key = keys({ ...site, posts } as Site).get('posts/post-2/index.html');
+      expect(key, `post.${field}`).not.toBe(base);
+    }
+    const comment = post.comments[0]!;
+    for (const field of [...new Set([...Object.keys(comment), 'parent', 'extra'])]) {
+      const edited = { ...comment, [field]: changed((comment as unknown as Record<string, unknown>)[field]) };
+      const posts = site.posts.map((item) => (item === post ? { ...post, comments: [edited] } : item));
+      const key = keys({ ...site, posts } as Site).get('posts/post-2/index.html');
+      expect(key, `comment.${field}`).not.toBe(base);
+    }
+  });
+
   it('give no key to a group whose post cannot be fingerprinted (a cycle), so it is always made', async () => {
     const cycle: Record<string, unknown> = {};
     cycle.self = cycle;
