@@ -1,6 +1,6 @@
 import { exactText, isPlainJson } from '../fingerprint/exact';
 import { contentHash } from '../fingerprint/hash';
-import { listingSource } from '../outputs/listing';
+import { HIDDEN_FIELDS, LISTING_FIELDS, listingSource } from '../outputs/listing';
 import { type GroupInputs, makeGroup, type OutputGroup } from '../outputs/plan';
 import type { Comment, OutputFile, Post, Site, Tag } from '../site/types';
 
@@ -221,9 +221,9 @@ class NoFingerprint extends Error {}
  * into their parts. Dates are written as their time value (JSON's `toISOString` is slow); front
  * matter, which a schema extension may turn into any value, as {@link dataValue}; the other fields
  * are strings, numbers, booleans and arrays and objects of them, which JSON writes exactly. Each
- * field is written in a fixed place of a JSON array (absent as `null`: no field of a post is
- * `null`); {@link POST_FIELDS} names every field of the type (a new one fails to compile until it is
- * written here), and any other field a post has is written at the end ({@link otherFields}).
+ * field is written in a fixed place of a JSON array ({@link fieldValue}), in the order of
+ * `LISTING_FIELDS` and `HIDDEN_FIELDS` (src/outputs/listing.ts, which fails to compile while a field
+ * of `Post` is in neither), and any other field a post has is written after them ({@link otherFields}).
  */
 function postFingerprints(post: Post): { post: string | null; listing: string } {
   const comments = post.comments;
@@ -232,70 +232,42 @@ function postFingerprints(post: Post): { post: string | null; listing: string } 
     commentText += `${index === 0 ? '' : ','}${JSON.stringify(commentRest(comments[index]!))}`;
   }
   commentText += ']';
-  const shown = JSON.stringify([
-    post.slug,
-    post.title,
-    timeOf(post.date),
-    post.updated === undefined ? null : timeOf(post.updated),
-    post.url,
-    post.summary,
-    post.tags,
-    post.authors,
-    post.lang,
-    post.unpublished ?? null,
-  ]);
+  const shown = JSON.stringify(LISTING_FIELDS.map((name) => fieldValue(post, name)));
   const htmls = comments.map((comment) => comment.html);
   const listing = contentHash('listing', shown, commentText, ...htmls);
-  // Front matter that cannot be fingerprinted (a cycle) leaves the post without one, not its listing.
-  const data = isPlainJson(post.data) ? post.data : exactText(post.data);
-  if (data === undefined) return { post: null, listing };
-  const hidden = JSON.stringify([
-    post.file,
-    post.commentsOpen,
-    post.canonical ?? null,
-    post.image ?? null,
-    post.html.length,
-    post.headings,
-    post.wordCount,
-    post.readingTime,
-    data === post.data ? data : { $t: 'exact', v: data },
-    post.assets ?? null,
-    otherFields(post),
-  ]);
+  let hidden: string;
+  try {
+    hidden = JSON.stringify([...HIDDEN_FIELDS.map((name) => fieldValue(post, name)), otherFields(post)]);
+  } catch (error) {
+    // Front matter that cannot be fingerprinted (a cycle) leaves the post without one, not its listing.
+    if (error instanceof NoFingerprint) return { post: null, listing };
+    throw error;
+  }
   return { listing, post: contentHash('post', shown, commentText, hidden, post.html, ...htmls) };
 }
 
-/** Every field of a post, in the order {@link postFingerprints} writes them (a missing one fails to compile). */
-const POST_FIELDS = [
-  'slug',
-  'title',
-  'date',
-  'updated',
-  'url',
-  'summary',
-  'tags',
-  'authors',
-  'lang',
-  'unpublished',
-  'comments',
-  'file',
-  'commentsOpen',
-  'canonical',
-  'image',
-  'html',
-  'headings',
-  'wordCount',
-  'readingTime',
-  'data',
-  'assets',
-] as const satisfies readonly (keyof Post)[];
-const WRITTEN = new Set<string>(POST_FIELDS);
+/**
+ * A field of a post as {@link postFingerprints} writes it in JSON: absent as `null` (no field of a
+ * post is `null`), a date as its time value, the HTML as its length (its bytes follow the JSON),
+ * the comments as their count (written on their own), front matter as {@link dataValue}.
+ */
+function fieldValue(post: Post, name: keyof Post): unknown {
+  const value = post[name];
+  if (value === undefined) return null;
+  if (value instanceof Date) return timeOf(value);
+  if (name === 'html' || name === 'comments') return (value as string | Comment[]).length;
+  if (name === 'data') return dataValue(value);
+  return value;
+}
+
+/** The fields {@link postFingerprints} writes by name: every field of the type (src/outputs/listing.ts checks). */
+const WRITTEN = new Set<string>([...LISTING_FIELDS, ...HIDDEN_FIELDS]);
 
 /**
- * The fields of a post that {@link POST_FIELDS} does not name (none, unless something adds a field
- * the type does not have), as an object for JSON; `null` when there are none.
+ * The fields of a post that are not in {@link WRITTEN} (none, unless something adds a field the
+ * type does not have), as exact text; `null` when there are none.
  */
-function otherFields(post: Post): Record<string, unknown> | null {
+function otherFields(post: Post): { $t: 'exact'; v: string } | null {
   let others: Record<string, unknown> | null = null;
   for (const key of Object.keys(post)) {
     if (WRITTEN.has(key)) continue;
@@ -304,10 +276,6 @@ function otherFields(post: Post): Record<string, unknown> | null {
   }
   return others === null ? null : { $t: 'exact', v: exactOrThrow(others) };
 }
-
-type UnwrittenField = Exclude<keyof Post, (typeof POST_FIELDS)[number]>;
-const everyFieldWritten: [UnwrittenField] extends [never] ? true : UnwrittenField = true;
-void everyFieldWritten;
 
 /** A date as its time value for JSON, an invalid one as `"NaN"` (JSON would write `NaN` as `null`). */
 function timeOf(date: Date): number | string {

@@ -21,7 +21,7 @@ export const LISTING_FIELDS = [
 ] as const satisfies readonly (keyof Post)[];
 
 /** The fields of a post a listing does not show: reading one of them from a listing throws. */
-const HIDDEN_FIELDS = [
+export const HIDDEN_FIELDS = [
   'file',
   'commentsOpen',
   'canonical',
