@@ -17,7 +17,7 @@
 // the temporary folder's disk, so that both the tools and the disk are on record (bench/disk.mjs).
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { appendFile, cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -229,6 +229,9 @@ function seconds(value) {
 
 async function describeMachine(loadAverage) {
   const { version } = JSON.parse(await readFile(path.join(repositoryRoot, 'package.json'), 'utf8'));
+  const patches = (await readdir(path.join(repositoryRoot, 'patches'))).filter((name) =>
+    name.endsWith('.patch'),
+  );
   const cpus = os.cpus();
   return [
     `- CPU: ${cpus[0]?.model.trim() ?? 'unknown'}`,
@@ -236,7 +239,7 @@ async function describeMachine(loadAverage) {
     `- Memory: ${Math.round(os.totalmem() / 1024 ** 3)} GB`,
     `- Node.js: ${process.version} (${process.platform} ${process.arch})`,
     `- Load average (1 min) when the run started: ${loadAverage.toFixed(2)} (other work on the same cores slows every tool alike)`,
-    `- broadsheet: ${version}`,
+    `- broadsheet: ${version}, this clone's dist/ and node_modules, with ${patches.map((name) => `patches/${name}`).join(' and ')} applied (patch-package, at \`npm install\`); an install of the package from npm does not get them (docs/decisions/render-speed.md)`,
   ];
 }
 
