@@ -101,11 +101,7 @@ export class OutputKeys {
         let ref = this.refs.get(value);
         if (ref === undefined) {
           const kind = this.kinds.get(value) ?? (listingSource(value) ? 'listing' : undefined);
-          if (kind !== undefined) {
-            const fingerprint = this.fingerprint(value, kind);
-            ref = fingerprint === null ? null : `${kind}:${fingerprint}`;
-            this.refs.set(value, ref);
-          }
+          if (kind !== undefined) ref = this.refOf(value, kind);
         }
         if (ref === null) throw new NoFingerprint();
         if (ref !== undefined) return ref;
