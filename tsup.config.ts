@@ -13,7 +13,12 @@ const define = { __BROADSHEET_VERSION__: JSON.stringify(version) };
 // worker, ES modules), without declaration files and without the chunk listing: a clone's first
 // `npm start` takes seconds. `npm run build:lib` (`npm test`, `prepack`) builds everything.
 const startOnly = process.env.npm_lifecycle_event === 'build:start';
-const common = { silent: startOnly } satisfies Options;
+
+// The one exception: the two dependencies this repository patches (patches/, applied by
+// patch-package in a clone before it builds) are bundled, so that users run the patched parser
+// (docs/decisions/package-shape.md, "The patched parser"). Their own imports stay imports.
+const patchedDependencies = [/^micromark$/, /^mdast-util-from-markdown$/];
+const common = { silent: startOnly, noExternal: patchedDependencies } satisfies Options;
 
 // The library (ESM and CommonJS) and the CLI are split into chunks, so that what is imported with
 // `import()` (the markdown pipeline, the worker pool, each CLI command) is loaded only when it is

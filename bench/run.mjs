@@ -239,7 +239,7 @@ async function describeMachine(loadAverage) {
     `- Memory: ${Math.round(os.totalmem() / 1024 ** 3)} GB`,
     `- Node.js: ${process.version} (${process.platform} ${process.arch})`,
     `- Load average (1 min) when the run started: ${loadAverage.toFixed(2)} (other work on the same cores slows every tool alike)`,
-    `- broadsheet: ${version}, this clone's dist/ and node_modules, with ${patches.map((name) => `patches/${name}`).join(' and ')} applied (patch-package, at \`npm install\`); an install of the package from npm does not get them (docs/decisions/render-speed.md)`,
+    `- broadsheet: ${version}, this clone's dist/ and node_modules, with ${patches.map((name) => `patches/${name}`).join(' and ')} applied (patch-package, at \`npm install\`), which dist/ bundles, so an install of the package from npm runs them too (docs/decisions/package-shape.md)`,
   ];
 }
 

@@ -5,7 +5,6 @@
 import type { Root as HastRoot } from 'hast';
 import rehypeSanitize from 'rehype-sanitize';
 import rehypeStringify from 'rehype-stringify';
-import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
 import type { VFile } from 'vfile';
@@ -14,6 +13,7 @@ import { documentInfo, removeComments, trimDocument } from './document-info';
 import { renderData } from './file-data';
 import { installLinearEditMap } from './linear-edit-map';
 import { listItemHandler } from './list-item-handler';
+import { parseMarkdown } from './parse-markdown';
 import { rehypePostAssets } from './rehype-assets';
 import { rehypeHeadingIds } from './rehype-heading-ids';
 import { rehypeRawIfNeeded } from './rehype-raw-if-needed';
@@ -45,7 +45,7 @@ function defaultSteps(options: RendererOptions): RenderSteps {
 function postProcessor(options: RendererOptions, steps: RenderSteps) {
   return (
     unified()
-      .use(remarkParse)
+      .use(parseMarkdown)
       .use(steps.gfm)
       .use(options.remarkPlugins ?? [])
       .use(remarkRehype, {
@@ -70,7 +70,7 @@ function postProcessor(options: RendererOptions, steps: RenderSteps) {
 
 function commentProcessor(steps: RenderSteps) {
   return unified()
-    .use(remarkParse)
+    .use(parseMarkdown)
     .use(steps.gfm)
     .use(remarkCommentRestrictions)
     .use(remarkRehype, { handlers: { listItem: listItemHandler } })

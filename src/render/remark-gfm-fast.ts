@@ -3,9 +3,9 @@
 // match. Why, and why not by dropping them: docs/decisions/render-speed.md.
 import type { Parent, Root } from 'mdast';
 import remarkGfm from 'remark-gfm';
-import remarkParse from 'remark-parse';
 import { type Data, type Processor, unified } from 'unified';
 import { BroadsheetError } from '../errors';
+import { parseMarkdown } from './parse-markdown';
 
 type MicromarkExtension = NonNullable<Data['micromarkExtensions']>[number];
 type MdastExtensionEntry = NonNullable<Data['fromMarkdownExtensions']>[number];
@@ -126,7 +126,7 @@ function withAutolinkTransformSkipped(extension: MdastExtension): MdastExtension
 }
 
 /**
- * Remark plugin, used instead of remark-gfm right after remark-parse: GitHub Flavored Markdown exactly
+ * Remark plugin, used instead of remark-gfm right after parseMarkdown (src/render/parse-markdown.ts): GitHub Flavored Markdown exactly
  * as remark-gfm adds it (its micromark syntax, and its mdast-util-from-markdown and
  * mdast-util-to-markdown extensions), except that each document is parsed without the constructs of
  * {@link SKIPPABLE_CONSTRUCTS} that cannot match in its source, and the autolink literal transform
@@ -138,14 +138,14 @@ function withAutolinkTransformSkipped(extension: MdastExtension): MdastExtension
  *
  * @example
  * ```ts
- * const processor = unified().use(remarkParse).use(remarkGfmFast).use(remarkRehype).use(rehypeStringify);
+ * const processor = unified().use(parseMarkdown).use(remarkGfmFast).use(remarkRehype).use(rehypeStringify);
  * String(await processor.process('Mail a@example.com or see www.example.com.'));
  * // '<p>Mail <a href="mailto:a@example.com">a@example.com</a> or see <a href="http://www.example.com">www.example.com</a>.</p>'
  * ```
  */
 export function remarkGfmFast(this: Processor): undefined {
   const parseWithoutAll = this.parser;
-  if (!parseWithoutAll) throw new BroadsheetError('internal', 'remarkGfmFast must come after remark-parse');
+  if (!parseWithoutAll) throw new BroadsheetError('internal', 'remarkGfmFast must come after parseMarkdown');
   const data = this.data();
   const before = data.micromarkExtensions?.length ?? 0;
   const mdastBefore = data.fromMarkdownExtensions?.length ?? 0;
@@ -174,7 +174,7 @@ export function remarkGfmFast(this: Processor): undefined {
       return stock ? withoutConstructs(stock, skipped) : extension;
     });
     return unified()
-      .use(remarkParse)
+      .use(parseMarkdown)
       .data('settings', all.settings)
       .data('micromarkExtensions', micromarkExtensions)
       .data('fromMarkdownExtensions', all.fromMarkdownExtensions)

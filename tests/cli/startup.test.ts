@@ -92,14 +92,14 @@ describe('what the built CLI loads', () => {
   });
 
   it('takes its dependencies from node_modules: zod, yaml and github-slugger for a warm check, the unified stack to render', async () => {
-    // Nothing is bundled (docs/decisions/package-shape.md): a user's install has one copy of each.
+    // Nothing but the patched parser is bundled (docs/decisions/package-shape.md): a user's install has one copy of each.
     const cache = { BROADSHEET_CACHE_DIR: path.join(folder, 'cache-external') };
     const root = path.join(fixturesDir, 'config-json');
     const cold = await runBuilt(['check', '--root', root], cache);
     expect(cold.stderr).toContain('no errors');
     expect(cold.modules).toContain('dist/pipeline');
     expect(cold.packages).toEqual(
-      expect.arrayContaining(['unified', 'remark-parse', 'rehype-sanitize', 'zod']),
+      expect.arrayContaining(['unified', 'micromark-core-commonmark', 'rehype-sanitize', 'zod']),
     );
     const warm = await runBuilt(['check', '--root', root], cache);
     expect(warm.packages).toEqual(['github-slugger', 'yaml', 'zod']);
