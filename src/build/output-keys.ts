@@ -1,5 +1,6 @@
 import { exactText, isPlainJson } from '../fingerprint/exact';
 import { contentHash } from '../fingerprint/hash';
+import { renderKeyOf } from '../load/render-identity';
 import { HIDDEN_FIELDS, LISTING_FIELDS, listingSource } from '../outputs/listing';
 import { type GroupInputs, makeGroup, type OutputGroup } from '../outputs/plan';
 import type { Comment, OutputFile, Post, Site, Tag } from '../site/types';
@@ -208,13 +209,16 @@ class NoFingerprint extends Error {}
  *
  * - The **listing fingerprint** covers the fields a listing shows (`LISTING_FIELDS` in
  *   src/outputs/listing.ts) and the post's comments: the JSON of those fields, then each comment's
- *   JSON without its HTML, then the comments' HTML.
- * - The **post fingerprint** covers every field of the post and of its comments: the same text as
- *   the listing's, the JSON of the other fields, then the post's HTML.
+ *   JSON without its HTML, then the HTML of the comments that have no render key.
+ * - The **post fingerprint** covers every field of the post and of its comments: the listing
+ *   fingerprint (which stands for the text it hashed), the JSON of the other fields, then the
+ *   post's HTML when it has no render key.
  *
- * The bulk of a post is its HTML, which JSON would copy and escape (most of the cost), so HTML is
- * hashed as it is, after the JSON, which records each HTML's length, so that the bytes split back
- * into their parts. Dates are written as their time value (JSON's `toISOString` is slow); front
+ * The bulk of a post is its HTML. A document whose HTML is still that of the render it was loaded
+ * with stands as the render's key ({@link renderKeyOf}, src/load/render-identity.ts: the render
+ * cache's key, which decides the whole render), a string in the JSON in place of the HTML. Any other
+ * HTML is hashed as it is, after the JSON (which JSON would copy and escape), and the JSON records
+ * its length, a number, so that the bytes split back into their parts. Dates are written as their time value (JSON's `toISOString` is slow); front
  * matter, which a schema extension may turn into any value, as {@link dataValue}; the other fields
  * are strings, numbers, booleans and arrays and objects of them, which JSON writes exactly. Each
  * field is written in a fixed place of a JSON array ({@link fieldValue}), in the order of
@@ -223,28 +227,44 @@ class NoFingerprint extends Error {}
  */
 function postFingerprints(post: Post): { post: string | null; listing: string } {
   const comments = post.comments;
+  // The HTML of the comments that have no render key, hashed as it is after the JSON.
+  const htmls: string[] = [];
   let commentText = '[';
   for (let index = 0; index < comments.length; index++) {
-    commentText += `${index === 0 ? '' : ','}${JSON.stringify(commentRest(comments[index]!))}`;
+    const comment = comments[index]!;
+    const key = renderKeyOf(comment);
+    if (key === undefined) htmls.push(comment.html);
+    commentText += `${index === 0 ? '' : ','}${JSON.stringify(commentRest(comment, key))}`;
   }
   commentText += ']';
   const shown = JSON.stringify(LISTING_FIELDS.map((name) => fieldValue(post, name)));
-  const htmls = comments.map((comment) => comment.html);
   const listing = contentHash('listing', shown, commentText, ...htmls);
+  const key = renderKeyOf(post);
   let hidden: string;
   try {
-    hidden = JSON.stringify([...HIDDEN_FIELDS.map((name) => fieldValue(post, name)), otherFields(post)]);
+    hidden = JSON.stringify([
+      ...HIDDEN_FIELDS.map((name) => (name === 'html' ? (key ?? post.html.length) : fieldValue(post, name))),
+      otherFields(post),
+    ]);
   } catch (error) {
     // Front matter that cannot be fingerprinted (a cycle) leaves the post without one, not its listing.
     if (error instanceof NoFingerprint) return { post: null, listing };
     throw error;
   }
-  return { listing, post: contentHash('post', shown, commentText, hidden, post.html, ...htmls) };
+  // The listing fingerprint stands for the text it hashed (shown fields, comments, their HTML).
+  return {
+    listing,
+    post:
+      key === undefined
+        ? contentHash('post', listing, hidden, post.html)
+        : contentHash('post', listing, hidden),
+  };
 }
 
 /**
  * A field of a post as {@link postFingerprints} writes it in JSON: absent as `null` (no field of a
- * post is `null`), a date as its time value, the HTML as its length (its bytes follow the JSON),
+ * post is `null`), a date as its time value, the HTML as its length (its bytes follow the JSON; its
+ * render key instead is written by {@link postFingerprints}),
  * the comments as their count (written on their own), front matter as {@link dataValue}.
  */
 function fieldValue(post: Post, name: keyof Post): unknown {
@@ -279,12 +299,15 @@ function timeOf(date: Date): number | string {
   return Number.isNaN(time) ? 'NaN' : time;
 }
 
-/** A comment without its HTML (only its length), for JSON. */
-function commentRest(comment: Comment): object {
+/**
+ * A comment without its HTML, for JSON: in its place the render key that stands for it (a string,
+ * src/load/render-identity.ts) or, when it has none, its length (a number: its bytes follow the JSON).
+ */
+function commentRest(comment: Comment, renderKey?: string): object {
   return {
     ...comment,
     date: timeOf(comment.date),
-    html: comment.html.length,
+    html: renderKey ?? comment.html.length,
     data: dataValue(comment.data),
   };
 }

@@ -50,5 +50,9 @@ export function contentHash(...parts: readonly (string | Uint8Array)[]): string 
   return hash('sha256', pending, 'hex');
 }
 
-/** Text parts at least this long are hashed without being joined to the others. */
-const LONG_PART = 512;
+/**
+ * Text parts at least this long (a document) are hashed without being joined to the others. Below
+ * it, joining and one `hash()` call costs less than a running hash's object and calls: 8,000 hashes
+ * of three parts of 300–530 characters took 16–22 ms joined, 44–46 ms with a running hash (at 512).
+ */
+const LONG_PART = 16_384;

@@ -6,6 +6,7 @@ import { absoluteUrl, paths } from '../site/paths';
 import { approvedThread, publishComments } from '../site/threads';
 import type { Author, Post, Site } from '../site/types';
 import { type AssetSource, loadPostAssets, missingAssetDiagnostics } from './post-assets';
+import { recordRenders } from './render-identity';
 import type { PublishedPost } from './resolve';
 import type { CommentSource } from './sources';
 
@@ -47,13 +48,14 @@ export async function renderSite(
       jobs.push({ trust: 'comment', url, markdown: comment.parsed.body, file: comment.parsed.file });
     return { url, thread, assets: assets.assets, isFolderPost: assetSources.has(post.parsed.file) };
   });
-  const { results, warnings, errors } = await renderDocuments(jobs, stage);
+  const { results, warnings, errors, keys } = await renderDocuments(jobs, stage);
   problems.addAll(warnings);
   problems.addAll(errors);
   let next = 0;
   const posts: Post[] = [];
   for (const [index, { post, authors, tags, unpublished }] of published.entries()) {
     const { url, thread, assets, isFolderPost } = threads[index]!;
+    const at = next;
     const rendered = results[next++]!;
     if (rendered.assetProblems) {
       problems.addAll(missingAssetDiagnostics(post.parsed, isFolderPost, rendered.assetProblems));
@@ -83,6 +85,8 @@ export async function renderSite(
       ...(assets.length > 0 ? { assets } : {}),
       ...(unpublished ? { unpublished } : {}),
     });
+    // The render keys of the post (job `at`) and its comments (the jobs after it) stand for their HTML.
+    recordRenders(posts[posts.length - 1]!, keys, at);
   }
   return assembleSite(config as ResolvedConfig, posts, [...profiles]);
 }

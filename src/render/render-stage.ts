@@ -66,6 +66,12 @@ export interface RenderStageResult {
   warnings: Diagnostic[];
   /** A `render-timeout` for each document stopped at its time budget (its result is empty). */
   errors: Diagnostic[];
+  /**
+   * The render cache key of each result (`keys[i]` of `results[i]`), which decides it whole
+   * (src/load/render-identity.ts); absent without the cache or with a memo, `undefined` for a
+   * document stopped at its budget.
+   */
+  keys?: (string | undefined)[];
 }
 
 /**
@@ -98,8 +104,10 @@ export async function renderDocuments(
   const cache = options.cache === false ? undefined : await openCache(options, pluginIdentity);
   try {
     const errors: Diagnostic[] = [];
-    const results = await render(jobs, options, pluginIdentity, cache, errors);
-    return { results, warnings: cache?.warnings ?? [], errors };
+    const keys = cache ? jobs.map((job) => cache.key(job.trust, job.url, job.markdown, job.assets)) : [];
+    const results = await render(jobs, options, pluginIdentity, cache, errors, keys);
+    const keyed = cache && keys.map((key, index) => (results[index] === NO_RENDER ? undefined : key));
+    return { results, warnings: cache?.warnings ?? [], errors, ...(keyed ? { keys: keyed } : {}) };
   } finally {
     // Waits for the writes and saves the index, even when rendering failed (what was rendered is kept).
     await cache?.close();
@@ -112,8 +120,8 @@ async function render(
   pluginIdentity: string,
   cache: RenderCache | undefined,
   errors: Diagnostic[],
+  keys: readonly string[],
 ): Promise<RenderResult[]> {
-  const keys = cache ? jobs.map((job) => cache.key(job.trust, job.url, job.markdown, job.assets)) : [];
   const results: (RenderResult | undefined)[] = cache ? cache.getMany(keys) : new Array(jobs.length);
   const missing: number[] = [];
   for (let index = 0; index < jobs.length; index++) if (!results[index]) missing.push(index);

@@ -45,6 +45,11 @@ interface PostModel {
   summary?: string;
   body: string;
   comments: CommentModel[];
+  /**
+   * Tens of pixels of the width of an image beside the post (the post is then a folder): its size
+   * is in the HTML, not in the markdown (the render key covers it, docs/decisions/output-keys.md).
+   */
+  image?: number;
 }
 
 interface SiteModel {
@@ -121,6 +126,7 @@ function postArbitrary(slug: string): fc.Arbitrary<PostModel> {
     summary: fc.option(text, { nil: undefined }),
     body: text,
     comments: commentsArbitrary(''),
+    image: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
   });
 }
 
@@ -143,6 +149,7 @@ type Edit =
   | { kind: 'title'; pick: number; title: string }
   | { kind: 'date'; pick: number; day: number }
   | { kind: 'tags'; pick: number; tags: string[] }
+  | { kind: 'image'; pick: number; width: number | undefined }
   | { kind: 'add-comment'; pick: number; comment: CommentModel; reply: boolean }
   | { kind: 'remove-comment' | 'moderate'; pick: number }
   | { kind: 'remove-post'; pick: number }
@@ -166,6 +173,14 @@ const editArbitrary: fc.Arbitrary<Edit> = fc.oneof(
     weight: 3,
   },
   fc.record({ kind: fc.constant('tags' as const), pick, tags }),
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('image' as const),
+      pick,
+      width: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
+    }),
+    weight: 2,
+  },
   fc.record({
     kind: fc.constant('add-comment' as const),
     pick,
@@ -215,6 +230,9 @@ function applyEdit(site: SiteModel, edit: Edit): SiteModel {
       break;
     case 'tags':
       if (post) post.tags = edit.tags;
+      break;
+    case 'image':
+      if (post) post.image = edit.width;
       break;
     case 'add-comment':
       if (post) {
@@ -290,10 +308,24 @@ async function writeSite(root: string, site: SiteModel): Promise<void> {
       `tags: [${post.tags.map(yamlString).join(', ')}]`,
       ...(post.summary === undefined ? [] : [`summary: ${yamlString(post.summary)}`]),
     ];
-    await writeFile(
-      path.join(root, 'content/posts', `${dayDate(post.day)}-${post.slug}.md`),
-      `---\n${front.join('\n')}\n---\n\n${post.body}\n`,
-    );
+    const name = `${dayDate(post.day)}-${post.slug}`;
+    if (post.image === undefined) {
+      await writeFile(
+        path.join(root, 'content/posts', `${name}.md`),
+        `---\n${front.join('\n')}\n---\n\n${post.body}\n`,
+      );
+    } else {
+      // A post folder: the image's size is in the page, the markdown stays as it is.
+      await mkdir(path.join(root, 'content/posts', name));
+      await writeFile(
+        path.join(root, 'content/posts', name, 'index.md'),
+        `---\n${front.join('\n')}\n---\n\n${post.body}\n\n![A picture](pic.svg)\n`,
+      );
+      await writeFile(
+        path.join(root, 'content/posts', name, 'pic.svg'),
+        `<svg xmlns="http://www.w3.org/2000/svg" width="${post.image * 10}" height="10"></svg>\n`,
+      );
+    }
     if (post.comments.length === 0) continue;
     const folder = path.join(root, 'content/comments', post.slug);
     await mkdir(folder, { recursive: true });
