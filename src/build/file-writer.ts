@@ -1,11 +1,39 @@
 import fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
+import { crc32 } from 'node:zlib';
+import { checkRecord, writeRecordHeader } from '../cache/pack';
 
-/** What one operation of a batch does: create a folder, create a file of bytes, put a site file, or stat a path. */
+/**
+ * What one operation of a batch does: create a folder, create a file of bytes, put a site file, or
+ * stat a path; and for the output store (src/build/output-store.ts, records in the format of
+ * src/cache/pack.ts): create a file of bytes that also go into the record being appended
+ * (`STORED_FILE`), begin a record with its header line (`RECORD_BEGIN`), end it (`RECORD_END`),
+ * read and check a stored record (`FROM_RECORD`), create a file from its bytes (`RECORD_FILE`), and
+ * close the segment and the files read (`CLOSE_STORE`).
+ */
 const MKDIR = 0;
 const FILE = 1;
 const VERBATIM = 2;
 const STAT = 3;
+const STORED_FILE = 4;
+const RECORD_BEGIN = 5;
+const RECORD_END = 6;
+const FROM_RECORD = 7;
+const RECORD_FILE = 8;
+const CLOSE_STORE = 9;
+
+/** The kinds of operation that answer with stats (and have a `done` callback): a bit each. */
+const ANSWERED =
+  (1 << FILE) |
+  (1 << VERBATIM) |
+  (1 << STAT) |
+  (1 << STORED_FILE) |
+  (1 << FROM_RECORD) |
+  (1 << RECORD_FILE) |
+  (1 << CLOSE_STORE);
+
+/** The store's records are read this many bytes at a time (the records of a segment are read in order). */
+const READ_WINDOW_BYTES = 1 << 20;
 
 /** A batch is sent to the writer when its bytes or its operations reach these. */
 const BATCH_BYTES = 1 << 20;
@@ -26,7 +54,33 @@ interface Batch {
   sources: string[];
   /** For a file: its length in `data`, its bytes one after the other in operation order. */
   lengths: Uint32Array;
+  /** Two numbers per operation: a record's offset and length (`FROM_RECORD`), a file's size (`RECORD_FILE`). */
+  numbers: Float64Array;
   data: Uint8Array;
+  /** {@link ANSWERED}, and the record format's constants (a function run from its source text sees no module constants). */
+  answered: number;
+  window: number;
+}
+
+/**
+ * What the writer keeps from batch to batch for the output store: the segment it appends records to
+ * (a chunk of it in memory), and the segment it reads records from, with the current record.
+ */
+interface StoreState {
+  out?: {
+    descriptor: number;
+    chunk: Uint8Array;
+    used: number;
+    /** Bytes appended so far. */
+    size: number;
+    failed: boolean;
+    /** Where the current record starts, and the CRC-32 of its payload so far. */
+    start: number;
+    crc: number;
+  };
+  read?: { file: string; descriptor: number; window: Uint8Array; start: number; filled: number };
+  /** The record whose files are being written: its bytes (`undefined` when it failed its check) and where the next file starts. */
+  record?: { bytes: Uint8Array | undefined; at: number };
 }
 
 /**
@@ -49,10 +103,14 @@ interface FileCalls
     | 'mkdirSync'
     | 'openSync'
     | 'readFileSync'
+    | 'readSync'
     | 'writeFileSync'
     | 'writeSync'
   > {
   copyExclusive: number;
+  crc32: typeof crc32;
+  checkRecord: typeof checkRecord;
+  writeRecordHeader: typeof writeRecordHeader;
 }
 
 /**
@@ -60,16 +118,81 @@ interface FileCalls
  * through an existing one) with its bytes, each site file as a hard link, else a copy, else its
  * bytes. Returns the stats of every file, or the first error (the batch stops there). It runs on a
  * worker from its source text (`toString()`), so it uses nothing but its parameters.
+ *
+ * The output store's operations never fail the batch: a segment that cannot be written is marked
+ * failed (its records are dropped), a record that cannot be read or fails its check answers
+ * `size` 0 (its files are then answered `size` -1 and not written, for the caller to make).
  */
-function runBatch(fs: FileCalls, batch: Batch): BatchResult {
-  const files = batch.kinds.reduce((count, kind) => count + (kind === 0 ? 0 : 1), 0);
+function runBatch(fs: FileCalls, batch: Batch, state: StoreState): BatchResult {
+  let files = 0;
+  for (let index = 0; index < batch.kinds.length; index++)
+    files += (batch.answered >> batch.kinds[index]!) & 1;
   const stats = new Float64Array(files * 3);
   let offset = 0;
   let file = 0;
+  // Bytes are given as (buffer, start, length), not as views: a view per file costs an allocation each.
+  const writeAll = (
+    descriptor: number,
+    data: Uint8Array,
+    start: number,
+    length: number,
+    position: number | null,
+    target: string,
+  ): void => {
+    for (let done = 0; done < length; ) {
+      const written = fs.writeSync(
+        descriptor,
+        data,
+        start + done,
+        length - done,
+        position === null ? null : position + done,
+      );
+      if (written === 0) throw new Error(`no progress writing ${target}`);
+      done += written;
+    }
+  };
+  /** Appends bytes to the store's segment (they count in the record's CRC when `checked`). */
+  const append = (bytes: Uint8Array, checked: boolean): void => {
+    const out = state.out;
+    if (!out || out.failed) return;
+    try {
+      for (let at = 0; at < bytes.length; ) {
+        if (out.used === out.chunk.length) {
+          writeAll(out.descriptor, out.chunk, 0, out.used, out.size - out.used, 'a store segment');
+          out.used = 0;
+        }
+        const count = Math.min(bytes.length - at, out.chunk.length - out.used);
+        out.chunk.set(bytes.subarray(at, at + count), out.used);
+        out.used += count;
+        out.size += count;
+        at += count;
+      }
+      if (checked) out.crc = fs.crc32(bytes, out.crc);
+    } catch {
+      out.failed = true;
+    }
+  };
+  const createFile = (
+    target: string,
+    data: Uint8Array,
+    start: number,
+    length: number,
+  ): { size: number; mtimeMs: number; ino: number } => {
+    const descriptor = fs.openSync(target, 'wx');
+    try {
+      writeAll(descriptor, data, start, length, null, target);
+      return fs.fstatSync(descriptor);
+    } finally {
+      fs.closeSync(descriptor);
+    }
+  };
   try {
     for (let index = 0; index < batch.kinds.length; index++) {
       const target = batch.targets[index]!;
       const kind = batch.kinds[index];
+      const length = batch.lengths[index]!;
+      const start = offset;
+      offset += length;
       if (kind === 0) {
         try {
           fs.mkdirSync(target);
@@ -78,25 +201,122 @@ function runBatch(fs: FileCalls, batch: Batch): BatchResult {
         }
         continue;
       }
+      if (kind === 5) {
+        if (!state.out) {
+          let descriptor = -1;
+          try {
+            descriptor = fs.openSync(target, 'wx');
+          } catch {
+            // No segment: every record of this build is dropped.
+          }
+          const chunk = new Uint8Array(batch.window);
+          state.out = { descriptor, chunk, used: 0, size: 0, failed: descriptor === -1, start: 0, crc: 0 };
+        }
+        state.out.start = state.out.size;
+        append(new Uint8Array(44), false);
+        state.out.crc = 0;
+        append(batch.data.subarray(start, offset), true);
+        continue;
+      }
+      if (kind === 6) {
+        const out = state.out;
+        if (!out || out.failed) continue;
+        const header = new Uint8Array(44);
+        fs.writeRecordHeader(header, 0, batch.sources[index]!, out.size - out.start - 44, out.crc);
+        const chunkStart = out.size - out.used;
+        if (out.start >= chunkStart) out.chunk.set(header, out.start - chunkStart);
+        else {
+          try {
+            writeAll(out.descriptor, header, 0, 44, out.start, 'a store segment');
+          } catch {
+            out.failed = true;
+          }
+        }
+        continue;
+      }
       let size: number;
       let mtimeMs: number;
       let ino: number;
-      if (kind === 1) {
-        const length = batch.lengths[index]!;
-        const descriptor = fs.openSync(target, 'wx');
-        try {
-          for (let done = 0; done < length; ) {
-            const written = fs.writeSync(descriptor, batch.data, offset + done, length - done);
-            if (written === 0) throw new Error(`no progress writing ${target}`);
-            done += written;
-          }
-          ({ size, mtimeMs, ino } = fs.fstatSync(descriptor));
-        } finally {
-          fs.closeSync(descriptor);
-        }
-        offset += length;
+      if (kind === 1 || kind === 4) {
+        ({ size, mtimeMs, ino } = createFile(target, batch.data, start, length));
+        if (kind === 4) append(batch.data.subarray(start, offset), true);
       } else if (kind === 3) {
         ({ size, mtimeMs, ino } = fs.lstatSync(target));
+      } else if (kind === 7) {
+        // A stored record: read (a window at a time, records being read in order), checked, then its files written.
+        const position = batch.numbers[2 * index]!;
+        const recordLength = batch.numbers[2 * index + 1]!;
+        let record: Uint8Array | undefined;
+        try {
+          let read = state.read;
+          if (read?.file !== target) {
+            if (read) fs.closeSync(read.descriptor);
+            state.read = undefined;
+            const window: Uint8Array = read?.window ?? new Uint8Array(batch.window);
+            read = { file: target, descriptor: fs.openSync(target, 'r'), window, start: 0, filled: 0 };
+            state.read = read;
+          }
+          if (position >= read.start && position + recordLength <= read.start + read.filled) {
+            record = read.window.subarray(position - read.start, position - read.start + recordLength);
+          } else {
+            const into = recordLength > read.window.length ? new Uint8Array(recordLength) : read.window;
+            let filled = 0;
+            while (filled < into.length) {
+              const got = fs.readSync(read.descriptor, into, filled, into.length - filled, position + filled);
+              if (got === 0) break;
+              filled += got;
+            }
+            if (into === read.window) {
+              read.start = position;
+              read.filled = filled;
+            }
+            record = filled >= recordLength ? into.subarray(0, recordLength) : undefined;
+          }
+        } catch {
+          record = undefined;
+        }
+        let ok = record !== undefined && fs.checkRecord(record, batch.sources[index]!, fs.crc32);
+        // The record's header line must be the one its index entry describes (paths, hashes, sizes).
+        for (let at = 0; ok && at < length; at++) ok = record![44 + at] === batch.data[start + at];
+        state.record = { bytes: ok ? record : undefined, at: 44 + length };
+        size = ok ? 1 : 0;
+        mtimeMs = 0;
+        ino = 0;
+      } else if (kind === 8) {
+        // No record: the thread that read it stopped (this thread took over); the file is made instead.
+        const record = state.record ?? { bytes: undefined, at: 0 };
+        const fileSize = batch.numbers[2 * index]!;
+        if (record.bytes) {
+          ({ size, mtimeMs, ino } = createFile(target, record.bytes, record.at, fileSize));
+        } else {
+          size = -1;
+          mtimeMs = 0;
+          ino = 0;
+        }
+        record.at += fileSize;
+      } else if (kind === 9) {
+        const out = state.out;
+        size = 0;
+        if (out) {
+          try {
+            if (!out.failed)
+              writeAll(out.descriptor, out.chunk, 0, out.used, out.size - out.used, 'a store segment');
+          } catch {
+            out.failed = true;
+          }
+          try {
+            if (out.descriptor !== -1) fs.closeSync(out.descriptor);
+          } catch {
+            out.failed = true;
+          }
+          size = out.failed ? -1 : out.size;
+        }
+        if (state.read) fs.closeSync(state.read.descriptor);
+        state.out = undefined;
+        state.read = undefined;
+        state.record = undefined;
+        mtimeMs = 0;
+        ino = 0;
       } else {
         const source = batch.sources[index]!;
         try {
@@ -122,17 +342,30 @@ function runBatch(fs: FileCalls, batch: Batch): BatchResult {
   return { stats };
 }
 
-const FILE_CALLS: FileCalls = { ...fs, copyExclusive: fs.constants.COPYFILE_EXCL };
+const FILE_CALLS: FileCalls = {
+  ...fs,
+  copyExclusive: fs.constants.COPYFILE_EXCL,
+  crc32,
+  checkRecord,
+  writeRecordHeader,
+};
 
 const WORKER_SOURCE = `
 const runBatch = ${runBatch.toString()};
 const { parentPort } = require('node:worker_threads');
 const fs = require('node:fs');
-const calls = { ...fs, copyExclusive: fs.constants.COPYFILE_EXCL };
+const calls = {
+  ...fs,
+  copyExclusive: fs.constants.COPYFILE_EXCL,
+  crc32: require('node:zlib').crc32,
+  checkRecord: (${checkRecord.toString()}),
+  writeRecordHeader: (${writeRecordHeader.toString()}),
+};
+const state = {};
 let failed = false;
 parentPort.on('message', (batch) => {
   if (failed) return;
-  const result = runBatch(calls, batch);
+  const result = runBatch(calls, batch, state);
   if ('error' in result) failed = true;
   parentPort.postMessage(result, 'stats' in result ? [result.stats.buffer] : []);
 });
@@ -170,6 +403,16 @@ export class FileWriter {
   private readonly spare: Buffer[] = [];
   private failure: Error | undefined;
   private worker: Worker | undefined;
+  /** The store's state when batches run on this thread. */
+  private readonly state: StoreState = {};
+  /**
+   * The worker answered a batch that appended to the output store's segment: if it stops, what it
+   * held of the segment is lost. (A batch it ran without answering created the segment, which this
+   * thread then cannot create again: the segment fails either way.)
+   */
+  private appended = false;
+  /** The worker stopped after it had appended to the store's segment. */
+  private lost = false;
 
   private constructor(worker: Worker | undefined) {
     this.worker = worker;
@@ -195,9 +438,64 @@ export class FileWriter {
     this.push(MKDIR, target, '', undefined, undefined);
   }
 
-  /** Creates the new file `target` holding `contents` (text as UTF-8); `done` gets its stats. */
-  file(target: string, contents: string | Uint8Array, done: (stats: WrittenStats) => void): void {
-    this.push(FILE, target, '', contents, done);
+  /**
+   * Creates the new file `target` holding `contents` (text as UTF-8); `done` gets its stats. With
+   * `stored`, its bytes also go into the output store's record begun by {@link FileWriter.beginRecord}.
+   * Returns the file's size in bytes.
+   */
+  file(
+    target: string,
+    contents: string | Uint8Array,
+    done: (stats: WrittenStats) => void,
+    stored = false,
+    size?: number,
+  ): number {
+    return this.push(stored ? STORED_FILE : FILE, target, '', contents, done, undefined, size);
+  }
+
+  /**
+   * Begins a record of the output store (src/build/output-store.ts) in the segment `segment`
+   * (created at the first record): its header `line`, then the bytes of the files that follow with
+   * `stored`, until {@link FileWriter.endRecord}. Returns the line's size in bytes.
+   */
+  beginRecord(segment: string, line: string): number {
+    return this.push(RECORD_BEGIN, segment, '', line, undefined);
+  }
+
+  /** Ends the record begun last: writes its header (magic, length, CRC-32, `key`). */
+  endRecord(key: string): void {
+    this.push(RECORD_END, '', key, undefined, undefined);
+  }
+
+  /**
+   * Reads the output store's record at `place` and checks it (its header, CRC-32 and first line,
+   * which must be `place.line`); `done` gets whether it is sound. The {@link FileWriter.recordFile}
+   * calls that follow write its files, or nothing when it is not.
+   */
+  fromRecord(
+    place: { file: string; offset: number; length: number; key: string; line: string },
+    done: (sound: boolean) => void,
+  ): void {
+    this.push(FROM_RECORD, place.file, place.key, place.line, (stats) => done(stats.size === 1), [
+      place.offset,
+      place.length,
+    ]);
+  }
+
+  /**
+   * Creates the new file `target` from the next `size` bytes of the record read last; `done` gets
+   * its stats, or `size` -1 when the record was not sound (no file was created).
+   */
+  recordFile(target: string, size: number, done: (stats: WrittenStats) => void): void {
+    this.push(RECORD_FILE, target, '', undefined, done, [size, 0]);
+  }
+
+  /**
+   * Writes what is left of the store's segment and closes it and the segments read; `done` gets
+   * the segment's size, or -1 when some of it could not be written (0: none was begun).
+   */
+  closeStore(done: (bytes: number) => void): void {
+    this.push(CLOSE_STORE, '', '', undefined, (stats) => done(this.lost ? -1 : stats.size));
   }
 
   /** Puts the site's file `source` at `target` (a hard link, else a copy); `done` gets its stats. */
@@ -213,6 +511,13 @@ export class FileWriter {
   /** Waits while many bytes are waiting for the writer (call it between groups). Throws a failure. */
   async settle(): Promise<void> {
     while (this.pendingBytes > MAX_PENDING_BYTES && !this.failure) await this.nextAnswer();
+    if (this.failure) throw this.failure;
+  }
+
+  /** Sends what is left and waits for every write so far; throws the first failure. */
+  async flush(): Promise<void> {
+    this.send();
+    while (this.waiting.length > 0 && !this.failure) await this.nextAnswer();
     if (this.failure) throw this.failure;
   }
 
@@ -235,13 +540,16 @@ export class FileWriter {
     source: string,
     contents: string | Uint8Array | undefined,
     done: ((stats: WrittenStats) => void) | undefined,
-  ): void {
+    numbers: readonly [number, number] = [0, 0],
+    size?: number,
+  ): number {
     const length =
-      contents === undefined
+      size ??
+      (contents === undefined
         ? 0
         : typeof contents === 'string'
           ? Buffer.byteLength(contents, 'utf8')
-          : contents.byteLength;
+          : contents.byteLength);
     if (this.batch.used + length > this.batch.data.length) {
       // A file larger than a batch goes alone, in a buffer of its size.
       this.send();
@@ -258,8 +566,10 @@ export class FileWriter {
     batch.targets.push(target);
     batch.sources.push(source);
     batch.lengths.push(length);
+    batch.numbers.push(numbers[0], numbers[1]);
     if (done) batch.done.push(done);
     if (batch.used >= BATCH_BYTES || batch.kinds.length >= BATCH_OPERATIONS) this.send();
+    return length;
   }
 
   private send(): void {
@@ -271,14 +581,17 @@ export class FileWriter {
       targets: batch.targets,
       sources: batch.sources,
       lengths: Uint32Array.from(batch.lengths),
+      numbers: Float64Array.from(batch.numbers),
       data: batch.data.subarray(0, batch.used),
+      answered: ANSWERED,
+      window: READ_WINDOW_BYTES,
     };
     this.waiting.push({ batch: message, done: batch.done, bytes: batch.used });
     this.pendingBytes += batch.used;
     if (this.failure) return;
     // Its bytes are shared with the worker, not copied, and kept until answered, for this thread to take over.
     if (this.worker) this.worker.postMessage(message);
-    else this.answered(runBatch(FILE_CALLS, message));
+    else this.answered(runBatch(FILE_CALLS, message, this.state));
   }
 
   /**
@@ -288,15 +601,18 @@ export class FileWriter {
   private takeOver(): void {
     if (!this.worker) return;
     this.worker = undefined;
+    this.lost = this.appended;
     for (const { batch } of [...this.waiting]) {
       if (this.failure) return;
-      this.answered(runBatch(FILE_CALLS, batch));
+      this.answered(runBatch(FILE_CALLS, batch, this.state));
     }
   }
 
   private answered(result: BatchResult): void {
     const sent = this.waiting.shift();
     if (!sent) return;
+    if (this.worker && (sent.batch.kinds.includes(RECORD_BEGIN) || sent.batch.kinds.includes(STORED_FILE)))
+      this.appended = true;
     this.pendingBytes -= sent.bytes;
     // The worker is done with the batch's bytes (it answers after its last write): the next batch reuses them.
     const { buffer } = sent.batch.data;
@@ -332,6 +648,7 @@ function emptyBatch(data = sharedBuffer(BATCH_BYTES)) {
     targets: [] as string[],
     sources: [] as string[],
     lengths: [] as number[],
+    numbers: [] as number[],
     done: [] as ((stats: WrittenStats) => void)[],
     data,
     used: 0,

@@ -1,9 +1,16 @@
 import path from 'node:path';
-import { Pack } from '../cache/pack';
+import { type ExternalSegment, Pack } from '../cache/pack';
 import type { Diagnostic } from '../diagnostics/diagnostic';
 
-/** The layout of the store's files; a new layout starts an empty store. */
-const LAYOUT = 'outputs-v1';
+/**
+ * The layout of the store's files; a new layout starts an empty store. v2: each entry of the index
+ * also holds its record's header (the files' paths, hashes and sizes), so that a build can write a
+ * stored group without reading it on the main thread.
+ */
+const LAYOUT = 'outputs-v2';
+
+/** Older layouts, removed when this one writes its index. */
+const RETIRED = ['outputs-v1'];
 
 /** The byte between a record's JSON line and the files' bytes (JSON text never has a raw line feed). */
 const LINE_FEED = 0x0a;
@@ -16,6 +23,28 @@ export interface StoredFile {
   path: string;
   hash: string;
   bytes: Buffer;
+}
+
+/** A file of a stored group as its index entry describes it: its path, its hash and its size in bytes. */
+export interface StoredEntry {
+  path: string;
+  hash: string;
+  size: number;
+}
+
+/**
+ * Where a stored group's record is, for a reader on another thread (src/build/file-writer.ts): its
+ * segment, offset and length, its key, its files (from the index) and the header line the record
+ * must start with. The reader checks the record ({@link checkRecord}) and the line, then writes the
+ * files from its bytes; it reports a record that fails, for {@link OutputStore.reject}.
+ */
+export interface StoredPlace {
+  file: string;
+  offset: number;
+  length: number;
+  key: string;
+  files: StoredEntry[];
+  line: string;
 }
 
 /** A file of a group just made, to store: its path, its hash and its text. */
@@ -61,6 +90,7 @@ export class OutputStore {
       folder: path.join(options.folder, LAYOUT),
       layout: LAYOUT,
       namespace: options.namespace,
+      retired: RETIRED,
       trash: path.join(options.folder, 'trash'),
     });
     return new OutputStore(pack);
@@ -87,17 +117,90 @@ export class OutputStore {
     });
   }
 
-  /** Keeps a stored group without reading it (its files were reused from the previous output). */
+  /**
+   * Where the stored group of `key` is, when its index entry names exactly `paths` (in order);
+   * `undefined` otherwise. Nothing is read: the caller reads and checks the record, then calls
+   * {@link OutputStore.keep} or {@link OutputStore.reject}.
+   */
+  locate(key: string, paths: readonly string[]): StoredPlace | undefined {
+    const place = this.pack.locate(key);
+    const header = place?.meta;
+    if (!place || !Array.isArray(header) || header.length !== paths.length) return undefined;
+    const files: StoredEntry[] = [];
+    for (let at = 0; at < header.length; at++) {
+      const entry: unknown = header[at];
+      if (!Array.isArray(entry) || entry.length !== 3) return undefined;
+      const [file, hash, size] = entry as unknown[];
+      if (
+        file !== paths[at] ||
+        typeof hash !== 'string' ||
+        !Number.isSafeInteger(size) ||
+        (size as number) < 0
+      )
+        return undefined;
+      files.push({ path: file as string, hash, size: size as number });
+    }
+    return {
+      file: place.file,
+      offset: place.offset,
+      length: place.length,
+      key,
+      files,
+      line: headerLine(header),
+    };
+  }
+
+  /** Keeps a stored group without reading it (its files were reused from the previous output, or read elsewhere). */
   keep(key: string): void {
     this.pack.keep(key);
+  }
+
+  /** The record of `key` was found corrupt where it was read: dropped, with a `cache-corrupt` warning. */
+  reject(key: string): void {
+    this.pack.reject(key);
   }
 
   /** Stores the files of a group just made under its key (written in the background). */
   save(key: string, files: readonly FileToStore[]): void {
     const header = files.map((file) => [file.path, file.hash, Buffer.byteLength(file.contents, 'utf8')]);
-    let payload = `${JSON.stringify(header)}\n`;
+    let payload = headerLine(header);
     for (const file of files) payload += file.contents;
-    this.pack.set(key, payload);
+    this.pack.set(key, payload, header);
+  }
+
+  /**
+   * The segment another thread appends this build's records to (src/build/file-writer.ts); each
+   * record is indexed with {@link OutputStore.saved} as it is sent there.
+   */
+  segment(): ExternalSegment {
+    return this.pack.external();
+  }
+
+  /**
+   * The record header line of a group of these files (what {@link OutputStore.saved} then indexes):
+   * the writer of {@link OutputStore.segment} writes it, then the files' bytes.
+   */
+  line(files: readonly StoredEntry[]): string {
+    return headerLine(files.map((file) => [file.path, file.hash, file.size]));
+  }
+
+  /**
+   * Indexes the record of `key` appended to {@link OutputStore.segment}: the header line `line` of
+   * `lineBytes` bytes, then the files' bytes.
+   */
+  saved(key: string, files: readonly StoredEntry[], lineBytes: number): void {
+    let bytes = RECORD_HEADER_BYTES + lineBytes;
+    for (const file of files) bytes += file.size;
+    this.pack.setExternal(
+      key,
+      bytes,
+      files.map((file) => [file.path, file.hash, file.size]),
+    );
+  }
+
+  /** Whether the writer of {@link OutputStore.segment} put all of it on disk (else its records are dropped). */
+  segmentDone(ok: boolean): void {
+    this.pack.externalDone(ok);
   }
 
   /** `cache-corrupt` warnings about entries that could not be read. */
@@ -109,6 +212,14 @@ export class OutputStore {
   close(): Promise<void> {
     return this.pack.close();
   }
+}
+
+/** The bytes of a pack record's own header (src/cache/pack.ts), before its payload. */
+const RECORD_HEADER_BYTES = 44;
+
+/** A record's first line: its files' `[path, hash, size]` as JSON, then a line feed. */
+function headerLine(header: unknown[]): string {
+  return `${JSON.stringify(header)}\n`;
 }
 
 /** A record's files, or `undefined` when it is not one (counted as corrupt). */

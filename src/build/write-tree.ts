@@ -9,13 +9,14 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { ExternalSegment } from '../cache/pack';
 import { BroadsheetError } from '../errors';
 import { contentHash } from '../fingerprint/hash';
 import type { OutputOnDisk } from './disk-check';
 import { FileWriter, type WrittenStats } from './file-writer';
 import type { KeyedGroup } from './output-keys';
 import type { FolderRecord, GroupKeys, OutputManifest, OutputRecord } from './output-manifest';
-import type { FileToStore, OutputStore, StoredFile } from './output-store';
+import type { FileToStore, OutputStore, StoredEntry, StoredFile, StoredPlace } from './output-store';
 
 /** How many stored groups are read from the output store at a time (their files are held until written). */
 const STORE_BATCH = 256;
@@ -277,6 +278,85 @@ export async function stagePlan(
     return found && samePaths(found, plan[index]!.paths) ? found : undefined;
   };
 
+  // With a writer thread, the store's records go through it: it reads and checks a stored group's
+  // record and writes its files, and appends each made group's record to this build's segment from
+  // the bytes it writes anyway; this thread only indexes them (docs/decisions/output-store.md).
+  const storeByWriter = writer ? store : undefined;
+  let segment: ExternalSegment | undefined;
+  /** Stored groups whose record the writer found unsound: made after all. */
+  const unsound: number[] = [];
+
+  /** Makes a group: every file made, hashed and placed; stored when the store is open. */
+  const makeGroup = (group: KeyedGroup, key: string | undefined): void => {
+    const first = group.paths[0];
+    if (first !== undefined) groups.made.push(first);
+    const made = group.make();
+    if (storeByWriter && key !== undefined && made.every((file) => file.source === undefined)) {
+      const entries: StoredEntry[] = made.map((file) => ({
+        path: file.path,
+        hash: record ? contentHash(file.contents) : '',
+        size: Buffer.byteLength(file.contents, 'utf8'),
+      }));
+      segment ??= storeByWriter.segment();
+      const lineBytes = writer!.beginRecord(segment.file, storeByWriter.line(entries));
+      for (const [at, file] of made.entries()) {
+        const { hash, size } = entries[at]!;
+        place(file.path, hash, (target, writer, done) =>
+          writer!.file(target, file.contents, done!, true, size),
+        );
+      }
+      writer!.endRecord(key);
+      storeByWriter.saved(key, entries, lineBytes);
+      return;
+    }
+    const toStore: FileToStore[] | undefined = store && key !== undefined ? [] : undefined;
+    for (const file of made) {
+      // A file copied from the site (`source`) is hashed by its bytes, as a made file by its text's.
+      const bytes = file.source === undefined ? undefined : readFileSync(file.source);
+      // The hash of the text (its UTF-8 bytes) is the one cost every file pays; the size is the file's.
+      const hash = record ? contentHash(bytes ?? file.contents) : '';
+      // Files of the site are not stored (they are linked or copied from it): nor is their group.
+      if (file.source === undefined) toStore?.push({ path: file.path, hash, contents: file.contents });
+      place(file.path, hash, (target, writer, done) => {
+        if (writer && file.source === undefined) writer.file(target, file.contents, done!);
+        else if (writer) writer.verbatim(file.source!, target, done!);
+        else if (file.source === undefined) writeFileSync(target, file.contents, { flag: 'wx' });
+        else copyVerbatim(file.source, target, bytes!);
+      });
+    }
+    if (toStore && toStore.length === made.length) store!.save(key!, toStore);
+  };
+
+  const stagingPrefix = staging.endsWith(path.sep) ? staging : staging + path.sep;
+  /** Has the writer write a stored group from its record; one found unsound is made at the end. */
+  const writeStored = (index: number, key: string, stored: StoredPlace): void => {
+    groups.stored += 1;
+    storeByWriter!.keep(key);
+    let sound = true;
+    const unsoundRecord = () => {
+      if (!sound) return;
+      sound = false;
+      storeByWriter!.reject(key);
+      unsound.push(index);
+    };
+    writer!.fromRecord(stored, (ok) => {
+      if (!ok) unsoundRecord();
+    });
+    for (const file of stored.files) {
+      ensureParent(file.path);
+      written += 1;
+      const entry: OutputRecord = { hash: file.hash, size: 0, mtimeMs: 0, ino: 0 };
+      if (record) files.set(file.path, entry);
+      // Output paths are checked relative `/`-separated paths (checkOutputPaths): a join needs no normalizing.
+      writer!.recordFile(stagingPrefix + file.path, file.size, (stats) => {
+        if (stats.size >= 0) Object.assign(entry, stats);
+        else unsoundRecord();
+      });
+      done += 1;
+      options.onWritten(done);
+    }
+  };
+
   try {
     let turned = performance.now();
     for (const [index, group] of plan.entries()) {
@@ -284,7 +364,9 @@ export async function stagePlan(
       const key = keys && first !== undefined ? group.key : undefined;
       if (key !== undefined) keys!.set(first!, key);
       const reused = reusedRecords[index];
-      const stored = reused ? undefined : storedFiles(index);
+      const located =
+        !reused && storeByWriter && key !== undefined ? storeByWriter.locate(key, group.paths) : undefined;
+      const stored = reused || storeByWriter ? undefined : storedFiles(index);
       if (reused) {
         // The same inputs made these very files last time, and they are still there: nothing to make.
         groups.reused += 1;
@@ -297,6 +379,9 @@ export async function stagePlan(
           options.onWritten(done);
         }
         if (!inPlace) linked += group.paths.length;
+      } else if (located) {
+        // An earlier build made these files from the same inputs: the writer writes them as it made them.
+        writeStored(index, key!, located);
       } else if (stored) {
         // An earlier build made these files from the same inputs: they are written as it made them.
         groups.stored += 1;
@@ -307,30 +392,27 @@ export async function stagePlan(
           });
         }
       } else {
-        if (first !== undefined) groups.made.push(first);
-        const made = group.make();
-        const toStore: FileToStore[] | undefined = store && key !== undefined ? [] : undefined;
-        for (const file of made) {
-          // A file copied from the site (`source`) is hashed by its bytes, as a made file by its text's.
-          const bytes = file.source === undefined ? undefined : readFileSync(file.source);
-          // The hash of the text (its UTF-8 bytes) is the one cost every file pays; the size is the file's.
-          const hash = record ? contentHash(bytes ?? file.contents) : '';
-          // Files of the site are not stored (they are linked or copied from it): nor is their group.
-          if (file.source === undefined) toStore?.push({ path: file.path, hash, contents: file.contents });
-          place(file.path, hash, (target, writer, done) => {
-            if (writer && file.source === undefined) writer.file(target, file.contents, done!);
-            else if (writer) writer.verbatim(file.source!, target, done!);
-            else if (file.source === undefined) writeFileSync(target, file.contents, { flag: 'wx' });
-            else copyVerbatim(file.source, target, bytes!);
-          });
-        }
-        if (toStore && toStore.length === made.length) store!.save(key!, toStore);
+        makeGroup(group, key);
       }
       if (performance.now() - turned >= YIELD_EVERY_MS) {
         await writer?.settle();
         await nextTurn();
         turned = performance.now();
       }
+    }
+    if (storeByWriter) {
+      // The groups whose record was unsound are made now (their files' records are in `files` already, in plan order).
+      await writer!.flush();
+      for (const index of unsound.sort((a, b) => a - b)) {
+        const group = plan[index]!;
+        groups.stored -= 1;
+        written -= group.paths.length;
+        done -= group.paths.length;
+        makeGroup(group, group.key);
+      }
+      writer!.closeStore((bytes) =>
+        storeByWriter.segmentDone(segment !== undefined && bytes === segment.size),
+      );
     }
     // The folders' records, once every file is in: a whole tree swapped in keeps them (only `''` changes).
     if (writer && record) {

@@ -37,11 +37,35 @@ const SEGMENT_NAME = /^[a-z0-9-]+\.seg$/;
 const TEMPORARY_INDEX = /^index\.json\.[a-z0-9-]+\.tmp$/;
 const KEY = /^[0-9a-f]{64}$/;
 
-/** Where a record is: its segment file (a name in the pack folder), its offset and its length with the header. */
+/**
+ * Where a record is: its segment file (a name in the pack folder), its offset and its length with
+ * the header; `meta`, a JSON value its writer keeps in the index beside it (read without the record).
+ */
 interface Location {
   segment: string;
   offset: number;
   length: number;
+  meta?: unknown;
+}
+
+/** A record's place as {@link Pack.locate} gives it: its segment's path, its offset and length, its `meta`. */
+export interface RecordPlace {
+  file: string;
+  offset: number;
+  length: number;
+  meta: unknown;
+}
+
+/**
+ * A segment written by another thread (e.g. the file writer's, src/build/file-writer.ts) in this
+ * pack's record format: {@link Pack.external} names it, {@link Pack.setExternal} indexes each record
+ * appended to it, {@link Pack.externalDone} says whether all of it reached the disk.
+ */
+export interface ExternalSegment {
+  /** The segment's path; the writer creates it new (`wx`). */
+  file: string;
+  /** Bytes appended so far (by the records indexed). */
+  size: number;
 }
 
 /** The index as it is stored (`index.json`). */
@@ -49,8 +73,8 @@ interface StoredIndex {
   layout: string;
   namespace: string;
   segments: { name: string; size: number }[];
-  /** `[key, segment number, offset, length]`. */
-  entries: [string, number, number, number][];
+  /** `[key, segment number, offset, length]`, and the entry's `meta` when it has one. */
+  entries: ([string, number, number, number] | [string, number, number, number, unknown])[];
 }
 
 /** Options of {@link Pack.open}. */
@@ -116,7 +140,11 @@ export class Pack {
   private readonly written = new Map<string, Location>();
   private readonly corrupt = new Map<string, number>();
   private readonly descriptors = new Map<string, number | null>();
+  /** Each segment's path, by name (a path joined once, not once per entry). */
+  private readonly segmentFiles = new Map<string, string>();
   private writer: SegmentWriter | undefined;
+  /** The segment another thread writes, and whether it said all of it is on disk. */
+  private outside: { name: string; segment: ExternalSegment; done: boolean } | undefined;
   private closed: Promise<void> | undefined;
 
   private constructor(
@@ -151,7 +179,9 @@ export class Pack {
     // Indexed loops, not destructuring: an index holds an entry per document, each read at every build.
     for (let at = 0; at < index.entries.length; at++) {
       const entry = index.entries[at]!;
-      entries.set(entry[0], { segment: names[entry[1]]!, offset: entry[2], length: entry[3] });
+      const location: Location = { segment: names[entry[1]]!, offset: entry[2], length: entry[3] };
+      if (entry.length === 5) location.meta = entry[4];
+      entries.set(entry[0], location);
     }
     return new Pack(options, entries, segments, false);
   }
@@ -243,11 +273,77 @@ export class Pack {
    * Stores `payload` under `key`: appended to this session's segment now, written in the background
    * (a failed write only means the entry is not indexed). A later `set` of the same key wins.
    */
-  set(key: string, payload: string): void {
+  set(key: string, payload: string, meta?: unknown): void {
     if (this.closed || !KEY.test(key)) return;
     this.writer ??= new SegmentWriter(this.options.folder, `${uniqueName()}.seg`);
     const { offset, length } = this.writer.append(key, payload);
-    this.written.set(key, { segment: this.writer.name, offset, length });
+    const location: Location = { segment: this.writer.name, offset, length };
+    if (meta !== undefined) location.meta = meta;
+    this.written.set(key, location);
+  }
+
+  /**
+   * Where the record of `key` is, with its `meta`, without reading it (`undefined` when the pack has
+   * no entry). Whoever reads it checks it with {@link checkRecord}, then calls {@link Pack.keep} or
+   * {@link Pack.reject}.
+   */
+  locate(key: string): RecordPlace | undefined {
+    const location = this.entries.get(key);
+    if (!location) return undefined;
+    const { segment, offset, length, meta } = location;
+    let file = this.segmentFiles.get(segment);
+    if (file === undefined) {
+      file = path.join(this.options.folder, segment);
+      this.segmentFiles.set(segment, file);
+    }
+    return { file, offset, length, meta };
+  }
+
+  /** The record of `key` was found corrupt by whoever read it: not kept, and counted in {@link Pack.warnings}. */
+  reject(key: string): void {
+    const location = this.entries.get(key);
+    if (!location) return;
+    this.kept.delete(key);
+    this.report(path.join(this.options.folder, location.segment));
+  }
+
+  /**
+   * This session's segment for another thread to append records to (see {@link ExternalSegment});
+   * the same one at each call.
+   */
+  external(): ExternalSegment {
+    if (!this.outside) {
+      try {
+        mkdirSync(this.options.folder, { recursive: true });
+      } catch {
+        // The writer's creation of the segment fails, and with it every record in it: a miss next time.
+      }
+    }
+    this.outside ??= {
+      name: `${uniqueName()}.seg`,
+      segment: { file: '', size: 0 },
+      done: false,
+    };
+    this.outside.segment.file = path.join(this.options.folder, this.outside.name);
+    return this.outside.segment;
+  }
+
+  /**
+   * Indexes a record of `length` bytes (header included) appended to the {@link Pack.external}
+   * segment at its current size, which grows by `length`; `meta` is kept beside it in the index.
+   */
+  setExternal(key: string, length: number, meta?: unknown): void {
+    const outside = this.outside;
+    if (!outside || this.closed || !KEY.test(key)) return;
+    const location: Location = { segment: outside.name, offset: outside.segment.size, length };
+    if (meta !== undefined) location.meta = meta;
+    outside.segment.size += length;
+    this.written.set(key, location);
+  }
+
+  /** The writer of the {@link Pack.external} segment wrote all of it (`true`), or failed: its records are dropped. */
+  externalDone(ok: boolean): void {
+    if (this.outside) this.outside.done = ok;
   }
 
   /** `cache-corrupt` warnings: one per file, saying how many of its entries were ignored. */
@@ -289,6 +385,13 @@ export class Pack {
         for (const [key, location] of this.written)
           if (location.segment === writer.name) this.written.delete(key);
     }
+    const outside = this.outside;
+    if (outside?.done) sizes.set(outside.name, outside.segment.size);
+    else if (outside) {
+      for (const [key, location] of this.written)
+        if (location.segment === outside.name) this.written.delete(key);
+      await rm(outside.segment.file, { force: true }).catch(() => {});
+    }
     const changed = this.stale || this.written.size > 0 || this.kept.size !== this.entries.size;
     if (!changed) return;
     const entries = new Map(this.kept);
@@ -318,12 +421,11 @@ export class Pack {
       layout: this.options.layout,
       namespace: this.options.namespace,
       segments: names.map((name) => ({ name, size: sizes.get(name) ?? 0 })),
-      entries: [...entries].map(([key, { segment, offset, length }]) => [
-        key,
-        numbers.get(segment)!,
-        offset,
-        length,
-      ]),
+      entries: [...entries].map(([key, { segment, offset, length, meta }]) =>
+        meta === undefined
+          ? [key, numbers.get(segment)!, offset, length]
+          : [key, numbers.get(segment)!, offset, length, meta],
+      ),
     };
     await mkdir(this.options.folder, { recursive: true });
     const temporary = path.join(this.options.folder, `${INDEX_FILE}.${uniqueName()}.tmp`);
@@ -390,6 +492,7 @@ export class Pack {
           segment: writer.name,
           offset: writer.appendRecord(record),
           length: location.length,
+          ...(location.meta === undefined ? {} : { meta: location.meta }),
         });
       }
       await writer.backpressure();
@@ -606,6 +709,43 @@ function verify(record: Buffer, key: string): Buffer | undefined {
   return crc32(payload) === record.readUInt32LE(8) ? payload : undefined;
 }
 
+/**
+ * Whether `record` (header and payload, as read at a {@link RecordPlace}) is the record of `key`:
+ * its magic, length, key and CRC-32 all match. `crc` is `zlib.crc32`, handed in so that this runs
+ * from its source text on a worker thread (it uses nothing but its parameters).
+ */
+export function checkRecord(record: Uint8Array, key: string, crc: (data: Uint8Array) => number): boolean {
+  // The literals are RECORD_MAGIC and HEADER_BYTES: a function run from its source text sees no module constants.
+  if (record.length < 44) return false;
+  const bytes = Buffer.from(record.buffer, record.byteOffset, record.byteLength);
+  return (
+    bytes.readUInt32LE(0) === 0x31505342 &&
+    bytes.readUInt32LE(4) === record.length - 44 &&
+    bytes.toString('hex', 12, 44) === key &&
+    crc(record.subarray(44)) === bytes.readUInt32LE(8)
+  );
+}
+
+/**
+ * The header of a record of `key` whose payload has `bytes` bytes and this CRC-32, written into
+ * `target` at `at` (what {@link SegmentWriter} writes; another thread's writer uses it from its
+ * source text, so it uses nothing but its parameters).
+ */
+export function writeRecordHeader(
+  target: Uint8Array,
+  at: number,
+  key: string,
+  bytes: number,
+  crc: number,
+): void {
+  const view = new DataView(target.buffer, target.byteOffset, target.byteLength);
+  view.setUint32(at, 0x31505342, true);
+  view.setUint32(at + 4, bytes, true);
+  view.setUint32(at + 8, crc >>> 0, true);
+  for (let index = 0; index < 32; index++)
+    target[at + 12 + index] = Number.parseInt(key.slice(2 * index, 2 * index + 2), 16);
+}
+
 function sameHeader(record: Buffer, key: string): boolean {
   return (
     record.length >= HEADER_BYTES &&
@@ -637,7 +777,7 @@ function parseIndex(text: string, layout: string): StoredIndex | undefined {
   const entries = index.entries as unknown[];
   for (let at = 0; at < entries.length; at++) {
     const entry = entries[at];
-    if (!Array.isArray(entry) || entry.length !== 4) return undefined;
+    if (!Array.isArray(entry) || (entry.length !== 4 && entry.length !== 5)) return undefined;
     const key: unknown = entry[0];
     const segment: unknown = entry[1];
     const offset: unknown = entry[2];

@@ -1,5 +1,6 @@
 import { lstat, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FileWriter, type WrittenStats } from '../../src/build/file-writer';
 import { temporaryFolder } from './helpers';
@@ -86,4 +87,79 @@ describe('FileWriter', () => {
     expect(stats).toHaveLength(600);
     expect(await readFile(path.join(folder, 'a/599.txt'), 'utf8')).toBe('599');
   });
+
+  it('appends records of the output store from the files it writes, and writes files back from sound records only', async () => {
+    // Groups of files of any text (several batches, records across chunks and batches), on the
+    // writer's thread and on this one: the records read back give the same files; a damaged one none.
+    const group = fc.array(fc.string({ unit: 'grapheme', maxLength: 3000 }), { minLength: 1, maxLength: 4 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(group, { minLength: 1, maxLength: 12 }),
+        fc.boolean(),
+        fc.nat(),
+        async (someGroups, onThisThread, damaged) => {
+          // One group larger than a chunk of the segment and a batch (1 MiB each), among the others.
+          const groups = [...someGroups];
+          groups.splice(damaged % (groups.length + 1), 0, ['é'.repeat(400_000), 'x'.repeat(300_000)]);
+          const folder = await temporaryFolder();
+          const segment = path.join(folder, 'store.seg');
+          const start = () => (onThisThread ? FileWriter.start('process.exit(1)') : FileWriter.start());
+          const writer = start();
+          writer.folder(path.join(folder, 'made'));
+          const records: { key: string; offset: number; length: number; line: string; files: string[] }[] = [];
+          let size = 0;
+          for (const [index, files] of groups.entries()) {
+            const line = `${JSON.stringify(files.map((text) => Buffer.byteLength(text)))}\n`;
+            const key = index.toString(16).padStart(64, 'a');
+            let length = 44 + writer.beginRecord(segment, line);
+            for (const [at, text] of files.entries()) {
+              length += writer.file(path.join(folder, 'made', `${index}-${at}`), text, () => {}, true);
+            }
+            writer.endRecord(key);
+            records.push({ key, offset: size, length, line, files });
+            size += length;
+          }
+          let closed = Number.NaN;
+          writer.closeStore((bytes) => {
+            closed = bytes;
+          });
+          await writer.finish();
+          expect(closed).toBe(size);
+
+          // One record damaged (a byte of its payload flipped): it is reported, and none of its files is written.
+          const bytes = await readFile(segment);
+          const bad = records[damaged % records.length]!;
+          bytes[bad.offset + 44 + (damaged % (bad.length - 44))]! ^= 0x01;
+          await writeFile(segment, bytes);
+          const reader = start();
+          reader.folder(path.join(folder, 'read'));
+          const sound: boolean[] = [];
+          const sizes = new Map<string, number>();
+          for (const [index, record] of records.entries()) {
+            reader.fromRecord({ file: segment, ...record }, (ok) => sound.push(ok));
+            for (const [at, text] of record.files.entries()) {
+              const target = path.join(folder, 'read', `${index}-${at}`);
+              reader.recordFile(target, Buffer.byteLength(text), (stats) => sizes.set(target, stats.size));
+            }
+          }
+          reader.closeStore(() => {});
+          await reader.finish();
+          expect(sound).toEqual(records.map((record) => record !== bad));
+          for (const [index, record] of records.entries()) {
+            for (const [at, text] of record.files.entries()) {
+              const target = path.join(folder, 'read', `${index}-${at}`);
+              if (record === bad) {
+                expect(sizes.get(target)).toBe(-1);
+                await expect(lstat(target)).rejects.toThrow();
+              } else {
+                expect(await readFile(target, 'utf8')).toBe(text);
+                expect(sizes.get(target)).toBe(Buffer.byteLength(text));
+              }
+            }
+          }
+        },
+      ),
+      { numRuns: 25 },
+    );
+  }, 120_000);
 });
