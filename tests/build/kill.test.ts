@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { access, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { access, cp, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
@@ -113,6 +113,41 @@ describe('broadsheet build killed midway (SIGKILL)', () => {
     expect(files).toContain('.broadsheet-build');
     expect(files.some((file) => file.includes('generated-post-1999'))).toBe(true);
   }, 600_000);
+
+  it('leaves the output as it was when killed while writing from the output store (a CI build)', async () => {
+    const folder = await temporaryFolder();
+    const root = path.join(folder, 'site');
+    await writeBigSite(root, 1500);
+    const out = path.join(folder, 'public');
+    const build = () =>
+      spawn(process.execPath, [cliPath, 'build', '--root', root, '--out', out], { stdio: 'ignore' });
+    expect(await ended(build())).toBe(0);
+    // A copy of the output (other inodes: nothing of it can be linked), as a CI job's restored `out` would be:
+    // the next build writes every file, from the output store.
+    const copy = async () => {
+      await cp(out, `${out}.copy`, { recursive: true });
+      await rm(out, { recursive: true });
+      await rename(`${out}.copy`, out);
+    };
+    await copy();
+    const previous = await hashTree(out);
+    const child = build();
+    const exit = ended(child);
+    const done = { settled: false };
+    void exit.then(() => {
+      done.settled = true;
+    });
+    if (await waitForEntry(folder, 'public.broadsheet-tmp-', [], done)) await sleep(50);
+    child.kill('SIGKILL');
+    const result = await exit;
+    expect(await hashTree(out)).toEqual(previous);
+    if (result !== 'SIGKILL') expect(result).toBe(0);
+    // The next build writes the same output, from the store as the killed build left it.
+    await copy();
+    expect(await ended(build())).toBe(0);
+    expect(await hashTree(out)).toEqual(previous);
+    expect(await folderEntries(folder)).toEqual(['public', 'site']);
+  }, 300_000);
 
   it('leaves a stray staging folder that it was removing when killed for the next build to remove', async () => {
     // The race behind a `public.broadsheet-tmp-*` folder left after every build: a build killed while
