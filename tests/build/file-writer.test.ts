@@ -106,7 +106,8 @@ describe('FileWriter', () => {
           const start = () => (onThisThread ? FileWriter.start('process.exit(1)') : FileWriter.start());
           const writer = start();
           writer.folder(path.join(folder, 'made'));
-          const records: { key: string; offset: number; length: number; line: string; files: string[] }[] = [];
+          const records: { key: string; offset: number; length: number; line: string; files: string[] }[] =
+            [];
           let size = 0;
           for (const [index, files] of groups.entries()) {
             const line = `${JSON.stringify(files.map((text) => Buffer.byteLength(text)))}\n`;

@@ -111,7 +111,10 @@ describe('the output store', () => {
     const out = path.join(root, 'public');
     const old = path.join(await cacheFolder(root), 'outputs-v1');
     await mkdir(old, { recursive: true });
-    await writeFile(path.join(old, 'index.json'), '{"layout":"outputs-v1","namespace":"x","segments":[],"entries":[]}');
+    await writeFile(
+      path.join(old, 'index.json'),
+      '{"layout":"outputs-v1","namespace":"x","segments":[],"entries":[]}',
+    );
     const cold = await build(root, out);
     expect(cold.warnings.filter((warning) => warning.code === 'cache-corrupt')).toEqual([]);
     expect(await readdir(path.dirname(old))).not.toContain('outputs-v1');
