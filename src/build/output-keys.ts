@@ -26,6 +26,10 @@ function dataValue(data: unknown): unknown {
 
 type Kind = 'post' | 'listing' | 'tag' | 'comment';
 
+/** The kinds of objects the constructor registers, as their index in `KINDS` stands in {@link OutputKeys}' map. */
+const KINDS = ['post', 'tag', 'comment'] as const satisfies readonly Kind[];
+const [POST, TAG, COMMENT] = [0, 1, 2] as const;
+
 /**
  * The fingerprints one plan's keys are made of, each computed once, when a key first needs it:
  *
@@ -45,11 +49,14 @@ type Kind = 'post' | 'listing' | 'tag' | 'comment';
  */
 export class OutputKeys {
   private siteFingerprint: string | null | undefined;
-  /** Each object of the site already met, as it stands in a key (`post:<fingerprint>`), or `null`: none. */
-  private readonly refs = new Map<object, string | null>();
+  /**
+   * Each post, tag and comment of the site, and each listing met: as it stands in a key
+   * (`post:<fingerprint>`) once computed, `null` when it has no fingerprint, before that its kind (an
+   * index into {@link KINDS}). One lookup tells a site object from any other value.
+   */
+  private readonly refs = new Map<object, string | null | number>();
   /** The fingerprints of each post and of its listing, made by one pass ({@link postFingerprints}). */
   private readonly postPrints = new Map<Post, { post: string | null; listing: string }>();
-  private readonly kinds = new Map<object, Kind>();
   /** A comment of a post, as its post and its place in `post.comments`: the post's fingerprint covers it. */
   private readonly owners = new Map<Comment, { post: Post; index: number }>();
   /** The text of each long list already written once (`site.posts` is read by several groups). */
@@ -57,14 +64,14 @@ export class OutputKeys {
 
   constructor(private readonly site: Site) {
     for (const post of site.posts) {
-      this.kinds.set(post, 'post');
+      this.refs.set(post, POST);
       for (const [index, comment] of post.comments.entries()) {
-        this.kinds.set(comment, 'comment');
+        this.refs.set(comment, COMMENT);
         this.owners.set(comment, { post, index });
       }
     }
-    for (const tag of site.tags) this.kinds.set(tag, 'tag');
-    for (const comment of site.comments) this.kinds.set(comment, 'comment');
+    for (const tag of site.tags) this.refs.set(tag, TAG);
+    for (const comment of site.comments) this.refs.set(comment, COMMENT);
   }
 
   /**
@@ -75,7 +82,7 @@ export class OutputKeys {
     const site = this.siteWide();
     if (site === null) return undefined;
     try {
-      return contentHash(site, paths.join('\0'), this.inputText(inputs));
+      return contentHash(site, paths.length === 1 ? paths[0]! : paths.join('\0'), this.inputText(inputs));
     } catch (error) {
       if (error instanceof NoFingerprint || error instanceof TypeError) return undefined;
       throw error;
@@ -101,40 +108,47 @@ export class OutputKeys {
         if (value === null) return 'null';
         let ref = this.refs.get(value);
         if (ref === undefined) {
-          const kind = this.kinds.get(value) ?? (listingSource(value) ? 'listing' : undefined);
-          if (kind !== undefined) ref = this.refOf(value, kind);
-        }
+          // Not a post, tag or comment of the site: a list, a plain object, a listing or anything else.
+          if (Array.isArray(value)) return this.listText(value);
+          const prototype = Object.getPrototypeOf(value);
+          if (prototype === Object.prototype) return this.objectText(value as Record<string, unknown>);
+          if (prototype === null || !listingSource(value)) return `x${exactOrThrow(value)}`;
+          ref = this.refOf(value, 'listing');
+        } else if (typeof ref === 'number') ref = this.refOf(value, KINDS[ref]!);
         if (ref === null) throw new NoFingerprint();
-        if (ref !== undefined) return ref;
-        if (Array.isArray(value)) {
-          if (value.length < LONG_LIST) return this.arrayText(value);
-          let text = this.lists.get(value);
-          if (text === undefined) {
-            text = `list:${contentHash(this.arrayText(value))}`;
-            this.lists.set(value, text);
-          }
-          return text;
-        }
-        if (Object.getPrototypeOf(value) === Object.prototype) {
-          let text = '{';
-          let first = true;
-          for (const key of Object.keys(value)) {
-            text += `${first ? '' : ','}${JSON.stringify(key)}:${this.inputText((value as Record<string, unknown>)[key])}`;
-            first = false;
-          }
-          return `${text}}`;
-        }
-        return `x${exactOrThrow(value)}`;
+        return ref;
       }
       default:
         return `x${exactOrThrow(value)}`;
     }
   }
 
+  /** A list's text: a long one written once per plan and standing as the hash of its text. */
+  private listText(value: readonly unknown[]): string {
+    if (value.length < LONG_LIST) return this.arrayText(value);
+    let text = this.lists.get(value);
+    if (text === undefined) {
+      text = `list:${contentHash(this.arrayText(value))}`;
+      this.lists.set(value, text);
+    }
+    return text;
+  }
+
+  private objectText(value: Record<string, unknown>): string {
+    let text = '{';
+    let first = true;
+    for (const key of Object.keys(value)) {
+      text += `${first ? '' : ','}${quotedKey(key)}:${this.inputText(value[key])}`;
+      first = false;
+    }
+    return `${text}}`;
+  }
+
   private arrayText(value: readonly unknown[]): string {
     let text = '[';
     for (let index = 0; index < value.length; index++) {
-      text += `${index === 0 ? '' : ','}${index in value ? this.inputText(value[index]) : 'hole'}`;
+      const item = value[index];
+      text += `${index === 0 ? '' : ','}${item !== undefined || index in value ? this.inputText(item) : 'hole'}`;
     }
     return `${text}]`;
   }
@@ -193,7 +207,7 @@ export class OutputKeys {
   /** The ref of a site object of a known kind (`post:<fingerprint>`), computed once; `null`: none. */
   private refOf(value: object, kind: Kind): string | null {
     let ref = this.refs.get(value);
-    if (ref === undefined) {
+    if (typeof ref !== 'string' && ref !== null) {
       const fingerprint = this.fingerprint(value, kind);
       ref = fingerprint === null ? null : `${kind}:${fingerprint}`;
       this.refs.set(value, ref);
@@ -203,6 +217,18 @@ export class OutputKeys {
 }
 
 class NoFingerprint extends Error {}
+
+/** Keys of the plain objects of group inputs as JSON writes them: a few names, quoted once. */
+const QUOTED_KEYS = new Map<string, string>();
+
+function quotedKey(key: string): string {
+  let quoted = QUOTED_KEYS.get(key);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(key);
+    if (QUOTED_KEYS.size < 1024) QUOTED_KEYS.set(key, quoted);
+  }
+  return quoted;
+}
 
 /**
  * A post's fingerprint and its listing's, from one pass over its fields.
@@ -237,15 +263,15 @@ function postFingerprints(post: Post): { post: string | null; listing: string } 
     commentText += `${index === 0 ? '' : ','}${JSON.stringify(commentRest(comment, key))}`;
   }
   commentText += ']';
-  const shown = JSON.stringify(LISTING_FIELDS.map((name) => fieldValue(post, name)));
+  const shown = JSON.stringify(fieldValues(post, LISTING_FIELDS));
   const listing = contentHash('listing', shown, commentText, ...htmls);
   const key = renderKeyOf(post);
   let hidden: string;
   try {
-    hidden = JSON.stringify([
-      ...HIDDEN_FIELDS.map((name) => (name === 'html' ? (key ?? post.html.length) : fieldValue(post, name))),
-      otherFields(post),
-    ]);
+    const values = fieldValues(post, HIDDEN_FIELDS);
+    if (key !== undefined) values[HTML_AT] = key;
+    values.push(otherFields(post));
+    hidden = JSON.stringify(values);
   } catch (error) {
     // Front matter that cannot be fingerprinted (a cycle) leaves the post without one, not its listing.
     if (error instanceof NoFingerprint) return { post: null, listing };
@@ -275,6 +301,16 @@ function fieldValue(post: Post, name: keyof Post): unknown {
   if (name === 'data') return dataValue(value);
   return value;
 }
+
+/** Each field's {@link fieldValue}, in the order of `names`. */
+function fieldValues(post: Post, names: readonly (keyof Post)[]): unknown[] {
+  const values = new Array<unknown>(names.length);
+  for (let index = 0; index < names.length; index++) values[index] = fieldValue(post, names[index]!);
+  return values;
+}
+
+/** Where the HTML is among the {@link HIDDEN_FIELDS}: its render key replaces its length there. */
+const HTML_AT = HIDDEN_FIELDS.indexOf('html');
 
 /** The fields {@link postFingerprints} writes by name: every field of the type (src/outputs/listing.ts checks). */
 const WRITTEN = new Set<string>([...LISTING_FIELDS, ...HIDDEN_FIELDS]);
