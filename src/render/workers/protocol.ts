@@ -21,15 +21,20 @@ export interface RenderWorkerData {
   /**
    * Where the worker is, in shared memory ({@link PROGRESS_SLOTS} slots): when it started the
    * document it is rendering (milliseconds since `epoch`, plus one; 0 between documents), that
-   * document's batch and its place in the batch. The pool reads it to enforce the time budget.
+   * document's batch and its place in the batch, and how many batches it has answered. The pool
+   * reads it to enforce the time budget, and to keep the thread busy while its own event loop is
+   * blocked by synchronous work.
    */
   progress: Int32Array;
   /** The pool's `Date.now()` when it started, the zero of `progress`. */
   epoch: number;
 }
 
-/** The slots of {@link RenderWorkerData.progress}: started at, batch, offset. */
-export const PROGRESS_SLOTS = 3;
+/** The slots of {@link RenderWorkerData.progress}: started at, batch, offset, batches answered. */
+export const PROGRESS_SLOTS = 4;
+
+/** The slot of {@link RenderWorkerData.progress} that counts the batches a worker has answered. */
+export const DONE_SLOT = 3;
 
 /** Messages from the main thread to a render worker. */
 export type ToRenderWorker = { type: 'render'; batch: number; jobs: RenderJob[] };

@@ -5,7 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { loadConfig } from '../../config/load-config';
 import { configIdentity } from '../plugin-identity';
 import { createMarkdownRenderer, type RenderResult } from '../render-markdown';
-import type { FromRenderWorker, RenderWorkerData, ToRenderWorker } from './protocol';
+import { DONE_SLOT, type FromRenderWorker, type RenderWorkerData, type ToRenderWorker } from './protocol';
 
 async function start(): Promise<void> {
   const port = parentPort;
@@ -49,16 +49,20 @@ async function start(): Promise<void> {
       const failure = error instanceof Error ? error : new Error(String(error));
       send({ type: 'error', batch: message.batch, message: failure.message, stack: failure.stack });
     }
+    // Counted after the answer is sent: the pool may send another batch without reading the answer.
+    Atomics.add(progress, DONE_SLOT, 1);
   };
-  // One batch after the other, even when a plugin awaits: the progress slots describe one document.
+  // The pipeline's modules load now, not in the first document's time budget.
+  await import('../pipeline');
+  send({ type: 'ready', identity: configIdentity(markdown) });
+  // Batches the pool sent before it was ready waited in the port until now: the answer to a batch
+  // always comes after `ready`. One batch after the other, even when a plugin awaits: the progress
+  // slots describe one document.
   let queue = Promise.resolve();
   port.on('message', (message: ToRenderWorker) => {
     if (message.type !== 'render') return;
     queue = queue.then(() => render(message));
   });
-  // The pipeline's modules load now, not in the first document's time budget.
-  await import('../pipeline');
-  send({ type: 'ready', identity: configIdentity(markdown) });
 }
 
 void start();
