@@ -4,11 +4,13 @@ import { cacheOutConflict, cacheFolder as rootCacheFolder, siteCacheFolder } fro
 import { loadConfig } from '../config/load-config';
 import { DiagnosticCollector } from '../diagnostics/collector';
 import { type Diagnostic, diagnostic } from '../diagnostics/diagnostic';
+import { RenderSession } from '../render/render-session';
 import type { BroadsheetConfig } from '../schema/config';
 import type { CommentFrontMatter, CommentSchema, PostFrontMatter, PostSchema } from '../schema/content';
 import { withPages } from '../site/assemble';
 import type { Site } from '../site/types';
 import { checkAcrossFiles } from './check-across-files';
+import { offerEarlyRenders } from './early-renders';
 import { readFiles } from './files';
 import { noFrontMatterStore } from './front-matter-cache';
 import { loadPages } from './load-pages';
@@ -144,11 +146,27 @@ export async function loadSiteWith<
     return { ok: false, diagnostics: [diagnostic({ code: 'config-cache-in-out', file, message: conflict })] };
   }
   const problems = new DiagnosticCollector(loaded.warnings);
+  const now = options.now ?? new Date();
+  const publishing = { now, future: options.future ?? config.future, preview: !!preview };
 
   const memory = store?.begin(config);
+  const renderStage = {
+    root,
+    config,
+    configFile: given ? undefined : loaded.file,
+    cache: options.cache,
+    cacheFolder,
+    workers: options.workers,
+    memo: memory?.renders,
+    needsBudget: overDefaultPostLimits(config),
+  };
+  // A build that renders on threads starts them while it reads and validates (early-renders.ts).
+  const opening = RenderSession.open(renderStage);
   const files = await readFiles(root, config.content, problems, memory?.reads);
   // Taken before validateFiles empties `files`.
   const assets = assetsByFile(files);
+  const session = await opening;
+  session?.expect(files.filter((file) => file.kind !== 'author').length);
   // A watch loop keeps its own outcomes; a build takes the unchanged files' from the loaded-post cache.
   const caches =
     cacheFolder === undefined
@@ -163,6 +181,7 @@ export async function loadSiteWith<
       config,
       frontMatter: caches?.frontMatter ?? noFrontMatterStore,
       outcomes: memory?.outcomes ?? caches?.outcomes,
+      onOutcome: session && offerEarlyRenders(session, config, publishing, assets),
     },
     problems,
   );
@@ -172,16 +191,6 @@ export async function loadSiteWith<
     const checked = checkAcrossFiles(validated, problems);
     const resolved = resolve(validated, checked, config, problems);
     // Pages (content/pages/) and the theme's stylesheet stand apart from posts and comments.
-    const renderStage = {
-      root,
-      config,
-      configFile: given ? undefined : loaded.file,
-      cache: options.cache,
-      cacheFolder,
-      workers: options.workers,
-      memo: memory?.renders,
-      needsBudget: overDefaultPostLimits(config),
-    };
     // Pages are not cached: the render cache keeps only the entries of the last stage that opened it.
     const pages = await loadPages(root, config, { ...renderStage, cache: false });
     problems.addAll(pages.diagnostics);
@@ -189,8 +198,7 @@ export async function loadSiteWith<
     problems.addAll(theme.diagnostics);
     if (problems.hasErrors()) return { ok: false, diagnostics: problems.sorted() };
 
-    const now = options.now ?? new Date();
-    const published = publish(resolved, { now, future: options.future ?? config.future, preview: !!preview });
+    const published = publish(resolved, publishing);
     options.onProgress?.({ phase: 'render', posts: published.length });
     const profiles = [...validated.profiles.values()];
     const rendered = await renderSite(
@@ -200,6 +208,7 @@ export async function loadSiteWith<
       renderStage,
       problems,
       assets,
+      session,
     );
     // A document stopped at its render time budget (render-timeout); a post's missing files (missing-asset).
     if (problems.hasErrors()) return { ok: false, diagnostics: problems.sorted() };
@@ -209,6 +218,8 @@ export async function loadSiteWith<
     };
     return { ok: true, site: site as Site<z.output<TPost>, z.output<TComment>>, warnings: problems.sorted() };
   } finally {
+    // A load that failed drops its session (the renders it made stay cached); rendering closed it.
+    await session?.discard();
     await saving;
   }
 }

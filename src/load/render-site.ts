@@ -1,4 +1,5 @@
 import type { DiagnosticCollector } from '../diagnostics/collector';
+import type { RenderSession } from '../render/render-session';
 import { type RenderJob, type RenderStageOptions, renderDocuments } from '../render/render-stage';
 import type { ResolvedConfig } from '../schema/config';
 import { assembleSite } from '../site/assemble';
@@ -13,7 +14,9 @@ import type { CommentSource } from './sources';
 /**
  * The last stage of a load: renders the published posts and their approved comments (one render
  * job each, handed to the render stage with its cache and worker threads, see src/render) and puts
- * the `Site` together. The render cache's `cache-corrupt` warnings go to `problems`.
+ * the `Site` together. The render cache's `cache-corrupt` warnings go to `problems`. With a
+ * `session` (a build that started rendering while it loaded, see src/load/early-renders.ts), the
+ * jobs are rendered through it: the same results, some of them rendered already.
  */
 export async function renderSite(
   published: readonly PublishedPost[],
@@ -22,6 +25,7 @@ export async function renderSite(
   stage: RenderStageOptions,
   problems: DiagnosticCollector,
   assetSources: ReadonlyMap<string, AssetSource[]> = new Map(),
+  session?: RenderSession,
 ): Promise<Site> {
   const { config } = stage;
   // Every document to render, posts each followed by their approved comments, rendered in one go
@@ -48,7 +52,7 @@ export async function renderSite(
       jobs.push({ trust: 'comment', url, markdown: comment.parsed.body, file: comment.parsed.file });
     return { url, thread, assets: assets.assets, isFolderPost: assetSources.has(post.parsed.file) };
   });
-  const { results, warnings, errors, keys } = await renderDocuments(jobs, stage);
+  const { results, warnings, errors, keys } = await (session ? session.render(jobs) : renderDocuments(jobs, stage));
   problems.addAll(warnings);
   problems.addAll(errors);
   let next = 0;

@@ -107,20 +107,28 @@ export interface PublishedPost extends ResolvedPost {
  * The posts to publish at `now`: not drafts, and not dated later unless `future`. A preview keeps
  * the others too, each marked with why a build would leave it out.
  */
-export function publish(
-  resolved: readonly ResolvedPost[],
-  options: { now: Date; future: boolean; preview: boolean },
-): PublishedPost[] {
+export function publish(resolved: readonly ResolvedPost[], options: PublishOptions): PublishedPost[] {
   const published: PublishedPost[] = [];
   for (const item of resolved) {
-    const unpublished =
-      item.post.data.draft === true
-        ? 'draft'
-        : !options.future && item.post.date > options.now
-          ? 'future'
-          : undefined;
+    const unpublished = unpublishedReason(item.post, options);
     if (!unpublished) published.push(item);
     else if (options.preview) published.push({ ...item, unpublished });
   }
   return published;
+}
+
+/** What decides which posts {@link publish} keeps. */
+export interface PublishOptions {
+  now: Date;
+  future: boolean;
+  preview: boolean;
+}
+
+/** Why a build leaves a post out (`draft`, or `future` when dated after `now` without `future`), if it does. */
+export function unpublishedReason(
+  post: PostSource,
+  options: Omit<PublishOptions, 'preview'>,
+): Post['unpublished'] | undefined {
+  if (post.data.draft === true) return 'draft';
+  return !options.future && post.date > options.now ? 'future' : undefined;
 }

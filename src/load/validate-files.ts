@@ -29,6 +29,8 @@ export interface ValidateContext {
   frontMatter: FrontMatterStore;
   /** Whole outcomes of files from an earlier load, by path and bytes (a watch loop's `LoadedFileStore`). */
   outcomes?: FileOutcomeStore;
+  /** Told each file's outcome as soon as it is known (a build hands posts to its render threads). */
+  onOutcome?: (outcome: FileOutcome) => void;
 }
 
 /** The files that parsed and validated, and what the cross-file checks must know of the others. */
@@ -92,6 +94,7 @@ export function validateFiles(
     const validate = () => validateFile(source, index, context, toInstant);
     const outcome = context.outcomes ? context.outcomes.outcome(source, validate, index) : validate();
     problems.addAll(outcome.diagnostics);
+    context.onOutcome?.(outcome);
     if (outcome.post) result.posts.push(outcome.post);
     if (outcome.comment) result.comments.push(outcome.comment);
     if (outcome.profile) result.profiles.set(outcome.profile.id, outcome.profile);

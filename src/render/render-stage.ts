@@ -30,7 +30,7 @@ export const WORKER_THRESHOLD = 400;
 export const THREAD_DOCUMENT_CHARACTERS = 32_000;
 
 /** What a document that ran past its render time budget is published as: nothing (the build fails). */
-const NO_RENDER: RenderResult = { html: '', summary: '', headings: [], wordCount: 0, readingTime: 0 };
+export const NO_RENDER: RenderResult = { html: '', summary: '', headings: [], wordCount: 0, readingTime: 0 };
 
 /** Options of {@link renderDocuments}. */
 export interface RenderStageOptions {
@@ -105,7 +105,7 @@ export async function renderDocuments(
   try {
     const errors: Diagnostic[] = [];
     const keys = cache ? jobs.map((job) => cache.key(job.trust, job.url, job.markdown, job.assets)) : [];
-    const results = await render(jobs, options, pluginIdentity, cache, errors, keys);
+    const results = await renderJobs(jobs, options, pluginIdentity, cache, errors, keys);
     const keyed = cache && keys.map((key, index) => (results[index] === NO_RENDER ? undefined : key));
     return { results, warnings: cache?.warnings ?? [], errors, ...(keyed ? { keys: keyed } : {}) };
   } finally {
@@ -114,7 +114,11 @@ export async function renderDocuments(
   }
 }
 
-async function render(
+/**
+ * Renders `jobs` whose cache keys are `keys` (none without a cache): from the cache, on worker
+ * threads or here (see {@link renderDocuments}); `render-timeout` errors go to `errors`.
+ */
+export async function renderJobs(
   jobs: readonly RenderJob[],
   options: RenderStageOptions,
   pluginIdentity: string,
@@ -130,24 +134,10 @@ async function render(
     results[index] = result;
     cache?.set(keys[index]!, result);
   };
-  let renderers: Record<RenderJob['trust'], MarkdownRenderer> | undefined;
-  const renderHere = (job: RenderJob) => {
-    renderers ??= {
-      post: createMarkdownRenderer({
-        trust: 'post',
-        remarkPlugins: options.config.markdown.remarkPlugins,
-        rehypePlugins: options.config.markdown.rehypePlugins,
-      }),
-      comment: createMarkdownRenderer({ trust: 'comment' }),
-    };
-    return renderers[job.trust](job.markdown, { url: job.url, assets: job.assets });
-  };
+  const renderHere = mainThreadRenderer(options);
   const { size, forced } = workerCount(missing.length, options);
   // A long document goes to a thread even when the rest is rendered here, where no budget holds.
-  const long = (offset: number) => {
-    const job = jobs[missing[offset]!]!;
-    return job.markdown.length > THREAD_DOCUMENT_CHARACTERS || options.needsBudget?.(job) === true;
-  };
+  const long = (offset: number) => needsThread(jobs[missing[offset]!]!, options);
   const threads = size > 0 || forced ? size : missing.some((_, offset) => long(offset)) ? 1 : 0;
   if (threads > 0 && options.configFile !== undefined) {
     // Loaded only when threads are to render: a warm build with everything cached needs no pool.
@@ -169,13 +159,7 @@ async function render(
         onTimeout: (offset) => {
           const job = jobs[missing[offset]!]!;
           results[missing[offset]!] = NO_RENDER;
-          errors.push(
-            diagnostic({
-              code: 'render-timeout',
-              file: job.file ?? '',
-              message: `rendering this ${job.trust} took longer than its time budget of ${budgetMs} ms (markdown.renderTimeoutMs) and was stopped: simplify the markdown (or the site's plugins)`,
-            }),
-          );
+          errors.push(timeoutDiagnostic(job, budgetMs));
         },
       },
     );
@@ -190,7 +174,38 @@ async function render(
   return results as RenderResult[];
 }
 
-async function openCache(options: RenderStageOptions, pluginIdentity: string): Promise<RenderCache> {
+/** Renders a job in this thread, with one renderer per trust level, made at the first job. */
+export function mainThreadRenderer(options: RenderStageOptions): (job: RenderJob) => Promise<RenderResult> {
+  let renderers: Record<RenderJob['trust'], MarkdownRenderer> | undefined;
+  return (job) => {
+    renderers ??= {
+      post: createMarkdownRenderer({
+        trust: 'post',
+        remarkPlugins: options.config.markdown.remarkPlugins,
+        rehypePlugins: options.config.markdown.rehypePlugins,
+      }),
+      comment: createMarkdownRenderer({ trust: 'comment' }),
+    };
+    return renderers[job.trust](job.markdown, { url: job.url, assets: job.assets });
+  };
+}
+
+/** Whether a job must render on a thread, where its time budget holds (a long document). */
+export function needsThread(job: RenderJob, options: RenderStageOptions): boolean {
+  return job.markdown.length > THREAD_DOCUMENT_CHARACTERS || options.needsBudget?.(job) === true;
+}
+
+/** The `render-timeout` error of a document stopped at its time budget. */
+export function timeoutDiagnostic(job: RenderJob, budgetMs: number | undefined): Diagnostic {
+  return diagnostic({
+    code: 'render-timeout',
+    file: job.file ?? '',
+    message: `rendering this ${job.trust} took longer than its time budget of ${budgetMs} ms (markdown.renderTimeoutMs) and was stopped: simplify the markdown (or the site's plugins)`,
+  });
+}
+
+/** Opens the render cache of a site for its broadsheet version, config, plugin lists and config file. */
+export async function openCache(options: RenderStageOptions, pluginIdentity: string): Promise<RenderCache> {
   // The config file's text too: a plugin's closure over a constant of the config is not in its source.
   const configText =
     options.configFile === undefined
@@ -202,7 +217,10 @@ async function openCache(options: RenderStageOptions, pluginIdentity: string): P
 }
 
 /** How many worker threads render `documents` documents, and whether that number was asked for. */
-function workerCount(documents: number, options: RenderStageOptions): { size: number; forced: boolean } {
+export function workerCount(
+  documents: number,
+  options: RenderStageOptions,
+): { size: number; forced: boolean } {
   if (documents === 0) return { size: 0, forced: false };
   const asked = options.workers ?? parseWorkers(process.env.BROADSHEET_WORKERS);
   if (asked !== undefined) return { size: asked, forced: true };
@@ -212,7 +230,8 @@ function workerCount(documents: number, options: RenderStageOptions): { size: nu
   return { size: Math.max(1, Math.min(cores - 1, 8)), forced: false };
 }
 
-function parseWorkers(value: string | undefined): number | undefined {
+/** The number of threads `BROADSHEET_WORKERS` asks for, if it is a whole number. */
+export function parseWorkers(value: string | undefined): number | undefined {
   if (value === undefined || value.trim() === '') return undefined;
   const count = Number(value);
   return Number.isInteger(count) && count >= 0 ? count : undefined;

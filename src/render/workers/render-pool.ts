@@ -169,6 +169,8 @@ export class RenderPool {
    */
   async finish(mainRenderer?: (job: RenderJob) => Promise<RenderResult>): Promise<PoolOutcome> {
     this.finishing = true;
+    // From now on the caller waits for the threads: they keep the process alive.
+    for (const thread of this.threads) thread.worker.ref();
     this.cut();
     this.pump();
     if (this.remaining === 0) this.end({ outcome: { results: this.results } });
@@ -299,6 +301,9 @@ export class RenderPool {
       this.end({ outcome: { failed: `a render worker could not start: ${String(error)}` } });
       return;
     }
+    // Until `finish`, a thread does not keep the process alive: a load that throws before it
+    // renders leaves nothing running.
+    if (!this.finishing) worker.unref();
     const thread: Thread = { worker, progress, inFlight: new Set(), sent: 0, ready: false, stopped: false };
     this.threads.push(thread);
     // Batches are sent before the thread is ready: it reads them once it is.

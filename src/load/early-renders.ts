@@ -1,0 +1,50 @@
+// What a load hands the render stage while it validates (docs/decisions/render-speed.md, "Rendering
+// while loading"): each post it will publish and each approved comment on one, as soon as the file is
+// validated. Beside the simple path: renderSite makes the same jobs again from the resolved site, and
+// takes the early renders of those it was offered.
+import type { RenderSession } from '../render/render-session';
+import type { ResolvedConfig } from '../schema/config';
+import { absoluteUrl, paths } from '../site/paths';
+import type { AssetSource } from './post-assets';
+import { type PublishOptions, unpublishedReason } from './resolve';
+import type { FileOutcome } from './validate-files';
+
+/**
+ * The `onOutcome` of validateFiles for a load with a render session: offers the session the render
+ * job of each post it validates that the load publishes (not a draft, nor dated after `now` unless
+ * `future`; every post in a preview) and of each approved comment on such a post, the same job
+ * renderSite makes. A folder post is left to renderSite: its job needs its files' facts, read later.
+ * The checks across files come later: a job offered here may never be asked for (a slug collision
+ * fails the load), which costs a render, never a wrong page.
+ *
+ * @example
+ * ```ts
+ * const onOutcome = offerEarlyRenders(session, config, { now, future: false, preview: false }, assets);
+ * const validated = validateFiles(files, { ...context, onOutcome }, problems);
+ * ```
+ */
+export function offerEarlyRenders(
+  session: RenderSession,
+  config: ResolvedConfig,
+  publishing: PublishOptions,
+  assetSources: ReadonlyMap<string, AssetSource[]>,
+): (outcome: FileOutcome) => void {
+  const siteUrl = config.site.url;
+  // The URL of each post published so far, by slug: content/comments/<slug>/ follows content/posts/.
+  const urls = new Map<string, string>();
+  return ({ post, comment }) => {
+    if (post && (publishing.preview || !unpublishedReason(post, publishing))) {
+      const url = absoluteUrl(siteUrl, paths.post(post.slug));
+      urls.set(post.slug, url);
+      if (assetSources.has(post.parsed.file)) return;
+      // A post file's facts: it has no files (what loadPostAssets gives it).
+      const assets = { siteUrl, files: {} };
+      session.offer({ trust: 'post', url, markdown: post.parsed.body, file: post.parsed.file, assets });
+    }
+    if (comment && comment.status === 'approved') {
+      const url = urls.get(comment.postSlug);
+      if (url)
+        session.offer({ trust: 'comment', url, markdown: comment.parsed.body, file: comment.parsed.file });
+    }
+  };
+}
