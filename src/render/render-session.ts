@@ -25,46 +25,37 @@ import {
 } from './render-stage';
 import type { RenderPool } from './workers/render-pool';
 
-/** Early documents looked up in the render cache with one call (its reads of neighbouring records are joined). */
-const LOOKUP_BATCH = 256;
-
 /** A document handed over early, and what became of it. */
 interface EarlyDocument {
   job: RenderJob;
   /** Its cache key (none without a cache). */
   key: string;
-  /** Its render: from the cache, or from a thread once its answer has been read. */
+  /** Its render, once its thread's answer has been read. */
   result?: RenderResult;
-  /** Its index in the pool, when a thread renders it. */
-  inPool?: number;
   /** Stopped at its time budget. */
   timedOut?: boolean;
 }
 
 /**
- * The render stage of one load, opened before the load validates its files: `offer` takes a
- * document as soon as the load knows it will publish it (its markdown, URL, trust and files), looks
- * it up in the render cache (in batches) and, once there are enough documents to render
- * ({@link WORKER_THRESHOLD}, or one when threads are asked for), hands it to worker threads that
- * render it while the load goes on. `render` is then {@link renderDocuments} for the load's final
- * list of jobs: a job the session was offered (same file, trust, URL, markdown and files) takes its
- * early render; any other is rendered as `renderDocuments` would. `discard` drops everything for a
- * load that failed: nothing is reported, the renders already made stay in the cache.
+ * The render stage of a cold build, opened before the load validates its files. When the load will
+ * render on threads (at least {@link WORKER_THRESHOLD} post and comment files, or threads asked for),
+ * the threads start at once (`expect`), while the main thread still reads and validates; `offer`
+ * hands them each document as soon as the load knows it will publish it (its markdown, URL, trust and
+ * files). `render` is then {@link renderDocuments} for the load's final list of jobs: a job the
+ * session was offered (same file, trust, URL, markdown and files) takes its early render; any other
+ * is looked up in the cache and rendered by the threads and the main thread together. `discard`
+ * drops everything for a load that failed: nothing is reported, the renders already made stay in the
+ * cache (they are renders of valid documents).
  *
- * Only a build that renders on threads gains from it: a load given a config object, or with
- * `workers: 0`, or a watch loop's (with its memo), uses `renderDocuments` alone.
+ * Only a cold build has one (no render cache of the current layout yet, or `cache: false`): a warm
+ * build renders few documents, and it must not load the pool's code. A load given a config object,
+ * with `workers: 0`, or a watch loop's (with its memo), uses `renderDocuments` alone.
  */
 export class RenderSession {
   private readonly early = new Map<string, EarlyDocument>();
-  /** Offered documents not yet looked up in the cache. */
-  private unlooked: EarlyDocument[] = [];
-  /** Missed documents waiting for the pool (none started yet). */
-  private held: EarlyDocument[] = [];
   /** The pool's documents, by their index in it. */
   private readonly inPool: EarlyDocument[] = [];
-  private misses = 0;
   private pool: RenderPool | undefined;
-  private poolFailed = false;
   private closing: Promise<void> | undefined;
   private readonly asked: { size: number; forced: boolean };
 
@@ -72,53 +63,65 @@ export class RenderSession {
     private readonly options: RenderStageOptions & { configFile: string },
     private readonly pluginIdentity: string,
     private readonly cache: RenderCache | undefined,
-    /** The pool's module, loaded ahead when the build looks cold (a warm build never loads it). */
-    private readonly poolModule: typeof import('./workers/render-pool') | undefined,
+    private readonly poolModule: typeof import('./workers/render-pool'),
   ) {
     this.asked = workerCount(WORKER_THRESHOLD, options);
   }
 
   /**
-   * Opens the session: the render cache, and when the build will render most documents (no render
-   * cache yet, or `cache: false`) the worker pool's code, so that threads can start while the load
-   * is synchronous. `undefined` when threads cannot render (a config object) or are turned off.
+   * Opens the session of a cold build: the render cache (to write to) and the worker pool's code,
+   * so that threads can start while the load is synchronous. `undefined` when threads cannot render
+   * (a config object, a watch loop's memo), are turned off, or the build is warm.
    */
   static async open(options: RenderStageOptions): Promise<RenderSession | undefined> {
     const { configFile } = options;
     const asked = options.workers ?? parseWorkers(process.env.BROADSHEET_WORKERS);
     if (configFile === undefined || options.memo || asked === 0) return undefined;
-    const pluginIdentity = configIdentity(options.config.markdown);
     const cached = options.cache !== false;
-    const [cache, cold] = await Promise.all([
+    if (cached && (await renderCacheExists(options.cacheFolder ?? (await cacheFolder(options.root))))) {
+      return undefined;
+    }
+    const pluginIdentity = configIdentity(options.config.markdown);
+    const [cache, poolModule] = await Promise.all([
       cached ? openCache(options, pluginIdentity) : undefined,
-      cached
-        ? renderCacheExists(options.cacheFolder ?? (await cacheFolder(options.root))).then((has) => !has)
-        : true,
+      import('./workers/render-pool'),
     ]);
-    const poolModule = cold ? await import('./workers/render-pool') : undefined;
     return new RenderSession({ ...options, configFile }, pluginIdentity, cache, poolModule);
   }
 
   /**
    * Says how many documents the load may render (its post and comment files): with at least
-   * {@link WORKER_THRESHOLD} of them in a cold build, or threads asked for, the threads start now.
+   * {@link WORKER_THRESHOLD} of them, or threads asked for, the threads start now and `offer` hands
+   * them documents; otherwise `offer` does nothing and `render` is `renderDocuments`.
    */
   expect(documents: number): void {
-    if (this.asked.forced ? documents > 0 : documents >= WORKER_THRESHOLD) this.startPool();
+    if (this.pool || this.asked.size === 0) return;
+    if (this.asked.forced ? documents === 0 : documents < WORKER_THRESHOLD) return;
+    const budgetMs = this.options.config.markdown.renderTimeoutMs;
+    this.pool = new this.poolModule.RenderPool({
+      root: this.options.root,
+      configFile: this.options.configFile,
+      size: this.asked.size,
+      identity: this.pluginIdentity,
+      budgetMs,
+      threadsOnly: (index) => needsThread(this.inPool[index]!.job, this.options),
+      onResult: (index, result) => {
+        const document = this.inPool[index]!;
+        document.result = result;
+        this.cache?.set(document.key, result);
+      },
+      onTimeout: (index) => {
+        this.inPool[index]!.timedOut = true;
+      },
+    });
   }
 
-  /** Takes a document the load will publish unless a later check fails. */
+  /** Hands the threads a document the load will publish unless a later check fails. */
   offer(job: RenderJob): void {
     const file = job.file;
-    if (file === undefined || this.early.has(file)) return;
-    const key = this.cache ? this.cache.key(job.trust, job.url, job.markdown, job.assets) : '';
-    const document: EarlyDocument = { job, key };
+    if (!this.pool || file === undefined || this.early.has(file)) return;
+    const document = this.toPool(job, this.keyOf(job));
     this.early.set(file, document);
-    if (!this.cache) this.missed(document);
-    else {
-      this.unlooked.push(document);
-      if (this.unlooked.length >= LOOKUP_BATCH) this.lookUp();
-    }
   }
 
   /**
@@ -127,10 +130,17 @@ export class RenderSession {
    */
   async render(jobs: readonly RenderJob[]): Promise<RenderStageResult> {
     try {
-      this.lookUp();
       const errors: Diagnostic[] = [];
-      const results = await this.renderAll(jobs, errors);
-      return { results, warnings: this.cache?.warnings ?? [], errors };
+      let keys: string[];
+      let results: RenderResult[];
+      if (this.pool) ({ keys, results } = await this.renderAll(jobs, this.pool, errors));
+      else {
+        keys = jobs.map((job) => this.keyOf(job));
+        results = await renderJobs(jobs, this.options, this.pluginIdentity, this.cache, errors, keys);
+      }
+      // The render keys, as renderDocuments gives them (src/load/render-identity.ts).
+      const keyed = this.cache && keys.map((key, index) => (results[index] === NO_RENDER ? undefined : key));
+      return { results, warnings: this.cache?.warnings ?? [], errors, ...(keyed ? { keys: keyed } : {}) };
     } finally {
       await this.close();
     }
@@ -149,112 +159,56 @@ export class RenderSession {
     return this.closing;
   }
 
-  private lookUp(): void {
-    if (this.unlooked.length === 0) return;
-    const documents = this.unlooked;
-    this.unlooked = [];
-    const hits = this.cache!.getMany(documents.map((document) => document.key));
-    for (const [at, document] of documents.entries()) {
-      const hit = hits[at];
-      if (hit) document.result = hit;
-      else this.missed(document);
-    }
+  private keyOf(job: RenderJob): string {
+    return this.cache ? this.cache.key(job.trust, job.url, job.markdown, job.assets) : '';
   }
 
-  private missed(document: EarlyDocument): void {
-    this.misses += 1;
-    if (!this.pool && (this.asked.forced || this.misses >= WORKER_THRESHOLD)) this.startPool();
-    if (this.pool && !this.poolFailed) this.toPool(document);
-    else this.held.push(document);
-  }
-
-  private toPool(document: EarlyDocument): void {
-    document.inPool = this.inPool.length;
+  private toPool(job: RenderJob, key: string): EarlyDocument {
+    const document: EarlyDocument = { job, key };
     this.inPool.push(document);
-    this.pool!.add(document.job);
+    this.pool!.add(job);
+    return document;
   }
 
-  private startPool(): void {
-    if (this.pool || !this.poolModule || this.asked.size === 0) return;
-    const budgetMs = this.options.config.markdown.renderTimeoutMs;
-    this.pool = new this.poolModule.RenderPool({
-      root: this.options.root,
-      configFile: this.options.configFile,
-      size: this.asked.size,
-      identity: this.pluginIdentity,
-      budgetMs,
-      threadsOnly: (index) => needsThread(this.inPool[index]!.job, this.options),
-      onResult: (index, result) => {
-        const document = this.inPool[index]!;
-        document.result = result;
-        this.cache?.set(document.key, result);
-      },
-      onTimeout: (index) => {
-        this.inPool[index]!.timedOut = true;
-      },
-    });
-    const held = this.held;
-    this.held = [];
-    for (const document of held) this.toPool(document);
-  }
-
-  private async renderAll(jobs: readonly RenderJob[], errors: Diagnostic[]): Promise<RenderResult[]> {
-    const results: (RenderResult | undefined)[] = new Array(jobs.length);
-    const documents: (EarlyDocument | undefined)[] = new Array(jobs.length);
-    // Jobs the session was not offered (or offered otherwise), rendered as renderDocuments would.
-    const rest: number[] = [];
+  private async renderAll(
+    jobs: readonly RenderJob[],
+    pool: RenderPool,
+    errors: Diagnostic[],
+  ): Promise<{ results: RenderResult[]; keys: string[] }> {
+    const documents: EarlyDocument[] = [];
+    // Jobs the session was not offered (or offered otherwise): from the cache, else to the threads.
+    const rest: { at: number; key: string }[] = [];
     for (const [at, job] of jobs.entries()) {
-      const document = job.file === undefined ? undefined : this.early.get(job.file);
-      if (document && sameJob(document.job, job) && (document.result || document.inPool !== undefined)) {
-        documents[at] = document;
-      } else rest.push(at);
+      const offered = job.file === undefined ? undefined : this.early.get(job.file);
+      if (offered && sameJob(offered.job, job)) documents[at] = offered;
+      else rest.push({ at, key: this.keyOf(job) });
     }
-    const { pool } = this;
-    if (pool) {
-      // The rest joins the threads' queue (what the cache holds aside), then the main thread
-      // renders alongside them, unless threads were asked for.
-      const restJobs = rest.map((at) => jobs[at]!);
-      const keys = this.cache
-        ? restJobs.map((job) => this.cache!.key(job.trust, job.url, job.markdown, job.assets))
-        : [];
-      const hits = this.cache ? this.cache.getMany(keys) : [];
-      for (const [offset, at] of rest.entries()) {
-        const document: EarlyDocument = { job: jobs[at]!, key: keys[offset] ?? '' };
-        if (hits[offset]) document.result = hits[offset];
-        else this.toPool(document);
-        documents[at] = document;
-      }
-      const outcome = await pool.finish(this.asked.forced ? undefined : mainThreadRenderer(this.options));
-      if ('failed' in outcome) {
-        if (this.asked.forced) throw new BroadsheetError('worker-failed', outcome.failed);
-        this.poolFailed = true;
-      }
-      const budgetMs = this.options.config.markdown.renderTimeoutMs;
-      const renderHere = mainThreadRenderer(this.options);
-      for (const [at, document] of documents.entries()) {
-        if (document!.timedOut) {
-          results[at] = NO_RENDER;
-          errors.push(timeoutDiagnostic(document!.job, budgetMs));
-          continue;
-        }
-        // What a pool that could not start did not render.
-        if (!document!.result) {
-          document!.result = await renderHere(document!.job);
-          this.cache?.set(document!.key, document!.result);
-        }
-        results[at] = document!.result;
-      }
-      return results as RenderResult[];
+    const hits = this.cache ? this.cache.getMany(rest.map(({ key }) => key)) : [];
+    for (const [offset, { at, key }] of rest.entries()) {
+      const hit = hits[offset];
+      documents[at] = hit ? { job: jobs[at]!, key, result: hit } : this.toPool(jobs[at]!, key);
     }
-    // No threads started early: the rest (and the early misses among them) as renderDocuments would.
-    const restJobs = rest.map((at) => jobs[at]!);
-    const keys = this.cache
-      ? restJobs.map((job) => this.cache!.key(job.trust, job.url, job.markdown, job.assets))
-      : [];
-    const rendered = await renderJobs(restJobs, this.options, this.pluginIdentity, this.cache, errors, keys);
-    for (const [offset, at] of rest.entries()) results[at] = rendered[offset];
-    for (const [at, document] of documents.entries()) if (document) results[at] = document.result;
-    return results as RenderResult[];
+    // The main thread renders alongside the threads, unless threads were asked for (tests).
+    const outcome = await pool.finish(this.asked.forced ? undefined : mainThreadRenderer(this.options));
+    // Asked for explicitly, a pool that cannot start is an error (see renderJobs).
+    if ('failed' in outcome && this.asked.forced) throw new BroadsheetError('worker-failed', outcome.failed);
+    const budgetMs = this.options.config.markdown.renderTimeoutMs;
+    const renderHere = mainThreadRenderer(this.options);
+    const results: RenderResult[] = [];
+    for (const document of documents) {
+      if (document.timedOut) {
+        results.push(NO_RENDER);
+        errors.push(timeoutDiagnostic(document.job, budgetMs));
+        continue;
+      }
+      // What a pool that could not start did not render.
+      if (!document.result) {
+        document.result = await renderHere(document.job);
+        this.cache?.set(document.key, document.result);
+      }
+      results.push(document.result);
+    }
+    return { results, keys: documents.map((document) => document.key) };
   }
 }
 
