@@ -217,12 +217,19 @@ export class RenderPool {
     }
   }
 
-  /** Sends each thread batches until it has two it has not rendered (read from shared memory). */
+  /**
+   * Sends each thread batches until it has two it has not rendered (read from shared memory, so
+   * that this works while the event loop is blocked).
+   */
   private pump(): void {
     if (this.ended) return;
     for (const thread of this.threads) {
       if (thread.stopped) continue;
-      while (thread.sent - Atomics.load(thread.progress, DONE_SLOT) < IN_FLIGHT && this.feed(thread)) {}
+      while (thread.sent - Atomics.load(thread.progress, DONE_SLOT) < IN_FLIGHT) {
+        // A thread with room takes the documents not yet in a batch rather than wait for a full one.
+        if (this.threadQueue.length === 0 && this.sharedQueue.length === 0) this.cut();
+        if (!this.feed(thread)) break;
+      }
     }
   }
 
