@@ -1,4 +1,4 @@
-// What a load hands the render stage while it validates (docs/decisions/render-speed.md, "Rendering
+// What a load hands the render stage while it validates (docs/decisions/performance.md, "Rendering
 // while loading"): each post it will publish and each approved comment on one, as soon as the file is
 // validated. Beside the simple path: renderSite makes the same jobs again from the resolved site, and
 // takes the early renders of those it was offered.

@@ -1,5 +1,5 @@
 // The render stage started early: a load hands each document over as soon as it is validated, and
-// the worker threads render it while the load goes on (docs/decisions/render-speed.md, "Rendering
+// the worker threads render it while the load goes on (docs/decisions/performance.md, "Rendering
 // while loading"). The simple path is renderDocuments (render-stage.ts); this is the machinery
 // beside it, with the same results, byte for byte.
 import { cacheFolder } from '../cache/location';
