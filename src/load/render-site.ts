@@ -52,7 +52,9 @@ export async function renderSite(
       jobs.push({ trust: 'comment', url, markdown: comment.parsed.body, file: comment.parsed.file });
     return { url, thread, assets: assets.assets, isFolderPost: assetSources.has(post.parsed.file) };
   });
-  const { results, warnings, errors, keys } = await (session ? session.render(jobs) : renderDocuments(jobs, stage));
+  const { results, warnings, errors, keys } = await (session
+    ? session.render(jobs)
+    : renderDocuments(jobs, stage));
   problems.addAll(warnings);
   problems.addAll(errors);
   let next = 0;
