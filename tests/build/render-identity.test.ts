@@ -6,7 +6,7 @@ import { buildSite, loadSite } from '../../src/index';
 import { renderKeyOf } from '../../src/load/render-identity';
 import { siteFilePlan } from '../../src/outputs/index';
 import type { Site } from '../../src/site/types';
-import { copyGoldenSite, copyShellSite, GOLDEN_NOW, hashTree, temporaryFolder } from './helpers';
+import { copyGoldenSite, copyShellSite, GOLDEN_NOW, hashTree, temporaryFolder, writeText } from './helpers';
 
 /**
  * A post's render key stands for its HTML in the output keys (docs/decisions/output-keys.md, "A
@@ -107,6 +107,45 @@ describe('render keys in the post fingerprints', () => {
     expect(await readFile(page, 'utf8')).toContain('width="48" height="40"');
     const fresh = path.join(await temporaryFolder(), 'fresh');
     expect((await buildSite({ root, out: fresh, now, cache: false, workers: 0 })).ok).toBe(true);
+    expect(await hashTree(out)).toEqual(await hashTree(fresh));
+  });
+});
+
+describe('render keys and the config file', () => {
+  const config = (mark: string) => `
+const MARK = '${mark}';
+function rehypeMark() {
+  return (tree: { children: { type: string; properties?: object }[] }) => {
+    for (const node of tree.children) {
+      if (node.type === 'element') node.properties = { ...node.properties, dataMark: MARK };
+    }
+  };
+}
+export default {
+  site: { title: 'Plugins', url: 'https://plugins.example/' },
+  markdown: { rehypePlugins: [rehypeMark] },
+};
+`;
+
+  it('a constant of the config file that a plugin closes over is in the render key: the page is made again, as a build from scratch', async () => {
+    const root = path.join(await temporaryFolder(), 'site');
+    await writeText(path.join(root, 'broadsheet.config.ts'), config('one'));
+    await writeText(
+      path.join(root, 'content/posts/a.md'),
+      '---\ntitle: A\ndate: 2024-01-01\n---\n\nHello.\n',
+    );
+    const out = path.join(root, 'public');
+    const page = path.join(out, 'posts/a/index.html');
+    const build = async (options: { out?: string; cache?: boolean } = {}) =>
+      expect((await buildSite({ root, now: GOLDEN_NOW, workers: 0, ...options })).ok).toBe(true);
+    await build();
+    expect(await readFile(page, 'utf8')).toContain('<p data-mark="one">Hello.</p>');
+    // The plugin's source and options are the same: only the config file's text tells the renders apart.
+    await writeText(path.join(root, 'broadsheet.config.ts'), config('two'));
+    await build();
+    expect(await readFile(page, 'utf8')).toContain('<p data-mark="two">Hello.</p>');
+    const fresh = path.join(await temporaryFolder(), 'fresh');
+    await build({ out: fresh, cache: false });
     expect(await hashTree(out)).toEqual(await hashTree(fresh));
   });
 });
