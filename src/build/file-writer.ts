@@ -60,6 +60,8 @@ interface Batch {
   /** {@link ANSWERED}, and the record format's constants (a function run from its source text sees no module constants). */
   answered: number;
   window: number;
+  /** The tree being written: a file's missing folders below it may be created (see `makeParent`); `''`: none. */
+  root: string;
 }
 
 /**
@@ -172,13 +174,45 @@ function runBatch(fs: FileCalls, batch: Batch, state: StoreState): BatchResult {
       out.failed = true;
     }
   };
+  /**
+   * After an `ENOENT` for `target`: creates its folder (and those above it, below `batch.root`), as
+   * another writer thread that has it queued may not have yet (several writers share a tree);
+   * whether to try again. Never creates `batch.root` itself: a tree removed meanwhile stays a failure.
+   */
+  const makeParent = (error: unknown, target: string): boolean => {
+    if ((error as { code?: string }).code !== 'ENOENT' || batch.root === '') return false;
+    const parentOf = (file: string) => file.slice(0, Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')));
+    const make = (folder: string): boolean => {
+      if (folder.length <= batch.root.length || !folder.startsWith(batch.root)) return false;
+      try {
+        fs.mkdirSync(folder);
+      } catch (caught) {
+        const code = (caught as { code?: string }).code;
+        if (code === 'EEXIST') return true;
+        if (code !== 'ENOENT' || !make(parentOf(folder))) return false;
+        try {
+          fs.mkdirSync(folder);
+        } catch (again) {
+          if ((again as { code?: string }).code !== 'EEXIST') return false;
+        }
+      }
+      return true;
+    };
+    return make(parentOf(target));
+  };
   const createFile = (
     target: string,
     data: Uint8Array,
     start: number,
     length: number,
   ): { size: number; mtimeMs: number; ino: number } => {
-    const descriptor = fs.openSync(target, 'wx');
+    let descriptor: number;
+    try {
+      descriptor = fs.openSync(target, 'wx');
+    } catch (error) {
+      if (!makeParent(error, target)) throw error;
+      descriptor = fs.openSync(target, 'wx');
+    }
     try {
       writeAll(descriptor, data, start, length, null, target);
       return fs.fstatSync(descriptor);
@@ -197,7 +231,8 @@ function runBatch(fs: FileCalls, batch: Batch, state: StoreState): BatchResult {
         try {
           fs.mkdirSync(target);
         } catch (error) {
-          if ((error as { code?: string }).code !== 'EEXIST') throw error;
+          const code = (error as { code?: string }).code;
+          if (code !== 'EEXIST' && !(code === 'ENOENT' && makeParent(error, `${target}/`))) throw error;
         }
         continue;
       }
@@ -319,14 +354,22 @@ function runBatch(fs: FileCalls, batch: Batch, state: StoreState): BatchResult {
         ino = 0;
       } else {
         const source = batch.sources[index]!;
-        try {
-          fs.linkSync(source, target);
-        } catch {
+        const put = (): void => {
           try {
-            fs.copyFileSync(source, target, fs.copyExclusive);
+            fs.linkSync(source, target);
           } catch {
-            fs.writeFileSync(target, fs.readFileSync(source), { flag: 'wx' });
+            try {
+              fs.copyFileSync(source, target, fs.copyExclusive);
+            } catch {
+              fs.writeFileSync(target, fs.readFileSync(source), { flag: 'wx' });
+            }
           }
+        };
+        try {
+          put();
+        } catch (error) {
+          if (!makeParent(error, target)) throw error;
+          put();
         }
         ({ size, mtimeMs, ino } = fs.lstatSync(target));
       }
@@ -414,7 +457,10 @@ export class FileWriter {
   /** The worker stopped after it had appended to the store's segment. */
   private lost = false;
 
-  private constructor(worker: Worker | undefined) {
+  private constructor(
+    worker: Worker | undefined,
+    private readonly root: string,
+  ) {
     this.worker = worker;
     worker?.on('message', (result: BatchResult) => this.answered(result));
     worker?.on('error', () => this.takeOver());
@@ -423,13 +469,14 @@ export class FileWriter {
 
   /**
    * Starts a writer: a worker thread, or this thread when none can start. `source` (for tests) is
-   * the worker's code instead of the writer's.
+   * the worker's code instead of the writer's. `root`: the tree it writes, when other writers write
+   * it too; a file whose folder another writer has not created yet then creates it (below `root`).
    */
-  static start(source = WORKER_SOURCE): FileWriter {
+  static start(source = WORKER_SOURCE, root = ''): FileWriter {
     try {
-      return new FileWriter(new Worker(source, { eval: true }));
+      return new FileWriter(new Worker(source, { eval: true }), root);
     } catch {
-      return new FileWriter(undefined);
+      return new FileWriter(undefined, root);
     }
   }
 
@@ -585,6 +632,7 @@ export class FileWriter {
       data: batch.data.subarray(0, batch.used),
       answered: ANSWERED,
       window: READ_WINDOW_BYTES,
+      root: this.root,
     };
     this.waiting.push({ batch: message, done: batch.done, bytes: batch.used });
     this.pendingBytes += batch.used;

@@ -169,8 +169,8 @@ export class OutputStore {
   }
 
   /**
-   * The segment another thread appends this build's records to (src/build/file-writer.ts); each
-   * record is indexed with {@link OutputStore.saved} as it is sent there.
+   * A new segment for another thread to append this build's records to (src/build/file-writer.ts);
+   * each record is indexed with {@link OutputStore.saved} as it is sent there.
    */
   segment(): ExternalSegment {
     return this.pack.external();
@@ -188,19 +188,20 @@ export class OutputStore {
    * Indexes the record of `key` appended to {@link OutputStore.segment}: the header line `line` of
    * `lineBytes` bytes, then the files' bytes.
    */
-  saved(key: string, files: readonly StoredEntry[], lineBytes: number): void {
+  saved(segment: ExternalSegment, key: string, files: readonly StoredEntry[], lineBytes: number): void {
     let bytes = RECORD_HEADER_BYTES + lineBytes;
     for (const file of files) bytes += file.size;
     this.pack.setExternal(
+      segment,
       key,
       bytes,
       files.map((file) => [file.path, file.hash, file.size]),
     );
   }
 
-  /** Whether the writer of {@link OutputStore.segment} put all of it on disk (else its records are dropped). */
-  segmentDone(ok: boolean): void {
-    this.pack.externalDone(ok);
+  /** Whether the writer of `segment` ({@link OutputStore.segment}) put all of it on disk (else its records are dropped). */
+  segmentDone(segment: ExternalSegment, ok: boolean): void {
+    this.pack.externalDone(segment, ok);
   }
 
   /** `cache-corrupt` warnings about entries that could not be read. */

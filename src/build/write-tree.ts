@@ -7,6 +7,7 @@ import {
   readFileSync,
   writeFileSync,
 } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ExternalSegment } from '../cache/pack';
@@ -17,6 +18,12 @@ import { FileWriter, type WrittenStats } from './file-writer';
 import type { KeyedGroup } from './output-keys';
 import type { FolderRecord, GroupKeys, OutputManifest, OutputRecord } from './output-manifest';
 import type { FileToStore, OutputStore, StoredEntry, StoredFile, StoredPlace } from './output-store';
+
+/** The most file writer threads a whole tree written from the output store gets. */
+const MAX_WRITERS = 4;
+
+/** Consecutive groups that go to the same writer when there are several (about 1 MiB of stored records). */
+const WRITER_RUN = 64;
 
 /** How many stored groups are read from the output store at a time (their files are held until written). */
 const STORE_BATCH = 256;
@@ -150,8 +157,11 @@ export async function stagePlan(
   }
 
   // A whole tree where nothing of a previous output can be linked (none, or none of its files left)
-  // is written by another thread, while this one makes the next files.
-  const writer = !inPlace && nothingToLink(previous) ? FileWriter.start() : undefined;
+  // is written by other threads (`writers`, started once the store is open), while this one makes
+  // the next files. Each group goes to one of them, `writer` while the group is placed.
+  const wholeTree = !inPlace && nothingToLink(previous);
+  const writers: FileWriter[] = [];
+  let writer: FileWriter | undefined;
   const folderRecords = new Map<string, FolderRecord>();
   const made = new Set<string>();
   const ensureParent = (file: string): void => {
@@ -255,6 +265,24 @@ export async function stagePlan(
   });
   const toMake = reusedRecords.filter((records) => records === undefined).length;
   const store = keys && options.openStore && toMake * 4 > plan.length ? await options.openStore() : undefined;
+  if (wholeTree) {
+    // A tree written mostly from the store is only system calls (its files' records are read and
+    // written on the writers): several writers share them. One made mostly here needs one.
+    let stored = 0;
+    if (store) {
+      for (const [index, group] of plan.entries()) {
+        if (!reusedRecords[index] && group.key !== undefined && store.has(group.key)) stored += 1;
+      }
+    }
+    const count = stored * 2 > plan.length ? Math.min(MAX_WRITERS, availableParallelism()) : 1;
+    for (let index = 0; index < count; index++) writers.push(FileWriter.start(undefined, staging));
+    writer = writers[0];
+  }
+  /**
+   * The writer of the group at `index`: runs of {@link WRITER_RUN} groups each, so that each writer
+   * reads its stored records in runs of the segment rather than every window of it.
+   */
+  const writerOf = (index: number): FileWriter => writers[Math.floor(index / WRITER_RUN) % writers.length]!;
   // The stored files of the next groups to write from the store, read a batch at a time.
   const fromStore = new Map<number, StoredFile[]>();
   let readUpTo = 0;
@@ -282,7 +310,8 @@ export async function stagePlan(
   // record and writes its files, and appends each made group's record to this build's segment from
   // the bytes it writes anyway; this thread only indexes them (docs/decisions/output-store.md).
   const storeByWriter = writer ? store : undefined;
-  let segment: ExternalSegment | undefined;
+  /** Each writer's segment of the store, where the records of the groups it wrote go. */
+  const segments = new Map<FileWriter, ExternalSegment>();
   /** Stored groups whose record the writer found unsound: made after all. */
   const unsound: number[] = [];
 
@@ -297,7 +326,11 @@ export async function stagePlan(
         hash: record ? contentHash(file.contents) : '',
         size: Buffer.byteLength(file.contents, 'utf8'),
       }));
-      segment ??= storeByWriter.segment();
+      let segment = segments.get(writer!);
+      if (!segment) {
+        segment = storeByWriter.segment();
+        segments.set(writer!, segment);
+      }
       const lineBytes = writer!.beginRecord(segment.file, storeByWriter.line(entries));
       for (const [at, file] of made.entries()) {
         const { hash, size } = entries[at]!;
@@ -306,7 +339,7 @@ export async function stagePlan(
         );
       }
       writer!.endRecord(key);
-      storeByWriter.saved(key, entries, lineBytes);
+      storeByWriter.saved(segment, key, entries, lineBytes);
       return;
     }
     const toStore: FileToStore[] | undefined = store && key !== undefined ? [] : undefined;
@@ -360,6 +393,7 @@ export async function stagePlan(
   try {
     let turned = performance.now();
     for (const [index, group] of plan.entries()) {
+      if (writers.length > 1) writer = writerOf(index);
       const first = group.paths[0];
       const key = keys && first !== undefined ? group.key : undefined;
       if (key !== undefined) keys!.set(first!, key);
@@ -395,36 +429,43 @@ export async function stagePlan(
         makeGroup(group, key);
       }
       if (performance.now() - turned >= YIELD_EVERY_MS) {
-        await writer?.settle();
+        for (const each of writers) await each.settle();
         await nextTurn();
         turned = performance.now();
       }
     }
     if (storeByWriter) {
       // The groups whose record was unsound are made now (their files' records are in `files` already, in plan order).
-      await writer!.flush();
+      for (const each of writers) await each.flush();
       for (const index of unsound.sort((a, b) => a - b)) {
         const group = plan[index]!;
+        writer = writerOf(index);
         groups.stored -= 1;
         written -= group.paths.length;
         done -= group.paths.length;
         makeGroup(group, group.key);
       }
-      writer!.closeStore((bytes) =>
-        storeByWriter.segmentDone(segment !== undefined && bytes === segment.size),
-      );
+      for (const each of writers) {
+        each.closeStore((bytes) => {
+          const segment = segments.get(each);
+          if (segment) storeByWriter.segmentDone(segment, bytes === segment.size);
+        });
+      }
     }
     // The folders' records, once every file is in: a whole tree swapped in keeps them (only `''` changes).
     if (writer && record) {
+      // With several writers, a folder is complete once all of them are done with their files.
+      if (writers.length > 1) for (const each of writers) await each.flush();
+      let index = 0;
       for (const folder of folders) {
-        writer.stat(path.join(staging, folder), (stats) => {
+        writers[index++ % writers.length]!.stat(path.join(staging, folder), (stats) => {
           folderRecords.set(folder, { mtimeMs: stats.mtimeMs, ino: stats.ino });
         });
       }
     }
-    await writer?.finish();
+    await Promise.all(writers.map((each) => each.finish()));
   } catch (error) {
-    await writer?.finish().catch(() => {});
+    await Promise.all(writers.map((each) => each.finish().catch(() => {})));
     // Closed (its files are): its index then holds what this build read or stored, all still valid.
     await store?.close();
     throw error;

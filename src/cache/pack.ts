@@ -144,7 +144,7 @@ export class Pack {
   private readonly segmentFiles = new Map<string, string>();
   private writer: SegmentWriter | undefined;
   /** The segment another thread writes, and whether it said all of it is on disk. */
-  private outside: { name: string; segment: ExternalSegment; done: boolean } | undefined;
+  private readonly outside = new Map<ExternalSegment, { name: string; done: boolean }>();
   private closed: Promise<void> | undefined;
 
   private constructor(
@@ -308,42 +308,40 @@ export class Pack {
   }
 
   /**
-   * This session's segment for another thread to append records to (see {@link ExternalSegment});
-   * the same one at each call.
+   * A new segment of this session for another thread to append records to (see
+   * {@link ExternalSegment}); several threads each take one.
    */
   external(): ExternalSegment {
-    if (!this.outside) {
+    if (this.outside.size === 0) {
       try {
         mkdirSync(this.options.folder, { recursive: true });
       } catch {
         // The writer's creation of the segment fails, and with it every record in it: a miss next time.
       }
     }
-    this.outside ??= {
-      name: `${uniqueName()}.seg`,
-      segment: { file: '', size: 0 },
-      done: false,
-    };
-    this.outside.segment.file = path.join(this.options.folder, this.outside.name);
-    return this.outside.segment;
+    const name = `${uniqueName()}.seg`;
+    const segment: ExternalSegment = { file: path.join(this.options.folder, name), size: 0 };
+    this.outside.set(segment, { name, done: false });
+    return segment;
   }
 
   /**
-   * Indexes a record of `length` bytes (header included) appended to the {@link Pack.external}
-   * segment at its current size, which grows by `length`; `meta` is kept beside it in the index.
+   * Indexes a record of `length` bytes (header included) appended to `segment` (from
+   * {@link Pack.external}) at its current size, which grows by `length`; `meta` is kept beside it in the index.
    */
-  setExternal(key: string, length: number, meta?: unknown): void {
-    const outside = this.outside;
+  setExternal(segment: ExternalSegment, key: string, length: number, meta?: unknown): void {
+    const outside = this.outside.get(segment);
     if (!outside || this.closed || !KEY.test(key)) return;
-    const location: Location = { segment: outside.name, offset: outside.segment.size, length };
+    const location: Location = { segment: outside.name, offset: segment.size, length };
     if (meta !== undefined) location.meta = meta;
-    outside.segment.size += length;
+    segment.size += length;
     this.written.set(key, location);
   }
 
-  /** The writer of the {@link Pack.external} segment wrote all of it (`true`), or failed: its records are dropped. */
-  externalDone(ok: boolean): void {
-    if (this.outside) this.outside.done = ok;
+  /** The writer of `segment` wrote all of it (`true`), or failed: its records are dropped. */
+  externalDone(segment: ExternalSegment, ok: boolean): void {
+    const outside = this.outside.get(segment);
+    if (outside) outside.done = ok;
   }
 
   /** `cache-corrupt` warnings: one per file, saying how many of its entries were ignored. */
@@ -385,12 +383,12 @@ export class Pack {
         for (const [key, location] of this.written)
           if (location.segment === writer.name) this.written.delete(key);
     }
-    const outside = this.outside;
-    if (outside?.done) sizes.set(outside.name, outside.segment.size);
-    else if (outside) {
-      for (const [key, location] of this.written)
-        if (location.segment === outside.name) this.written.delete(key);
-      await rm(outside.segment.file, { force: true }).catch(() => {});
+    for (const [segment, { name, done }] of this.outside) {
+      if (done) sizes.set(name, segment.size);
+      else {
+        for (const [key, location] of this.written) if (location.segment === name) this.written.delete(key);
+        await rm(segment.file, { force: true }).catch(() => {});
+      }
     }
     const changed = this.stale || this.written.size > 0 || this.kept.size !== this.entries.size;
     if (!changed) return;

@@ -163,4 +163,31 @@ describe('FileWriter', () => {
       { numRuns: 25 },
     );
   }, 120_000);
+
+  it('shares a tree with other writers: a file whose folder another writer has queued creates it, never the tree itself', async () => {
+    const folder = await temporaryFolder();
+    const root = path.join(folder, 'tree');
+    await mkdir(root);
+    const first = FileWriter.start(undefined, root);
+    const second = FileWriter.start(undefined, root);
+    // The folders are queued on the first writer only, behind many files; the second writes into them at once.
+    for (let index = 0; index < 2000; index++)
+      first.file(path.join(root, `${index}.txt`), 'x'.repeat(500), () => {});
+    const expected = new Map<string, string>();
+    for (let index = 0; index < 50; index++) {
+      first.folder(path.join(root, `a${index}`));
+      first.folder(path.join(root, `a${index}`, 'b'));
+      const file = path.join(root, `a${index}`, 'b', 'c.txt');
+      expected.set(file, String(index));
+      second.file(file, String(index), () => {});
+    }
+    await Promise.all([first.finish(), second.finish()]);
+    for (const [file, text] of expected) expect(await readFile(file, 'utf8')).toBe(text);
+
+    // A tree removed meanwhile is not created again: the write fails.
+    const gone = FileWriter.start(undefined, path.join(folder, 'gone'));
+    gone.file(path.join(folder, 'gone', 'a', 'b.txt'), 'b', () => {});
+    await expect(gone.finish()).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(lstat(path.join(folder, 'gone'))).rejects.toThrow();
+  });
 });

@@ -2,6 +2,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { cacheFolder } from '../../src/cache/location';
+import { writeBigSite } from './big-site';
 import { copyGoldenSite, goldenBuild, hashTree, temporaryFolder } from './helpers';
 
 /**
@@ -146,4 +147,19 @@ describe('the output store', () => {
     expect(groups.stored).toBe(0);
     expect(groups.reused).toBe(0);
   });
+
+  it('writes a larger site from the store on several writer threads as a build without cache makes it', async () => {
+    // 400 posts: some 1,500 groups, runs of them on each writer (as many as the cores, up to 4).
+    const root = path.join(await temporaryFolder(), 'site');
+    await writeBigSite(root, 400);
+    const out = path.join(root, 'public');
+    const cold = await build(root, out);
+    await rm(out, { recursive: true });
+    const ci = await build(root, out);
+    expect(ci.groups).toEqual({ made: 0, reused: 0, stored: cold.groups.made });
+    expect(await hashTree(out)).toEqual(await cleanTree(root));
+    // Its manifest is right too: a warm build after it reuses every group.
+    const warm = await build(root, out);
+    expect(warm.groups).toEqual({ made: 0, reused: cold.groups.made, stored: 0 });
+  }, 120_000);
 });
