@@ -7,6 +7,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildSite, loadSite } from '../../src/index';
+import { stallSite } from '../render/stall-site';
 import { GOLDEN_NOW, hashTree, temporaryFolder, writeText } from './helpers';
 
 /** A config whose remark plugin (run in the render threads too) logs the `MARK-…` word of each post it renders. */
@@ -206,4 +207,27 @@ describe('rendering while the site loads (a cold build on threads)', () => {
       { numRuns: 6 },
     );
   }, 240_000);
+  it('a post that stalls its thread: a render-timeout when it is published, nothing when a later check fails', async () => {
+    const root = await stallSite();
+    const post = (title: string, body: string, extra = '') =>
+      `---\ntitle: ${title}\ndate: 2024-01-02\n${extra}---\n\n${body}\n`;
+    for (let index = 0; index < 20; index++) {
+      await writeText(path.join(root, `content/posts/p${index}.md`), post(`P${index}`, `Post *${index}*.`));
+    }
+    await writeText(path.join(root, 'content/posts/stalls.md'), post('Stalls', 'A STALL.'));
+    // A draft that would stall is never handed to a thread.
+    await writeText(path.join(root, 'content/posts/draft.md'), post('Draft', 'A STALL.', 'draft: true\n'));
+    const options = { root, now: GOLDEN_NOW, cache: false, workers: 1 };
+    const timedOut = await loadSite(options);
+    expect(!timedOut.ok && timedOut.diagnostics.map(({ code, file }) => `${code} ${file}`)).toEqual([
+      'render-timeout content/posts/stalls.md',
+    ]);
+    // Found after the stalling post was handed over: the load fails with the check's diagnostics
+    // only (as in the main thread, which never renders it), and the stalled thread is stopped.
+    await writeText(path.join(root, 'content/posts/same.md'), post('Same', 'Same.', 'slug: stalls\n'));
+    const collision = await loadSite(options);
+    const alone = await loadSite({ ...options, workers: 0 });
+    expect(!collision.ok && collision.diagnostics).toEqual(!alone.ok && alone.diagnostics);
+    expect(!alone.ok && alone.diagnostics.map(({ code }) => code)).toEqual(['duplicate-slug']);
+  }, 120_000);
 });
