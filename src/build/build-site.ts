@@ -32,7 +32,7 @@ import {
 } from './out-folder';
 import type { OutputManifest } from './output-manifest';
 import { type PlannedOutput, planOutput, withStaticFiles } from './plan-output';
-import { stagePlan } from './write-tree';
+import { prestartWriters, releaseWriters, stagePlan } from './write-tree';
 
 /** Options of {@link buildSite}. */
 export interface BuildSiteOptions {
@@ -123,6 +123,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
   try {
     return await build(options, root, report, cache);
   } finally {
+    await releaseWriters();
     await cache?.emptied;
   }
 }
@@ -152,6 +153,8 @@ async function build(
   const out = path.resolve(root, options.out ?? site.config.out);
   const refused = await refuse(root, out, site, options);
   if (refused) return { ok: false, diagnostics: [refused, ...warnings] };
+  // The file writer threads start while the plan and the keys are computed.
+  if (cache) prestartWriters(out, cache.folder);
 
   const planned = withStaticFiles(root, site, planOutput(site));
   if ('diagnostics' in planned) return { ok: false, diagnostics: [...planned.diagnostics, ...warnings] };

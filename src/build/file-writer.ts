@@ -414,6 +414,19 @@ parentPort.on('message', (batch) => {
 });
 `;
 
+/** Writer threads started ahead of time ({@link FileWriter.prestart}), not taken yet. */
+const spares: Worker[] = [];
+
+/** A spare writer thread, its own again (it keeps the process alive while it writes). */
+function takeSpare(): Worker | undefined {
+  const worker = spares.pop();
+  if (!worker) return undefined;
+  worker.removeAllListeners('exit');
+  worker.removeAllListeners('error');
+  worker.ref();
+  return worker;
+}
+
 /** What a file written through a {@link FileWriter} gets once it is on disk. */
 export interface WrittenStats {
   size: number;
@@ -473,11 +486,43 @@ export class FileWriter {
    * it too; a file whose folder another writer has not created yet then creates it (below `root`).
    */
   static start(source = WORKER_SOURCE, root = ''): FileWriter {
+    const spare = source === WORKER_SOURCE ? takeSpare() : undefined;
+    if (spare) return new FileWriter(spare, root);
     try {
       return new FileWriter(new Worker(source, { eval: true }), root);
     } catch {
       return new FileWriter(undefined, root);
     }
+  }
+
+  /**
+   * Starts up to `count` writer threads ahead of time, for the next {@link FileWriter.start} calls
+   * (a thread takes tens of milliseconds to start: a build starts them while it still computes its
+   * keys). They do not keep the process alive; {@link FileWriter.releaseSpares} stops those not taken.
+   */
+  static prestart(count: number): void {
+    while (spares.length < count) {
+      let worker: Worker;
+      try {
+        worker = new Worker(WORKER_SOURCE, { eval: true });
+      } catch {
+        return;
+      }
+      worker.unref();
+      // One that stops before it is taken is no spare.
+      const gone = () => {
+        const at = spares.indexOf(worker);
+        if (at !== -1) spares.splice(at, 1);
+      };
+      worker.once('exit', gone);
+      worker.once('error', gone);
+      spares.push(worker);
+    }
+  }
+
+  /** Stops the threads of {@link FileWriter.prestart} that no writer took. */
+  static async releaseSpares(): Promise<void> {
+    await Promise.all(spares.splice(0).map((worker) => worker.terminate()));
   }
 
   /** Creates the folder `target` (its parent must exist or come before it). */

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { type ExternalSegment, Pack } from '../cache/pack';
 import type { Diagnostic } from '../diagnostics/diagnostic';
@@ -213,6 +214,11 @@ export class OutputStore {
   close(): Promise<void> {
     return this.pack.close();
   }
+}
+
+/** Whether the cache folder `folder` has an output store (its index) of this layout. */
+export function hasOutputStore(folder: string): boolean {
+  return existsSync(path.join(folder, LAYOUT, 'index.json'));
 }
 
 /** The bytes of a pack record's own header (src/cache/pack.ts), before its payload. */

@@ -1,6 +1,7 @@
 import {
   constants,
   copyFileSync,
+  existsSync,
   linkSync,
   lstatSync,
   mkdirSync,
@@ -17,7 +18,14 @@ import type { OutputOnDisk } from './disk-check';
 import { FileWriter, type WrittenStats } from './file-writer';
 import type { KeyedGroup } from './output-keys';
 import type { FolderRecord, GroupKeys, OutputManifest, OutputRecord } from './output-manifest';
-import type { FileToStore, OutputStore, StoredEntry, StoredFile, StoredPlace } from './output-store';
+import {
+  type FileToStore,
+  hasOutputStore,
+  type OutputStore,
+  type StoredEntry,
+  type StoredFile,
+  type StoredPlace,
+} from './output-store';
 
 /** The most file writer threads a whole tree written from the output store gets. */
 const MAX_WRITERS = 4;
@@ -274,8 +282,9 @@ export async function stagePlan(
         if (!reusedRecords[index] && group.key !== undefined && store.has(group.key)) stored += 1;
       }
     }
-    const count = stored * 2 > plan.length ? Math.min(MAX_WRITERS, availableParallelism()) : 1;
+    const count = stored * 2 > plan.length ? writerCount() : 1;
     for (let index = 0; index < count; index++) writers.push(FileWriter.start(undefined, staging));
+    void FileWriter.releaseSpares();
     writer = writers[0];
   }
   /**
@@ -464,8 +473,10 @@ export async function stagePlan(
       }
     }
     await Promise.all(writers.map((each) => each.finish()));
+    await FileWriter.releaseSpares();
   } catch (error) {
     await Promise.all(writers.map((each) => each.finish().catch(() => {})));
+    await FileWriter.releaseSpares();
     // Closed (its files are): its index then holds what this build read or stored, all still valid.
     await store?.close();
     throw error;
@@ -481,6 +492,27 @@ export async function stagePlan(
     folderRecords: folderRecords.size === folders.size ? folderRecords : undefined,
   };
   return inPlace ? { kind: 'changes', put, removed, ...common } : { kind: 'tree', ...common };
+}
+
+/**
+ * Starts the file writer threads a build into `out` will likely want while it computes what comes
+ * before writing (src/build/build-site.ts): none when `out` exists (a warm build links from it);
+ * else as many as {@link stagePlan} takes for a tree written from the output store when the cache
+ * folder `cacheFolder` has one, else one. {@link FileWriter.releaseSpares} stops those not taken.
+ */
+export function prestartWriters(out: string, cacheFolder: string): void {
+  if (existsSync(out)) return;
+  FileWriter.prestart(hasOutputStore(cacheFolder) ? writerCount() : 1);
+}
+
+/** Stops the writer threads of {@link prestartWriters} that no build took. */
+export function releaseWriters(): Promise<void> {
+  return FileWriter.releaseSpares();
+}
+
+/** How many writer threads share a tree written mostly from the output store. */
+function writerCount(): number {
+  return Math.min(MAX_WRITERS, availableParallelism());
 }
 
 /**

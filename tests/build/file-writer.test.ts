@@ -190,4 +190,19 @@ describe('FileWriter', () => {
     await expect(gone.finish()).rejects.toMatchObject({ code: 'ENOENT' });
     await expect(lstat(path.join(folder, 'gone'))).rejects.toThrow();
   });
+
+  it('takes threads started ahead of time, and stops those not taken', async () => {
+    const folder = await temporaryFolder();
+    FileWriter.prestart(3);
+    const writers = [FileWriter.start(), FileWriter.start()];
+    await FileWriter.releaseSpares();
+    // A writer after the release starts its own thread.
+    writers.push(FileWriter.start());
+    for (const [index, writer] of writers.entries()) {
+      writer.file(path.join(folder, `${index}.txt`), String(index), () => {});
+    }
+    await Promise.all(writers.map((writer) => writer.finish()));
+    for (const index of [0, 1, 2])
+      expect(await readFile(path.join(folder, `${index}.txt`), 'utf8')).toBe(String(index));
+  });
 });
