@@ -510,9 +510,16 @@ export function releaseWriters(): Promise<void> {
   return FileWriter.releaseSpares();
 }
 
-/** How many writer threads share a tree written mostly from the output store. */
+/**
+ * How many writer threads share a tree written mostly from the output store:
+ * `BROADSHEET_FILE_WRITERS` when set (1 to {@link MAX_WRITERS}), else one per core beside the main
+ * thread's, up to {@link MAX_WRITERS}. On 2 cores that is one: a second writer cost more CPU (its
+ * start-up) than it saved, measured (docs/decisions/performance.md).
+ */
 function writerCount(): number {
-  return Math.min(MAX_WRITERS, availableParallelism());
+  const asked = Number(process.env.BROADSHEET_FILE_WRITERS);
+  if (Number.isInteger(asked) && asked >= 1) return Math.min(asked, MAX_WRITERS);
+  return Math.max(1, Math.min(MAX_WRITERS, availableParallelism() - 1));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { cacheFolder } from '../../src/cache/location';
 import { writeBigSite } from './big-site';
 import { copyGoldenSite, goldenBuild, hashTree, temporaryFolder } from './helpers';
@@ -149,7 +149,11 @@ describe('the output store', () => {
   });
 
   it('writes a larger site from the store on several writer threads as a build without cache makes it', async () => {
-    // 400 posts: some 1,500 groups, runs of them on each writer (as many as the cores, up to 4).
+    // 400 posts: some 1,500 groups, runs of 64 of them on each of three writers.
+    process.env.BROADSHEET_FILE_WRITERS = '3';
+    onTestFinished(() => {
+      delete process.env.BROADSHEET_FILE_WRITERS;
+    });
     const root = path.join(await temporaryFolder(), 'site');
     await writeBigSite(root, 400);
     const out = path.join(root, 'public');
