@@ -6,6 +6,7 @@ import type { RenderSession } from '../render/render-session';
 import type { ResolvedConfig } from '../schema/config';
 import { absoluteUrl, paths } from '../site/paths';
 import type { AssetSource } from './post-assets';
+import { commentRenderJob, postRenderJob } from './render-site';
 import { type PublishOptions, unpublishedReason } from './resolve';
 import type { FileOutcome } from './validate-files';
 
@@ -38,13 +39,11 @@ export function offerEarlyRenders(
       urls.set(post.slug, url);
       if (assetSources.has(post.parsed.file)) return;
       // A post file's facts: it has no files (what loadPostAssets gives it).
-      const assets = { siteUrl, files: {} };
-      session.offer({ trust: 'post', url, markdown: post.parsed.body, file: post.parsed.file, assets });
+      session.offer(postRenderJob(post, url, { siteUrl, files: {} }));
     }
     if (comment && comment.status === 'approved') {
       const url = urls.get(comment.postSlug);
-      if (url)
-        session.offer({ trust: 'comment', url, markdown: comment.parsed.body, file: comment.parsed.file });
+      if (url) session.offer(commentRenderJob(comment, url));
     }
   };
 }

@@ -1,4 +1,5 @@
 import type { DiagnosticCollector } from '../diagnostics/collector';
+import type { PostAssets } from '../render/rehype-assets';
 import type { RenderSession } from '../render/render-session';
 import { type RenderJob, type RenderStageOptions, renderDocuments } from '../render/render-stage';
 import type { ResolvedConfig } from '../schema/config';
@@ -9,7 +10,17 @@ import type { Author, Post, Site } from '../site/types';
 import { type AssetSource, loadPostAssets, missingAssetDiagnostics } from './post-assets';
 import { recordRenders } from './render-identity';
 import type { PublishedPost } from './resolve';
-import type { CommentSource } from './sources';
+import type { CommentSource, PostSource } from './sources';
+
+/** The render job of a post at `url` whose files have these facts (renderSite's, and the early renders'). */
+export function postRenderJob(post: PostSource, url: string, assets: PostAssets): RenderJob {
+  return { trust: 'post', url, markdown: post.parsed.body, file: post.parsed.file, assets };
+}
+
+/** The render job of a comment on the post at `url`. */
+export function commentRenderJob(comment: CommentSource, url: string): RenderJob {
+  return { trust: 'comment', url, markdown: comment.parsed.body, file: comment.parsed.file };
+}
 
 /**
  * The last stage of a load: renders the published posts and their approved comments (one render
@@ -40,16 +51,9 @@ export async function renderSite(
     const url = absoluteUrl(config.site.url, paths.post(post.slug));
     // A post's files (a folder post's; none for a file) are checked and sized by its render.
     const assets = loadedAssets.get(post.parsed.file)!;
-    jobs.push({
-      trust: 'post',
-      url,
-      markdown: post.parsed.body,
-      file: post.parsed.file,
-      assets: assets.facts,
-    });
+    jobs.push(postRenderJob(post, url, assets.facts));
     const thread = approvedThread(commentsByPost.get(post.slug));
-    for (const { comment } of thread)
-      jobs.push({ trust: 'comment', url, markdown: comment.parsed.body, file: comment.parsed.file });
+    for (const { comment } of thread) jobs.push(commentRenderJob(comment, url));
     return { url, thread, assets: assets.assets, isFolderPost: assetSources.has(post.parsed.file) };
   });
   const { results, warnings, errors, keys } = await (session
