@@ -123,12 +123,19 @@ function loadJsonConfig(file: string, text: string): LoadConfigResult {
       diagnostics: [diagnostic({ code: 'config-invalid-json', file, line, column, message })],
     };
   }
-  // JSON is YAML, and the YAML parser keeps positions: use it to point at keys.
-  const parsed = parseYamlFile(file, text);
-  const source: ParsedFile =
-    'parsed' in parsed
-      ? { ...parsed.parsed, data: value as Record<string, unknown> }
-      : startOnly(file, value);
+  // JSON is YAML, and the YAML parser keeps positions: use it to point at keys, parsing the file
+  // only when a diagnostic needs one (a valid config needs none, and `yaml` is then never loaded).
+  let positions: ParsedFile | undefined;
+  const source: ParsedFile = {
+    ...startOnly(file, value),
+    positionOf: (keyPath, options) => {
+      if (positions === undefined) {
+        const parsed = parseYamlFile(file, text);
+        positions = 'parsed' in parsed ? parsed.parsed : startOnly(file, value);
+      }
+      return positions.positionOf(keyPath, options);
+    },
+  };
   return validateConfig(value, file, source);
 }
 

@@ -4,12 +4,12 @@ import type { DiagnosticCollector } from '../diagnostics/collector';
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import { decodeExact, encodeExact, NOT_EXACT } from '../fingerprint/exact';
 import { contentHash } from '../fingerprint/hash';
-import { parserIdentity } from '../parse/parse';
+import { decodeValidUtf8, frontMatterLength, parserIdentity } from '../parse/parse';
 import { VERSION } from '../version';
 import type { SourceFile } from './files';
 
 /** The layout of the front matter cache's files; a new layout starts an empty cache. */
-const LAYOUT = 'front-matter-v1';
+const LAYOUT = 'front-matter-v2';
 
 /** What a content file's parse gives that the loader keeps: the front matter's data and where the body starts. */
 export interface CachedFrontMatter {
@@ -19,11 +19,18 @@ export interface CachedFrontMatter {
   bodyStart: number;
 }
 
+/** A cached parse with the file's decoded text (what the validate stage needs next). */
+export interface FrontMatterHit extends CachedFrontMatter {
+  /** The whole file decoded (`decodeUtf8`); its bytes are valid UTF-8. */
+  text: string;
+}
+
 /**
- * A persistent cache of parsed front matter, so that a warm build does not run `yaml` on files that
- * did not change. Keyed by the SHA-256 of the file's bytes and of the parser's identity (broadsheet's
- * version and the source of the parsing functions); stored in a {@link Pack} at
- * `<cache folder>/front-matter-v1/`.
+ * A persistent cache of parsed front matter, so that a warm build does not run `yaml` on files whose
+ * front matter did not change (an edit to a post's body included). Keyed by the SHA-256 of the
+ * front matter's text (the decoded file up to where its body starts, fences included: all that its
+ * parse reads, see `frontMatterLength`) and of the parser's identity (broadsheet's version and the
+ * source of the parsing functions); stored in a {@link Pack} at `<cache folder>/front-matter-v2/`.
  *
  * Only files that parsed without a diagnostic are stored (diagnostics need positions, which come
  * from a real parse). Values that JSON does not carry (dates, `.inf`, `.nan`, `-0`, binary, sets,
@@ -33,7 +40,7 @@ export interface CachedFrontMatter {
  * @example
  * ```ts
  * const cache = await FrontMatterCache.open({ root, folder: await cacheFolder(root), parser });
- * const keys = files.map((file) => cache.key(file.bytes));
+ * const keys = texts.map((text) => cache.key(text.slice(0, frontMatterLength(text))));
  * const hits = cache.getMany(keys);
  * // … parse the misses, then cache.set(key, { data, bodyStart }) …
  * await cache.close();
@@ -50,7 +57,7 @@ export class FrontMatterCache {
    * code (e.g. its source text): another parser's entries are dropped.
    */
   static async open(options: { root: string; folder: string; parser: string }): Promise<FrontMatterCache> {
-    const namespace = contentHash(LAYOUT, VERSION, options.parser);
+    const namespace = contentHash(LAYOUT, VERSION, options.parser, frontMatterLength.toString());
     const pack = await Pack.open({
       root: options.root,
       folder: path.join(options.folder, LAYOUT),
@@ -60,9 +67,12 @@ export class FrontMatterCache {
     return new FrontMatterCache(pack, namespace);
   }
 
-  /** The key of a file's bytes. */
-  key(bytes: Uint8Array): string {
-    return contentHash(this.namespace, bytes);
+  /**
+   * The key of a file's front matter: its decoded text up to where the body starts (`text.slice(0,
+   * frontMatterLength(text))`, the fences included).
+   */
+  key(frontMatter: string): string {
+    return contentHash(this.namespace, frontMatter);
   }
 
   /** Keeps an entry this load did not read (its file was answered from elsewhere) in the index. */
@@ -107,58 +117,70 @@ export function openFrontMatterCache(root: string, folder: string): Promise<Fron
 
 /** The front matter cache as the validate stage sees it: for one list of files, by each file's index. */
 export interface FrontMatterStore {
-  /** The cached parse of file `index`, given once (the store lets go of it). */
-  take(index: number): CachedFrontMatter | undefined;
-  /** Stores the parse of file `index` (nothing for a file the cache does not keep: author profiles). */
-  save(index: number, entry: CachedFrontMatter): void;
+  /** The cached parse of file `index` and its decoded text, given once (the store lets go of it). */
+  take(index: number): FrontMatterHit | undefined;
+  /**
+   * Stores the parse of file `index`, whose decoded text is `text` (nothing for a file the cache
+   * does not keep: author profiles).
+   */
+  save(index: number, text: string, entry: CachedFrontMatter): void;
+  /** The key file `index`'s front matter was looked up or stored under (`undefined` when none). */
+  keyOf(index: number): string | undefined;
 }
 
 /** A store that has nothing and keeps nothing (`cache: false`). */
-export const noFrontMatterStore: FrontMatterStore = { take: () => undefined, save: () => {} };
+export const noFrontMatterStore: FrontMatterStore = {
+  take: () => undefined,
+  save: () => {},
+  keyOf: () => undefined,
+};
 
 /**
- * The keys of `files` in `cache` (a hash of each file's bytes; `undefined` for author profiles, which
- * are always parsed).
- */
-export function frontMatterKeys(
-  cache: FrontMatterCache,
-  files: readonly SourceFile[],
-): (string | undefined)[] {
-  return files.map((source) => (source.kind === 'author' ? undefined : cache.key(source.bytes)));
-}
-
-/**
- * The store of `cache` for `files`: every post's and comment's key (a hash of its bytes) and cached
- * parse are looked up at once (neighbouring records are read together); the cache's `cache-corrupt`
- * warnings go to `problems`. Author profiles (few) are always parsed. Files that `answered` says
- * are answered elsewhere (the loaded-post cache) are not read, but their entries are kept.
+ * The store of `cache` for `files`: each wanted post's and comment's front matter key is computed
+ * from its decoded text (a file that is not valid UTF-8 has none: it is decoded again, and reported,
+ * by the validate stage) and every cached parse is looked up at once (neighbouring records are read
+ * together); the cache's `cache-corrupt` warnings go to `problems`. Author profiles (few) are always
+ * parsed. Files that `wanted` refuses (answered elsewhere: the loaded-post cache) are not decoded;
+ * the entries of `kept` (their keys) stay in the cache.
  */
 export function frontMatterStore(
   cache: FrontMatterCache,
   files: readonly SourceFile[],
   problems: DiagnosticCollector,
-  keys: readonly (string | undefined)[] = frontMatterKeys(cache, files),
-  answered?: (index: number) => boolean,
+  wanted: (index: number) => boolean = () => true,
+  kept: Iterable<string> = [],
 ): FrontMatterStore {
-  const wanted = answered
-    ? keys.map((key, index) => {
-        if (key === undefined || !answered(index)) return key;
-        cache.keep(key);
-        return undefined;
-      })
-    : keys;
-  const hits = cache.getMany(wanted);
+  const keys: (string | undefined)[] = new Array(files.length).fill(undefined);
+  const texts: (string | undefined)[] = new Array(files.length).fill(undefined);
+  const lengths: number[] = new Array(files.length).fill(-1);
+  for (let index = 0; index < files.length; index++) {
+    const source = files[index]!;
+    if (source.kind === 'author' || !wanted(index)) continue;
+    const text = decodeValidUtf8(source.bytes);
+    if (text === undefined) continue;
+    const length = frontMatterLength(text);
+    if (length === undefined) continue;
+    texts[index] = text;
+    lengths[index] = length;
+    keys[index] = cache.key(text.slice(0, length));
+  }
+  for (const key of kept) cache.keep(key);
+  const hits = cache.getMany(keys);
   problems.addAll(cache.warnings);
   return {
     take(index) {
       const hit = hits[index];
+      const text = texts[index];
       hits[index] = undefined;
-      return hit;
+      texts[index] = undefined;
+      return hit && text !== undefined && hit.bodyStart === lengths[index] ? { ...hit, text } : undefined;
     },
-    save(index, entry) {
-      const key = keys[index];
-      if (key !== undefined) cache.set(key, entry);
+    save(index, text, entry) {
+      if (files[index]?.kind === 'author') return;
+      const key = cache.key(text.slice(0, entry.bodyStart));
+      if (cache.set(key, entry)) keys[index] = key;
     },
+    keyOf: (index) => keys[index],
   };
 }
 

@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -15,8 +16,8 @@ import { VERSION } from '../version';
 import type { SourceFile } from './files';
 import {
   type FrontMatterStore,
-  frontMatterKeys,
   frontMatterStore,
+  noFrontMatterStore,
   openFrontMatterCache,
 } from './front-matter-cache';
 import type { CommentSource, PostSource } from './sources';
@@ -28,7 +29,7 @@ import { type FileOutcome, type FileOutcomeStore, parsedFromText, validatorIdent
 // changed. The load stages run as without it; only `validateFiles` is handed a `FileOutcomeStore`.
 
 /** The layout of the cache file; a new layout starts an empty cache. */
-const LAYOUT = 'loaded-v1';
+const LAYOUT = 'loaded-v2';
 const FILE_NAME = `${LAYOUT}.jsonl`;
 /** Hex digits of a file key (`contentHash`). */
 const KEY_LENGTH = 64;
@@ -52,10 +53,11 @@ export interface LoadedPostContext {
 }
 
 /**
- * Opens the front matter cache and, when `outcomes` is true, the loaded-post cache of a site's
- * cache folder for `files`: every file's bytes are hashed once, and the front matter cache is read
- * only for the files whose outcome the loaded-post cache does not have. Their `cache-corrupt`
- * warnings go to `problems`.
+ * Opens the loaded-post cache (when `outcomes` is true) and the front matter cache of a site's cache
+ * folder for `files`. Each file's bytes are hashed once ({@link fileKey}) for the loaded-post cache;
+ * the front matter cache is opened only when some file is not answered by it (and decodes only
+ * those files: its key is a hash of the front matter's text), keeping the entries of the others.
+ * Their `cache-corrupt` warnings go to `problems`.
  *
  * @example
  * ```ts
@@ -72,23 +74,43 @@ export async function openLoadCaches(
   problems: DiagnosticCollector,
   options: { outcomes: boolean },
 ): Promise<LoadCaches> {
-  const frontMatter = await openFrontMatterCache(root, folder);
-  const keys = frontMatterKeys(frontMatter, files);
   if (!options.outcomes) {
-    const store = frontMatterStore(frontMatter, files, problems, keys);
+    const frontMatter = await openFrontMatterCache(root, folder);
+    const store = frontMatterStore(frontMatter, files, problems);
     return { frontMatter: store, outcomes: undefined, close: () => frontMatter.close() };
   }
+  const keys = files.map((source) => (source.kind === 'author' ? undefined : fileKey(source.bytes)));
   const loaded = LoadedPostCache.open({ root, folder, identity: loadedPostIdentity(root, context) });
-  const outcomes = loaded.store(files, keys);
+  let store: FrontMatterStore = noFrontMatterStore;
+  const outcomes = loaded.store(files, keys, (index) => store.keyOf(index));
   problems.addAll(loaded.warnings);
-  const store = frontMatterStore(frontMatter, files, problems, keys, (index) => outcomes.has(index));
+  // A build where every post and comment is answered (a CI build) neither opens nor rewrites it.
+  const missing = files.some((source, index) => source.kind !== 'author' && !outcomes.has(index));
+  const frontMatter = missing ? await openFrontMatterCache(root, folder) : undefined;
+  if (frontMatter) {
+    store = frontMatterStore(
+      frontMatter,
+      files,
+      problems,
+      (index) => !outcomes.has(index),
+      outcomes.keptKeys(),
+    );
+  }
   return {
     frontMatter: store,
     outcomes,
     close: async () => {
-      await Promise.all([frontMatter.close(), loaded.close()]);
+      await Promise.all([frontMatter?.close(), loaded.close()]);
     },
   };
+}
+
+/**
+ * The loaded-post cache's key of a file's bytes: their SHA-256 (the cache file's identity holds
+ * everything else), one call on the bytes where they lie (no copy).
+ */
+export function fileKey(bytes: Uint8Array): string {
+  return hash('sha256', bytes, 'hex');
 }
 
 /**
@@ -159,12 +181,14 @@ export function schemaText(schema: z.ZodType): string {
 export interface LoadedPostStore extends FileOutcomeStore {
   /** Whether the cache holds the outcome of file `index` (same path, same bytes). */
   has(index: number): boolean;
+  /** The front matter cache keys of the files it answers (their entries stay in that cache). */
+  keptKeys(): string[];
 }
 
 /**
  * The validated outcome of each post and comment file of the last load, in one file of the cache
- * folder (`loaded-v1.jsonl`): a line of `{layout, identity}`, then one line per file, `"<path as
- * JSON>" TAB <key of its bytes> TAB <outcome as JSON>`. Read once when opened; written again (to a
+ * folder (`loaded-v2.jsonl`): a line of `{layout, identity}`, then one line per file, `"<path as
+ * JSON>" TAB <key of its bytes> TAB <its front matter cache key, or nothing> TAB <outcome as JSON>`. Read once when opened; written again (to a
  * temporary file, then renamed) at {@link close} when anything changed, with the lines of this
  * load's files only. A file of another identity is ignored; one that cannot be read is ignored with
  * a `cache-corrupt` warning.
@@ -173,7 +197,7 @@ export class LoadedPostCache {
   /** `cache-corrupt` warnings found when opening. */
   readonly warnings: Diagnostic[] = [];
   /** The last load's lines (and what they hold) by their path's JSON text. */
-  private readonly lines = new Map<string, { line: string; stored: StoredOutcome }>();
+  private readonly lines = new Map<string, { line: string; stored: StoredOutcome; frontMatter: string }>();
   private writing: (() => string) | undefined;
   private closed: Promise<void> | undefined;
 
@@ -213,11 +237,14 @@ export class LoadedPostCache {
       const line = text.slice(start, next);
       start = next + 1;
       const tab = line.indexOf('\t');
+      const third = tab + KEY_LENGTH + 1;
+      const fourth = line.charCodeAt(third) === 9 ? line.indexOf('\t', third + 1) : -1;
+      const frontMatter = fourth === -1 ? '' : line.slice(third + 1, fourth);
       const stored =
-        tab === -1 || line.charCodeAt(tab + 1 + KEY_LENGTH) !== 9
+        tab === -1 || fourth === -1 || (frontMatter !== '' && frontMatter.length !== KEY_LENGTH)
           ? undefined
-          : readStored(line.slice(tab + KEY_LENGTH + 2));
-      if (stored) cache.lines.set(line.slice(0, tab), { line, stored });
+          : readStored(line.slice(fourth + 1));
+      if (stored) cache.lines.set(line.slice(0, tab), { line, stored, frontMatter });
       else bad++;
     }
     if (bad > 0) {
@@ -240,7 +267,11 @@ export class LoadedPostCache {
    * and its outcome kept for the file written at {@link close}. Author profiles (no key) are always
    * validated.
    */
-  store(files: readonly SourceFile[], keys: readonly (string | undefined)[]): LoadedPostStore {
+  store(
+    files: readonly SourceFile[],
+    keys: readonly (string | undefined)[],
+    frontMatterKeyOf: (index: number) => string | undefined,
+  ): LoadedPostStore {
     const names = files.map((source) => JSON.stringify(source.file));
     const written: (string | undefined)[] = new Array(files.length);
     // Each file's line of the last load, when its bytes are the same.
@@ -262,6 +293,7 @@ export class LoadedPostCache {
     };
     return {
       has: (index) => known(index) !== undefined,
+      keptKeys: () => lines.flatMap((kept) => (kept && kept.frontMatter !== '' ? [kept.frontMatter] : [])),
       outcome: (source, validate, index) => {
         const kept = known(index);
         const restored = kept && restoreOutcome(source, kept.stored);
@@ -270,7 +302,7 @@ export class LoadedPostCache {
         const key = keys[index];
         const encoded = key === undefined ? undefined : encodeOutcome(outcome, bodyStartOf(source, outcome));
         if (encoded !== undefined) {
-          written[index] = `${names[index]}\t${key}\t${encoded}`;
+          written[index] = `${names[index]}\t${key}\t${frontMatterKeyOf(index) ?? ''}\t${encoded}`;
           changed ||= written[index] !== kept?.line;
         }
         return outcome;

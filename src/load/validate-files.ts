@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { DiagnosticCollector } from '../diagnostics/collector';
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import { codeIdentity } from '../fingerprint/code';
-import { decodeText, decodeUtf8, type ParsedFile, parseFrontMatterFile, parseYamlFile } from '../parse/parse';
+import { decodeText, type ParsedFile, parseFrontMatterFile, parseYamlFile } from '../parse/parse';
 import { validateData } from '../parse/validate';
 import type { ResolvedConfig } from '../schema/config';
 import { authorSchema, COMMENT_ID_PATTERN, SLUG_PATTERN } from '../schema/content';
@@ -216,12 +216,9 @@ function parseSource(
   store: FrontMatterStore,
   problems: DiagnosticCollector,
 ): ParsedFile | undefined {
-  // The same bytes parsed without a diagnostic before: no need to check the UTF-8 or run `yaml`.
+  // The same front matter parsed without a diagnostic before, in a file of valid UTF-8: no `yaml`.
   const hit = store.take(index);
-  if (hit) {
-    const text = decodeUtf8(source.bytes);
-    if (hit.bodyStart <= text.length) return parsedFromText(source.file, text, hit.bodyStart, hit.data);
-  }
+  if (hit) return parsedFromText(source.file, hit.text, hit.bodyStart, hit.data);
   const decoded = decodeText(source.file, source.bytes);
   if ('diagnostic' in decoded) {
     problems.addAll([decoded.diagnostic]);
@@ -242,7 +239,7 @@ function parseSource(
   }
   // The body is the end of the text: what comes before it is the front matter and its fences.
   const bodyStart = decoded.text.length - result.parsed.body.length;
-  store.save(index, { data: result.parsed.data, bodyStart });
+  store.save(index, decoded.text, { data: result.parsed.data, bodyStart });
   return parsedFromText(source.file, decoded.text, bodyStart, result.parsed.data);
 }
 

@@ -1,17 +1,27 @@
-import {
-  type Document,
-  isMap,
-  isNode,
-  isScalar,
-  isSeq,
-  LineCounter,
-  type Node,
-  parseDocument,
-  visit,
-} from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
+import type { Document, Node } from 'yaml';
 import type { DiagnosticCode } from '../diagnostics/codes';
 import { type Diagnostic, diagnostic } from '../diagnostics/diagnostic';
 import { codeIdentity } from '../fingerprint/code';
+
+let loadedYaml: typeof Yaml | undefined;
+
+/**
+ * `yaml`, loaded the first time something is parsed: a warm build whose files all come from the
+ * caches parses no YAML, and `yaml` (about 40 CommonJS files) costs 25–60 ms to load
+ * (docs/decisions/warm-load.md, "Round four"). Its `node` export is CommonJS, so `require` gives the
+ * very module an `import` gives.
+ */
+function yaml(): typeof Yaml {
+  if (loadedYaml === undefined) {
+    // The ES module's own URL; `undefined` in the CommonJS build, where `__filename` is this file
+    // (not the reverse: `node -e` defines a global `__filename` of `[eval]` for ES modules too).
+    const here: string | undefined = import.meta.url;
+    loadedYaml = createRequire(here ?? __filename)('yaml') as typeof Yaml;
+  }
+  return loadedYaml;
+}
 
 /** A 1-based line and column in a file. */
 export interface Position {
@@ -49,6 +59,8 @@ const CLOSING_FENCE = /^(?:---|\.\.\.)[ \t]*$/;
  * first byte that is not UTF-8 with its line and column.
  */
 export function decodeText(file: string, bytes: Uint8Array): { text: string } | { diagnostic: Diagnostic } {
+  const text = decodeValidUtf8(bytes);
+  if (text !== undefined) return { text };
   const invalidAt = firstInvalidUtf8(bytes);
   if (invalidAt !== -1) {
     let lineStart = 0;
@@ -70,8 +82,27 @@ export function decodeText(file: string, bytes: Uint8Array): { text: string } | 
       }),
     };
   }
+  // Not reached: the strict decoder and `firstInvalidUtf8` refuse the same bytes (a property test).
   return { text: decodeUtf8(bytes) };
 }
+
+/**
+ * The text of `bytes` as {@link decodeUtf8} gives it, or `undefined` when they are not valid UTF-8
+ * (where {@link decodeText} gives a diagnostic): the check is the platform's strict decoder, not a
+ * loop over every byte in JavaScript.
+ */
+export function decodeValidUtf8(bytes: Uint8Array): string | undefined {
+  let text: string;
+  try {
+    text = strictUtf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+  return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+}
+
+/** Throws on the first sequence that is not UTF-8 (WHATWG's decoder: the same rules as `firstInvalidUtf8`). */
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 /**
  * The text of bytes known to be UTF-8 (because they decoded without a diagnostic before): a
@@ -92,6 +123,26 @@ const utf8 = new TextDecoder('utf-8', { ignoreBOM: false });
  */
 export function parserIdentity(): string {
   return codeIdentity([decodeUtf8, parseFrontMatterFile, parseYaml]);
+}
+
+/**
+ * Where the body of a markdown file's text starts when it has front matter: after the line of the
+ * first closing fence that follows an opening fence on the first line (the text's end when nothing
+ * follows that line), as {@link parseFrontMatterFile} splits it; `undefined` without both fences.
+ * What {@link parseFrontMatterFile} gives, diagnostics aside, depends only on the text before it,
+ * so the front matter cache keys a parse by that text.
+ */
+export function frontMatterLength(text: string): number | undefined {
+  let end = text.indexOf('\n');
+  if (end === -1 || !FENCE.test(text.slice(0, end))) return undefined;
+  while (end !== -1) {
+    const start = end + 1;
+    end = text.indexOf('\n', start);
+    if (CLOSING_FENCE.test(text.slice(start, end === -1 ? text.length : end))) {
+      return end === -1 ? text.length : end + 1;
+    }
+  }
+  return undefined;
 }
 
 /** Splits a markdown file into front matter and body and parses the front matter as YAML. */
@@ -158,6 +209,7 @@ function parseYaml(
       `the YAML is ${yamlText.length} characters long; the limit is ${MAX_FRONT_MATTER_CHARACTERS}`,
     );
   }
+  const { LineCounter, parseDocument, isMap } = yaml();
   const lineCounter = new LineCounter();
   // `uniqueKeys` is off: yaml checks it by comparing each key with every other key of its mapping
   // (quadratic: 32,000 keys took 14 s); duplicates are found below in one pass.
@@ -243,6 +295,7 @@ function parseYaml(
 }
 
 function findNode(document: Document, path: readonly PropertyKey[], key: boolean): Node | undefined {
+  const { isMap, isScalar, isSeq } = yaml();
   let node: unknown = document.contents;
   let keyNode: Node | undefined;
   for (const segment of path) {
@@ -282,6 +335,7 @@ function checkKeys(document: Document): {
   let count = 0;
   let overLimitAt: number | undefined;
   const duplicates: { offset: number; name: string }[] = [];
+  const { visit, isNode, isScalar } = yaml();
   visit(document, {
     Map(_, map) {
       const seen = new Set<unknown>();
@@ -303,8 +357,8 @@ function firstLine(message: string): string {
   return message.split('\n')[0]!.trim();
 }
 
-// Returns the offset of the first byte that does not belong to a well-formed UTF-8 sequence, or -1.
-function firstInvalidUtf8(bytes: Uint8Array): number {
+/** The offset of the first byte that does not belong to a well-formed UTF-8 sequence, or -1. */
+export function firstInvalidUtf8(bytes: Uint8Array): number {
   let index = 0;
   while (index < bytes.length) {
     const byte = bytes[index]!;

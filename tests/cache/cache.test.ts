@@ -32,7 +32,7 @@ describe('the build cache: a warm build changes exactly what a cold build change
     expect(await hashTree(path.join(folder, 'warm'))).toEqual(none);
     // One entry per document rendered, one per post and comment file parsed.
     expect(await cacheEntries()).toHaveLength(9);
-    expect(await cacheEntries('front-matter-v1')).toHaveLength(13);
+    expect(await cacheEntries('front-matter-v2')).toHaveLength(13);
     // --no-cache neither reads nor writes the cache.
     const snapshot = await cacheSnapshot();
     await build(root, path.join(folder, 'none'), { cache: false });
@@ -248,17 +248,17 @@ describe('a corrupted cache', () => {
     {
       name: 'garbage bytes inside a front matter record',
       corrupt: async () => {
-        const record = await firstRecord('front-matter-v1');
+        const record = await firstRecord('front-matter-v2');
         await overwrite(record.file, record.offset + record.length - 4, '!!!');
         // Without the loaded-post cache, whose outcomes spare reading the front matter of unchanged files.
-        await rm(path.join(path.dirname(await packFolder()), 'loaded-v1.jsonl'));
+        await rm(path.join(path.dirname(await packFolder()), 'loaded-v2.jsonl'));
         return record.file;
       },
     },
     {
       name: 'a loaded-post cache file cut short',
       corrupt: async () => {
-        const file = path.join(path.dirname(await packFolder()), 'loaded-v1.jsonl');
+        const file = path.join(path.dirname(await packFolder()), 'loaded-v2.jsonl');
         const text = await readFile(file, 'utf8');
         await writeFile(file, text.slice(0, text.length - 40));
         return file;
@@ -267,7 +267,7 @@ describe('a corrupted cache', () => {
     {
       name: 'garbage inside a loaded-post cache line',
       corrupt: async () => {
-        const file = path.join(path.dirname(await packFolder()), 'loaded-v1.jsonl');
+        const file = path.join(path.dirname(await packFolder()), 'loaded-v2.jsonl');
         const lines = (await readFile(file, 'utf8')).split('\n');
         lines[2] = lines[2]!.replace('{"k":', '{"k"!');
         await writeFile(file, lines.join('\n'));
@@ -277,7 +277,7 @@ describe('a corrupted cache', () => {
     {
       name: 'a loaded-post cache file that is not one',
       corrupt: async () => {
-        const file = path.join(path.dirname(await packFolder()), 'loaded-v1.jsonl');
+        const file = path.join(path.dirname(await packFolder()), 'loaded-v2.jsonl');
         await writeFile(file, '\u0000{not json\n');
         return file;
       },
@@ -285,8 +285,10 @@ describe('a corrupted cache', () => {
     {
       name: 'a front matter index of the wrong shape',
       corrupt: async () => {
-        const file = path.join(await packFolder('front-matter-v1'), 'index.json');
-        await writeFile(file, JSON.stringify({ layout: 'front-matter-v1', namespace: 3 }));
+        const file = path.join(await packFolder('front-matter-v2'), 'index.json');
+        await writeFile(file, JSON.stringify({ layout: 'front-matter-v2', namespace: 3 }));
+        // The front matter cache is opened only for files the loaded-post cache does not answer.
+        await rm(path.join(path.dirname(await packFolder()), 'loaded-v2.jsonl'));
         return file;
       },
     },

@@ -47,7 +47,7 @@ export async function inodes(folder: string): Promise<Record<string, number>> {
 }
 
 /** The packs of the cache: rendered markdown and parsed front matter. */
-export type PackName = 'render-v3' | 'front-matter-v1';
+export type PackName = 'render-v3' | 'front-matter-v2';
 
 /** The folder of a pack of the one site in the test's cache folder. */
 export async function packFolder(pack: PackName = 'render-v3'): Promise<string> {

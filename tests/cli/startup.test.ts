@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -39,9 +39,21 @@ beforeAll(async () => {
   const hooks = path.join(folder, 'hooks.mjs');
   await writeFile(hooks, HOOKS);
   registerHooks = path.join(folder, 'register.mjs');
+  // CommonJS packages loaded with `require` (yaml, loaded when first needed) do not pass the hooks:
+  // the CommonJS module cache is listed at exit.
   await writeFile(
     registerHooks,
-    `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`,
+    `import { appendFileSync } from 'node:fs';
+import { createRequire, register } from 'node:module';
+register(${JSON.stringify(pathToFileURL(hooks).href)});
+const required = createRequire(import.meta.url).cache;
+process.on('exit', () => {
+  for (const file of Object.keys(required)) {
+    const match = /\\/node_modules\\/((?:@[^/]+\\/)?[^/]+)\\//.exec(file);
+    if (match) appendFileSync(process.env.BROADSHEET_TEST_RESOLVED, match[1] + '\\n');
+  }
+});
+`,
   );
 }, 120_000);
 
@@ -91,17 +103,29 @@ describe('what the built CLI loads', () => {
     expect(warm.modules).not.toContain('dist/render-pool');
   });
 
-  it('takes its dependencies from node_modules: zod, yaml and github-slugger for a warm check, the unified stack to render', async () => {
+  it('takes its dependencies from node_modules: zod and github-slugger for a warm check, yaml when a front matter must be parsed, the unified stack to render', async () => {
     // Nothing but the patched parser is bundled (docs/decisions/package-shape.md): a user's install has one copy of each.
     const cache = { BROADSHEET_CACHE_DIR: path.join(folder, 'cache-external') };
-    const root = path.join(fixturesDir, 'config-json');
+    const root = path.join(folder, 'config-json');
+    await cp(path.join(fixturesDir, 'config-json'), root, { recursive: true });
     const cold = await runBuilt(['check', '--root', root], cache);
     expect(cold.stderr).toContain('no errors');
     expect(cold.modules).toContain('dist/pipeline');
     expect(cold.packages).toEqual(
-      expect.arrayContaining(['unified', 'micromark-core-commonmark', 'rehype-sanitize', 'zod']),
+      expect.arrayContaining(['unified', 'micromark-core-commonmark', 'rehype-sanitize', 'yaml', 'zod']),
     );
     const warm = await runBuilt(['check', '--root', root], cache);
-    expect(warm.packages).toEqual(['github-slugger', 'yaml', 'zod']);
+    expect(warm.stderr).toBe(cold.stderr);
+    expect(warm.packages).toEqual(['github-slugger', 'zod']);
+    // An edit to a body: its front matter comes from the front matter cache.
+    const post = path.join(root, 'content/posts/hello.md');
+    await writeFile(post, `${await readFile(post, 'utf8')}\nOne more line.\n`);
+    const edited = await runBuilt(['check', '--root', root], cache);
+    expect(edited.stderr).toBe(cold.stderr);
+    expect(edited.packages).not.toContain('yaml');
+    await writeFile(post, (await readFile(post, 'utf8')).replace('---\n', '---\nsummary: Changed.\n'));
+    const changed = await runBuilt(['check', '--root', root], cache);
+    expect(changed.stderr).toBe(cold.stderr);
+    expect(changed.packages).toContain('yaml');
   });
 });

@@ -5,7 +5,14 @@ import { describe, expect, it } from 'vitest';
 import { cacheFolder } from '../../src/cache/location';
 import { loadSite } from '../../src/index';
 import { FrontMatterCache } from '../../src/load/front-matter-cache';
-import { parseFrontMatterFile, parserIdentity } from '../../src/parse/parse';
+import {
+  decodeUtf8,
+  decodeValidUtf8,
+  firstInvalidUtf8,
+  frontMatterLength,
+  parseFrontMatterFile,
+  parserIdentity,
+} from '../../src/parse/parse';
 import {
   build,
   cacheEntries,
@@ -104,7 +111,7 @@ describe('the front matter cache', () => {
       return none;
     };
     const before = await variants('before');
-    const entries = await cacheEntries('front-matter-v1');
+    const entries = await cacheEntries('front-matter-v2');
     expect(entries).toHaveLength(13); // every post and comment file
 
     const file = path.join(root, QUIET_POST);
@@ -122,7 +129,7 @@ describe('the front matter cache', () => {
     expect(page).not.toContain('A Quiet Post');
     expect(Object.keys(after)).toContain('tags/noise/index.html');
     // The edited file's entry replaced the old one; the others were kept.
-    const now = await cacheEntries('front-matter-v1');
+    const now = await cacheEntries('front-matter-v2');
     expect(now.filter((key) => !entries.includes(key))).toHaveLength(1);
     expect(entries.filter((key) => !now.includes(key))).toHaveLength(1);
   });
@@ -155,16 +162,113 @@ describe('the front matter cache', () => {
     });
     const bodyStart = bytes.toString('utf8').length - parsed.parsed.body.length;
     expect(
-      cache.set(cache.key(bytes), { data: { ...parsed.parsed.data, title: 'From the cache' }, bodyStart }),
+      cache.set(cache.key(bytes.toString('utf8').slice(0, bodyStart)), {
+        data: { ...parsed.parsed.data, title: 'From the cache' },
+        bodyStart,
+      }),
     ).toBe(true);
     await cache.close();
     // The loaded-post cache would answer first (its outcomes spare the front matter of unchanged files).
-    await rm(path.join(await cacheFolder(root), 'loaded-v1.jsonl'));
+    await rm(path.join(await cacheFolder(root), 'loaded-v2.jsonl'));
     const result = await loadSite({ root, now: GOLDEN_NOW, workers: 0 });
     expect(result.ok && result.site.posts.find((post) => post.slug === 'quiet-post')?.title).toBe(
       'From the cache',
     );
     expect(result.ok && result.warnings.filter((warning) => warning.code === 'cache-corrupt')).toEqual([]);
+  });
+
+  it('answers an edit to the body from the cache (its front matter is the same), never a file that is no longer UTF-8', async () => {
+    const root = await copyGoldenSite();
+    await loadSite({ root, now: GOLDEN_NOW, workers: 0 });
+    const file = path.join(root, QUIET_POST);
+    const text = await readFile(file, 'utf8');
+    const parsed = parseFrontMatterFile(QUIET_POST, text);
+    if (!('parsed' in parsed)) throw new Error('the quiet post does not parse');
+    const bodyStart = text.length - parsed.parsed.body.length;
+    const cache = await FrontMatterCache.open({
+      root,
+      folder: await cacheFolder(root),
+      parser: parserIdentity(),
+    });
+    const planted = { data: { ...parsed.parsed.data, title: 'From the cache' }, bodyStart };
+    expect(cache.set(cache.key(text.slice(0, bodyStart)), planted)).toBe(true);
+    await cache.close();
+    await writeFile(file, `${text}\nAn edited body.\n`);
+    const result = await loadSite({ root, now: GOLDEN_NOW, workers: 0 });
+    const post = result.ok ? result.site.posts.find((entry) => entry.slug === 'quiet-post') : undefined;
+    expect(post?.title).toBe('From the cache');
+    expect(post?.html).toContain('An edited body.');
+    // The same front matter before a body that is not UTF-8: reported as without the cache.
+    await writeFile(file, Buffer.concat([Buffer.from(text), Buffer.from([0xc3, 0x28, 0x0a])]));
+    const cached = await loadSite({ root, now: GOLDEN_NOW, workers: 0 });
+    const uncached = await loadSite({ root, now: GOLDEN_NOW, workers: 0, cache: false });
+    expect(cached.ok).toBe(false);
+    expect(cached).toEqual(uncached);
+  });
+
+  it('keys a parse by the text before the body: frontMatterLength splits where parseFrontMatterFile does', () => {
+    const line = fc.constantFrom(
+      '---',
+      '--- ',
+      '...',
+      '---x',
+      'title: A',
+      'date: 2024-01-01',
+      'a: [1',
+      '',
+      ' ',
+      'b: |',
+      '  text',
+    );
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 8 }), fc.constantFrom('', '\n'), (lines, end) => {
+        const text = `${lines.join('\n')}${end}`;
+        const length = frontMatterLength(text);
+        const whole = parseFrontMatterFile('post.md', text);
+        if (length === undefined) {
+          expect('diagnostics' in whole && whole.diagnostics.map((d) => d.code)).toEqual([
+            expect.stringMatching(/^(empty-file|missing-front-matter|unclosed-front-matter)$/),
+          ]);
+          return;
+        }
+        // The text before the body alone gives the same parse, and the body starts where it ends.
+        const prefix = parseFrontMatterFile('post.md', text.slice(0, length));
+        if ('parsed' in whole) {
+          expect(text.length - whole.parsed.body.length).toBe(length);
+          expect('parsed' in prefix && identical(prefix.parsed.data, whole.parsed.data)).toBe(true);
+        } else {
+          expect(prefix).toEqual(whole);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('checks UTF-8 with the platform decoder exactly as the byte-by-byte check does', () => {
+    const piece = fc.oneof(
+      fc.string({ unit: 'grapheme' }).map((text) => Buffer.from(text)),
+      fc.uint8Array({ maxLength: 6 }),
+      fc.constantFrom(
+        ...[
+          [0xef, 0xbb, 0xbf],
+          [0xc0, 0x80],
+          [0xed, 0xa0, 0x80],
+          [0xf4, 0x90, 0x80, 0x80],
+          [0xe2, 0x82],
+          [0x0d, 0x0a],
+          [0x0d],
+        ].map((bytes) => Uint8Array.from(bytes)),
+      ),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 6 }), (pieces) => {
+        const bytes = Buffer.concat(pieces);
+        const valid = decodeValidUtf8(bytes);
+        expect(valid === undefined).toBe(firstInvalidUtf8(bytes) !== -1);
+        if (valid !== undefined) expect(valid).toBe(decodeUtf8(bytes));
+      }),
+      { numRuns: 5000 },
+    );
   });
 
   it('points diagnostics of cached files at the same lines and columns, and never caches a file with a parse error', async () => {
@@ -193,7 +297,7 @@ describe('the front matter cache', () => {
     `);
     expect(await diagnostics(true)).toEqual(reference);
     // a.md and b.md parsed (a.md's problems are validation's); c.md did not, so it is not cached.
-    expect(await cacheEntries('front-matter-v1')).toHaveLength(2);
+    expect(await cacheEntries('front-matter-v2')).toHaveLength(2);
     expect(await diagnostics(true)).toEqual(reference);
   });
 
@@ -242,7 +346,7 @@ describe('the front matter cache', () => {
       ]),
     );
     const writer = await open();
-    const keys = parses.map(({ text }) => writer.key(Buffer.from(text)));
+    const keys = parses.map(({ text }) => writer.key(text));
     parses.forEach(({ data }, index) => {
       expect(writer.set(keys[index]!, { data, bodyStart: 0 })).toBe(true);
     });
@@ -262,7 +366,7 @@ describe('the front matter cache', () => {
     const result = parseFrontMatterFile('post.md', '---\na: &x {b: 1}\nc: *x\n---\n');
     if (!('parsed' in result)) throw new Error('does not parse');
     expect(result.parsed.data.a).toBe(result.parsed.data.c);
-    expect(cache.set(cache.key(Buffer.from('x')), { data: result.parsed.data, bodyStart: 0 })).toBe(false);
+    expect(cache.set(cache.key('x'), { data: result.parsed.data, bodyStart: 0 })).toBe(false);
     await cache.close();
   });
 });

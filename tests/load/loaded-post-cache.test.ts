@@ -15,7 +15,7 @@ import { copyGoldenSite, GOLDEN_NOW, temporaryFolder, writeText } from '../cache
 const QUIET_POST = 'content/posts/2024/2024-03-05-quiet-post.md';
 
 async function cacheFile(root: string): Promise<string> {
-  return path.join(await cacheFolder(root), 'loaded-v1.jsonl');
+  return path.join(await cacheFolder(root), 'loaded-v2.jsonl');
 }
 
 /** What a load gives, as comparable data: the posts (title, data, dates, HTML) and every diagnostic. */
