@@ -31,7 +31,9 @@ import {
   siblingPath,
 } from './out-folder';
 import type { OutputManifest } from './output-manifest';
+import { rememberOut } from './output-store';
 import { type PlannedOutput, planOutput, withStaticFiles } from './plan-output';
+import { Speculation } from './speculation';
 import { prestartWriters, releaseWriters, stagePlan } from './write-tree';
 
 /** Options of {@link buildSite}. */
@@ -120,9 +122,19 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
   const report = options.onProgress ?? (() => {});
   // The incremental path's cache; its trash is emptied while this build loads and renders.
   const cache = options.cache === false ? undefined : await openBuildCache(root, Boolean(options.preview));
+  // A CI build (the output gone, the output store kept) starts writing the last build's files now.
+  const speculation =
+    cache && !options.preview
+      ? Speculation.start({
+          root,
+          out: options.out === undefined ? undefined : path.resolve(root, options.out),
+          cacheFolder: cache.folder,
+        })
+      : undefined;
   try {
-    return await build(options, root, report, cache);
+    return await build(options, root, report, cache, speculation);
   } finally {
+    await speculation?.discard();
     await releaseWriters();
     await cache?.emptied;
   }
@@ -134,6 +146,7 @@ async function build(
   root: string,
   report: (progress: BuildProgress) => void,
   cache: BuildCache | undefined,
+  speculation: Speculation | undefined,
 ): Promise<BuildSiteResult> {
   report({ phase: 'load' });
   const loaded = await loadSite({
@@ -154,12 +167,12 @@ async function build(
   const refused = await refuse(root, out, site, options);
   if (refused) return { ok: false, diagnostics: [refused, ...warnings] };
   // The file writer threads start while the plan and the keys are computed.
-  if (cache) prestartWriters(out, cache.folder);
+  if (cache && !speculation) prestartWriters(out, cache.folder);
 
   const planned = withStaticFiles(root, site, planOutput(site));
   if ('diagnostics' in planned) return { ok: false, diagnostics: [...planned.diagnostics, ...warnings] };
   const { plan } = planned;
-  const written = await stageAndCommit(root, out, site, plan, cache, warnings, report);
+  const written = await stageAndCommit(root, out, site, plan, cache, warnings, report, speculation);
   if (written) return { ok: false, diagnostics: [written, ...warnings] };
   return {
     ok: true,
@@ -216,6 +229,7 @@ async function stageAndCommit(
   cache: BuildCache | undefined,
   warnings: Diagnostic[],
   report: (progress: BuildProgress) => void,
+  speculation: Speculation | undefined,
 ): Promise<Diagnostic | undefined> {
   const total = plan.paths.length;
   let manifest: OutputManifest | undefined;
@@ -228,9 +242,10 @@ async function stageAndCommit(
       ? await readPrevious(root, out, cache, site, plan, warnings)
       : undefined;
     await mkdir(path.dirname(out), { recursive: true });
-    staging = await createSibling(out, 'tmp');
+    const speculated = await speculation?.adopt(out, previous?.keyNamespace);
+    staging = speculated ?? (await createSibling(out, 'tmp'));
     // The marker goes first, so that a build killed from here on leaves a folder the next one removes.
-    writeFileSync(path.join(staging, MARKER_FILE), MARKER_TEXT, { flag: 'wx' });
+    if (!speculated) writeFileSync(path.join(staging, MARKER_FILE), MARKER_TEXT, { flag: 'wx' });
     // Update in place only an output exactly as the last build left it, on a file system with hard links.
     const inPlace = previous?.onDisk?.foldersUnchanged === true && hardLinksWork(staging);
     const before = previous?.manifest;
@@ -240,6 +255,7 @@ async function stageAndCommit(
       record: cache !== undefined,
       keyNamespace: previous?.keyNamespace,
       openStore: previous?.openStore,
+      speculation: speculated ? speculation : undefined,
       onWritten: (done) => report({ phase: 'write', written: done, total }),
     });
     // The store's new entries are written while the output is swapped in.
@@ -252,6 +268,8 @@ async function stageAndCommit(
     } else {
       await swapIn(staging, out, cache?.trash);
       if (cache) manifest = manifestOfTree(out, staged);
+      // Where the next build without `--out` speculates (src/build/speculation.ts).
+      if (cache && staged.store) await rememberOut(cache.folder, out);
     }
     releaseSibling(staging);
     staging = undefined;

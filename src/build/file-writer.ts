@@ -9,7 +9,9 @@ import { checkRecord, writeRecordHeader } from '../cache/pack';
  * src/cache/pack.ts): create a file of bytes that also go into the record being appended
  * (`STORED_FILE`), begin a record with its header line (`RECORD_BEGIN`), end it (`RECORD_END`),
  * read and check a stored record (`FROM_RECORD`), create a file from its bytes (`RECORD_FILE`), and
- * close the segment and the files read (`CLOSE_STORE`).
+ * close the segment and the files read (`CLOSE_STORE`); write the last build's stored groups ahead of
+ * time (`SPECULATE`, src/build/speculation.ts), remove a file (`UNLINK`) or an empty folder (`RMDIR`),
+ * either of them already gone being fine.
  */
 const MKDIR = 0;
 const FILE = 1;
@@ -21,6 +23,9 @@ const RECORD_END = 6;
 const FROM_RECORD = 7;
 const RECORD_FILE = 8;
 const CLOSE_STORE = 9;
+const SPECULATE = 10;
+const UNLINK = 11;
+const RMDIR = 12;
 
 /** The kinds of operation that answer with stats (and have a `done` callback): a bit each. */
 const ANSWERED =
@@ -30,7 +35,8 @@ const ANSWERED =
   (1 << STORED_FILE) |
   (1 << FROM_RECORD) |
   (1 << RECORD_FILE) |
-  (1 << CLOSE_STORE);
+  (1 << CLOSE_STORE) |
+  (1 << SPECULATE);
 
 /** The store's records are read this many bytes at a time (the records of a segment are read in order). */
 const READ_WINDOW_BYTES = 1 << 20;
@@ -62,6 +68,38 @@ interface Batch {
   window: number;
   /** The tree being written: a file's missing folders below it may be created (see `makeParent`); `''`: none. */
   root: string;
+  /** The job of its `SPECULATE` operation (a batch holds at most one). */
+  speculation?: SpeculationJob;
+}
+
+/**
+ * What the writer writes ahead of time (`SPECULATE`): the records of the last build's stored groups,
+ * in segment order, each claimed first in `claims` (shared with the main thread, which may cancel a
+ * group, take one to write itself, or stop the job). See src/build/speculation.ts.
+ */
+export interface SpeculationJob {
+  /** The staging folder and its separator: a file's path is this, then its `/`-separated output path. */
+  prefix: string;
+  /** The store's segment files. */
+  segments: string[];
+  /** Each group's segment (its number in `segments`), and its record's offset and length. */
+  segment: Int32Array;
+  offsets: Float64Array;
+  lengths: Float64Array;
+  keys: string[];
+  /** Each group's record header line: its files' `[path, hash, size]` as JSON, then a line feed. */
+  lines: string[];
+  /** Each group's first file's number (in `stats`), then the count of files. */
+  firstFile: Int32Array;
+  /**
+   * Shared: each group's state (see `Claim` in src/build/speculation.ts), then one more: not 0 stops the
+   * job before its next group.
+   */
+  claims: Int32Array;
+  /** Shared: `[size, mtimeMs, ino]` of each file written. */
+  stats: Float64Array;
+  /** Bytes read from a segment at a time. */
+  window: number;
 }
 
 /**
@@ -108,11 +146,14 @@ interface FileCalls
     | 'readSync'
     | 'writeFileSync'
     | 'writeSync'
+    | 'unlinkSync'
+    | 'rmdirSync'
   > {
   copyExclusive: number;
   crc32: typeof crc32;
   checkRecord: typeof checkRecord;
   writeRecordHeader: typeof writeRecordHeader;
+  speculate: typeof speculate;
 }
 
 /**
@@ -236,6 +277,15 @@ function runBatch(fs: FileCalls, batch: Batch, state: StoreState): BatchResult {
         }
         continue;
       }
+      if (kind === 11 || kind === 12) {
+        try {
+          if (kind === 11) fs.unlinkSync(target);
+          else fs.rmdirSync(target);
+        } catch (error) {
+          if ((error as { code?: string }).code !== 'ENOENT') throw error;
+        }
+        continue;
+      }
       if (kind === 5) {
         if (!state.out) {
           let descriptor = -1;
@@ -329,6 +379,10 @@ function runBatch(fs: FileCalls, batch: Batch, state: StoreState): BatchResult {
           ino = 0;
         }
         record.at += fileSize;
+      } else if (kind === 10) {
+        size = fs.speculate(fs, batch.speculation!);
+        mtimeMs = 0;
+        ino = 0;
       } else if (kind === 9) {
         const out = state.out;
         size = 0;
@@ -385,15 +439,119 @@ function runBatch(fs: FileCalls, batch: Batch, state: StoreState): BatchResult {
   return { stats };
 }
 
+/**
+ * Writes the groups of a {@link SpeculationJob} in order, each one it claims (state 0 → 1) before it is
+ * stopped: reads its record (a window of its segment at a time), checks it (header, CRC-32, and the
+ * header line it must start with), creates its folders and files and puts their stats in `stats`,
+ * then sets its state: 3 written, 4 unsound (nothing written), 5 failed while writing (some files may
+ * be there; the job stops). Returns how many groups it wrote. Like {@link runBatch} it runs from its
+ * source text, so it uses nothing but its parameters (the states are literals, as in `Claim`).
+ */
+function speculate(fs: FileCalls, job: SpeculationJob): number {
+  const count = job.keys.length;
+  const claims = job.claims;
+  const folders = new Set<string>();
+  /** Creates the folders of a file at the output path `file`, parents first (one there already is fine). */
+  const makeFolders = (file: string): void => {
+    const slash = file.lastIndexOf('/');
+    if (slash <= 0) return;
+    const folder = file.slice(0, slash);
+    if (folders.has(folder)) return;
+    makeFolders(folder);
+    try {
+      fs.mkdirSync(job.prefix + folder);
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'EEXIST') throw error;
+    }
+    folders.add(folder);
+  };
+  let window = new Uint8Array(job.window);
+  let windowStart = 0;
+  let windowFilled = 0;
+  let descriptor = -1;
+  let segment = -1;
+  let written = 0;
+  for (let group = 0; group < count; group++) {
+    if (Atomics.load(claims, count) !== 0) break;
+    if (Atomics.compareExchange(claims, group, 0, 1) !== 0) continue;
+    let state = 4;
+    try {
+      if (job.segment[group] !== segment) {
+        if (descriptor !== -1) fs.closeSync(descriptor);
+        descriptor = -1;
+        windowFilled = 0;
+        segment = job.segment[group]!;
+        descriptor = fs.openSync(job.segments[segment]!, 'r');
+      }
+      const position = job.offsets[group]!;
+      const length = job.lengths[group]!;
+      let record: Uint8Array | undefined;
+      if (position >= windowStart && position + length <= windowStart + windowFilled) {
+        record = window.subarray(position - windowStart, position - windowStart + length);
+      } else {
+        if (length > window.length) window = new Uint8Array(length);
+        let filled = 0;
+        while (filled < window.length) {
+          const got = fs.readSync(descriptor, window, filled, window.length - filled, position + filled);
+          if (got === 0) break;
+          filled += got;
+        }
+        windowStart = position;
+        windowFilled = filled;
+        record = filled >= length ? window.subarray(0, length) : undefined;
+      }
+      const line = Buffer.from(job.lines[group]!, 'utf8');
+      let sound = record !== undefined && fs.checkRecord(record, job.keys[group]!, fs.crc32);
+      for (let at = 0; sound && at < line.length; at++) sound = record![44 + at] === line[at];
+      if (sound) {
+        state = 5;
+        const files = JSON.parse(job.lines[group]!) as [string, string, number][];
+        let at = 44 + line.length;
+        let slot = job.firstFile[group]!;
+        for (const [file, , size] of files) {
+          makeFolders(file);
+          const target = job.prefix + file;
+          const out = fs.openSync(target, 'wx');
+          try {
+            for (let done = 0; done < size; ) {
+              const wrote = fs.writeSync(out, record!, at + done, size - done, null);
+              if (wrote === 0) throw new Error(`no progress writing ${target}`);
+              done += wrote;
+            }
+            const stats = fs.fstatSync(out);
+            job.stats[3 * slot] = stats.size;
+            job.stats[3 * slot + 1] = stats.mtimeMs;
+            job.stats[3 * slot + 2] = stats.ino;
+          } finally {
+            fs.closeSync(out);
+          }
+          at += size;
+          slot += 1;
+        }
+        state = 3;
+        written += 1;
+      }
+    } catch {
+      // A record that cannot be read is unsound (4); a failed write (5) stops the job: the disk is likely the cause.
+    }
+    Atomics.store(claims, group, state);
+    if (state === 5) break;
+  }
+  if (descriptor !== -1) fs.closeSync(descriptor);
+  return written;
+}
+
 const FILE_CALLS: FileCalls = {
   ...fs,
   copyExclusive: fs.constants.COPYFILE_EXCL,
   crc32,
   checkRecord,
   writeRecordHeader,
+  speculate,
 };
 
-const WORKER_SOURCE = `
+/** The writer thread's code (its source text), for {@link FileWriter.start}. */
+export const WORKER_SOURCE = `
 const runBatch = ${runBatch.toString()};
 const { parentPort } = require('node:worker_threads');
 const fs = require('node:fs');
@@ -403,6 +561,7 @@ const calls = {
   crc32: require('node:zlib').crc32,
   checkRecord: (${checkRecord.toString()}),
   writeRecordHeader: (${writeRecordHeader.toString()}),
+  speculate: (${speculate.toString()}),
 };
 const state = {};
 let failed = false;
@@ -590,6 +749,27 @@ export class FileWriter {
     this.push(CLOSE_STORE, '', '', undefined, (stats) => done(this.lost ? -1 : stats.size));
   }
 
+  /**
+   * Writes the groups of `job` ahead of time (see {@link SpeculationJob}); `done` gets how many it
+   * wrote. The operations queued after it run once it is stopped or done.
+   */
+  speculate(job: SpeculationJob, done: (written: number) => void): void {
+    this.send();
+    this.push(SPECULATE, '', '', undefined, (stats) => done(stats.size));
+    this.batch.speculation = job;
+    this.send();
+  }
+
+  /** Removes the file `target`, if it is there. */
+  unlink(target: string): void {
+    this.push(UNLINK, target, '', undefined, undefined);
+  }
+
+  /** Removes the empty folder `target`, if it is there. */
+  removeFolder(target: string): void {
+    this.push(RMDIR, target, '', undefined, undefined);
+  }
+
   /** Puts the site's file `source` at `target` (a hard link, else a copy); `done` gets its stats. */
   verbatim(source: string, target: string, done: (stats: WrittenStats) => void): void {
     this.push(VERBATIM, target, source, undefined, done);
@@ -678,6 +858,7 @@ export class FileWriter {
       answered: ANSWERED,
       window: READ_WINDOW_BYTES,
       root: this.root,
+      ...(batch.speculation ? { speculation: batch.speculation } : {}),
     };
     this.waiting.push({ batch: message, done: batch.done, bytes: batch.used });
     this.pendingBytes += batch.used;
@@ -745,6 +926,7 @@ function emptyBatch(data = sharedBuffer(BATCH_BYTES)) {
     done: [] as ((stats: WrittenStats) => void)[],
     data,
     used: 0,
+    speculation: undefined as SpeculationJob | undefined,
   };
 }
 

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type ExternalSegment, Pack } from '../cache/pack';
 import type { Diagnostic } from '../diagnostics/diagnostic';
@@ -86,15 +87,20 @@ export class OutputStore {
    * comparable only within it); another namespace's entries are dropped when this one closes.
    */
   static async open(options: { root: string; folder: string; namespace: string }): Promise<OutputStore> {
-    const pack = await Pack.open({
-      root: options.root,
-      folder: path.join(options.folder, LAYOUT),
-      layout: LAYOUT,
-      namespace: options.namespace,
-      retired: RETIRED,
-      trash: path.join(options.folder, 'trash'),
-    });
-    return new OutputStore(pack);
+    return new OutputStore(await Pack.open({ ...packOptions(options), namespace: options.namespace }));
+  }
+
+  /**
+   * {@link OutputStore.open} on this thread, for the namespace the store's index has (the caller
+   * checks {@link OutputStore.namespace} against the code's before it trusts an entry).
+   */
+  static openSync(options: { root: string; folder: string }): OutputStore {
+    return new OutputStore(Pack.openSync(packOptions(options)));
+  }
+
+  /** The namespace of the store's entries (the code identity they were made under). */
+  get namespace(): string {
+    return this.pack.namespace;
   }
 
   /** Whether a group of this key is stored (its record is checked when read). */
@@ -124,22 +130,43 @@ export class OutputStore {
    * {@link OutputStore.keep} or {@link OutputStore.reject}.
    */
   locate(key: string, paths: readonly string[]): StoredPlace | undefined {
+    const place = this.place(key, paths.length);
+    return place?.files.every((file, at) => file.path === paths[at]) ? place : undefined;
+  }
+
+  /**
+   * Where every stored group is, in the index's order (as {@link OutputStore.locate} gives them,
+   * whatever their paths): what the last build that used the store wrote. Entries whose index
+   * entry is not a list of files are left out.
+   */
+  places(): StoredPlace[] {
+    const places: StoredPlace[] = [];
+    for (const key of this.pack.keys()) {
+      const place = this.place(key);
+      if (place) places.push(place);
+    }
+    return places;
+  }
+
+  /** The place of `key` when its index entry lists files (`count` of them, when given). */
+  private place(key: string, count?: number): StoredPlace | undefined {
     const place = this.pack.locate(key);
     const header = place?.meta;
-    if (!place || !Array.isArray(header) || header.length !== paths.length) return undefined;
+    if (!place || !Array.isArray(header) || (count !== undefined && header.length !== count))
+      return undefined;
     const files: StoredEntry[] = [];
     for (let at = 0; at < header.length; at++) {
       const entry: unknown = header[at];
       if (!Array.isArray(entry) || entry.length !== 3) return undefined;
       const [file, hash, size] = entry as unknown[];
       if (
-        file !== paths[at] ||
+        typeof file !== 'string' ||
         typeof hash !== 'string' ||
         !Number.isSafeInteger(size) ||
         (size as number) < 0
       )
         return undefined;
-      files.push({ path: file as string, hash, size: size as number });
+      files.push({ path: file, hash, size: size as number });
     }
     return {
       file: place.file,
@@ -216,9 +243,50 @@ export class OutputStore {
   }
 }
 
+/** The options of the store's pack in the cache folder `folder` (but its namespace). */
+function packOptions(options: { root: string; folder: string }) {
+  return {
+    root: options.root,
+    folder: path.join(options.folder, LAYOUT),
+    layout: LAYOUT,
+    retired: RETIRED,
+    trash: path.join(options.folder, 'trash'),
+  };
+}
+
 /** Whether the cache folder `folder` has an output store (its index) of this layout. */
 export function hasOutputStore(folder: string): boolean {
   return existsSync(path.join(folder, LAYOUT, 'index.json'));
+}
+
+/** The file, in the store's folder, naming the output folder of the last build that used the store. */
+const LAST_OUT_FILE = 'out.json';
+
+/**
+ * The output folder (absolute) of the last whole tree written with the store of the cache folder
+ * `folder` ({@link rememberOut}), or `undefined`: where a build without `--out` likely writes again.
+ */
+export function rememberedOut(folder: string): string | undefined {
+  try {
+    const value: unknown = JSON.parse(readFileSync(path.join(folder, LAYOUT, LAST_OUT_FILE), 'utf8'));
+    const out = (value as { out?: unknown } | null)?.out;
+    return typeof out === 'string' && path.isAbsolute(out) ? out : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Records `out` as the output folder of the store of the cache folder `folder` (never throws). */
+export async function rememberOut(folder: string, out: string): Promise<void> {
+  if (rememberedOut(folder) === out) return;
+  const file = path.join(folder, LAYOUT, LAST_OUT_FILE);
+  const temporary = `${file}.${process.pid}.tmp`;
+  try {
+    await writeFile(temporary, JSON.stringify({ out }));
+    await rename(temporary, file);
+  } catch {
+    await rm(temporary, { force: true }).catch(() => {});
+  }
 }
 
 /** The bytes of a pack record's own header (src/cache/pack.ts), before its payload. */

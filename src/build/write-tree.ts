@@ -26,6 +26,7 @@ import {
   type StoredFile,
   type StoredPlace,
 } from './output-store';
+import type { Speculation } from './speculation';
 
 /** The most file writer threads a whole tree written from the output store gets. */
 const MAX_WRITERS = 4;
@@ -42,6 +43,11 @@ const YIELD_EVERY_MS = 20;
 /** An empty segment, `.` or `..` (at the start, between two `/` or at the end), a backslash or a NUL. */
 const UNSAFE_PATH = /(?:^|\/)\.{0,2}(?:\/|$)|[\\\0]/;
 
+/** Whether `file` is a relative `/`-separated file path: no empty, `.` or `..` segment, no backslash or NUL. */
+export function isSafeOutputPath(file: string): boolean {
+  return !UNSAFE_PATH.test(file);
+}
+
 /**
  * Checks that output paths are safe relative `/`-separated file paths, each once, none of them
  * `reserved`, and none the parent folder of another. A bad path is a bug in an output function, so
@@ -50,7 +56,7 @@ const UNSAFE_PATH = /(?:^|\/)\.{0,2}(?:\/|$)|[\\\0]/;
 export function checkOutputPaths(files: readonly string[], reserved: string): void {
   const seen = new Set<string>();
   for (const file of files) {
-    if (UNSAFE_PATH.test(file))
+    if (!isSafeOutputPath(file))
       throw new BroadsheetError('invalid-output-path', `output path "${file}" is not a relative file path`);
     if (file === reserved)
       throw new BroadsheetError('invalid-output-path', `output path "${file}" is reserved`);
@@ -104,6 +110,13 @@ export interface StagePlanOptions {
    * group reused stays stored. A warm build that makes a few groups leaves the store as it was.
    */
   openStore?: () => Promise<OutputStore>;
+  /**
+   * The last build's stored groups, being written into `staging` since the build started
+   * (src/build/speculation.ts; its store is the one used, its writer the one that writes). Needs a
+   * whole tree with nothing to link and `keyNamespace`: a group whose key is the one speculated is
+   * kept as written, the others are removed from the staging folder before anything is written.
+   */
+  speculation?: Speculation;
   /** Called after each file is written, linked or found unchanged, with the count so far. */
   onWritten: (done: number) => void;
 }
@@ -272,8 +285,22 @@ export async function stagePlan(
       : undefined;
   });
   const toMake = reusedRecords.filter((records) => records === undefined).length;
-  const store = keys && options.openStore && toMake * 4 > plan.length ? await options.openStore() : undefined;
-  if (wholeTree) {
+  const speculation = options.speculation;
+  if (speculation && (!wholeTree || !keys)) {
+    throw new BroadsheetError(
+      'invalid-argument',
+      'a speculation needs a whole tree with nothing to link, and keys',
+    );
+  }
+  const store = speculation
+    ? speculation.store
+    : keys && options.openStore && toMake * 4 > plan.length
+      ? await options.openStore()
+      : undefined;
+  if (speculation) {
+    writers.push(speculation.writer);
+    writer = speculation.writer;
+  } else if (wholeTree) {
     // A tree written mostly from the store is only system calls (its files' records are read and
     // written on the writers): several writers share them. One made mostly here needs one.
     let stored = 0;
@@ -323,6 +350,10 @@ export async function stagePlan(
   const segments = new Map<FileWriter, ExternalSegment>();
   /** Stored groups whose record the writer found unsound: made after all. */
   const unsound: number[] = [];
+  // The speculated groups this build produces; the others are cancelled or removed (queued first).
+  const matched = speculation?.match(plan, folders);
+  /** The records of the files of each speculated group kept, filled with their stats once written. */
+  const speculated = new Map<number, OutputRecord[]>();
 
   /** Makes a group: every file made, hashed and placed; stored when the store is open. */
   const makeGroup = (group: KeyedGroup, key: string | undefined): void => {
@@ -407,10 +438,26 @@ export async function stagePlan(
       const key = keys && first !== undefined ? group.key : undefined;
       if (key !== undefined) keys!.set(first!, key);
       const reused = reusedRecords[index];
+      const number = matched?.[index];
       const located =
-        !reused && storeByWriter && key !== undefined ? storeByWriter.locate(key, group.paths) : undefined;
+        !reused && number === undefined && storeByWriter && key !== undefined
+          ? storeByWriter.locate(key, group.paths)
+          : undefined;
       const stored = reused || storeByWriter ? undefined : storedFiles(index);
-      if (reused) {
+      if (number !== undefined) {
+        // Written since the build started, from the store (or being written): its records get the stats later.
+        groups.stored += 1;
+        store!.keep(key!);
+        const entries = speculation!.files(number).map((file) => {
+          const entry: OutputRecord = { hash: file.hash, size: 0, mtimeMs: 0, ino: 0 };
+          if (record) files.set(file.path, entry);
+          written += 1;
+          done += 1;
+          options.onWritten(done);
+          return entry;
+        });
+        speculated.set(number, entries);
+      } else if (reused) {
         // The same inputs made these very files last time, and they are still there: nothing to make.
         groups.reused += 1;
         if (key !== undefined) store?.keep(key);
@@ -441,6 +488,24 @@ export async function stagePlan(
         for (const each of writers) await each.settle();
         await nextTurn();
         turned = performance.now();
+      }
+    }
+    if (speculation) {
+      // This thread writes a share of what the writer has not written yet, then waits for it.
+      await speculation.takeShare([...speculated.keys()]);
+      await writer!.flush();
+      for (const [index, number] of matched!.entries()) {
+        if (number === undefined) continue;
+        const outcome = speculation.outcome(number);
+        const entries = speculated.get(number)!;
+        if (outcome.stats) {
+          for (const [at, stats] of outcome.stats.entries()) Object.assign(entries[at]!, stats);
+          continue;
+        }
+        // Not written (an unsound record, a failed write): what may be there is removed, the group made.
+        if (outcome.unsound) store!.reject(plan[index]!.key!);
+        for (const file of plan[index]!.paths) writer!.unlink(stagingPrefix + file);
+        unsound.push(index);
       }
     }
     if (storeByWriter) {
@@ -475,6 +540,7 @@ export async function stagePlan(
     await Promise.all(writers.map((each) => each.finish()));
     await FileWriter.releaseSpares();
   } catch (error) {
+    speculation?.stop();
     await Promise.all(writers.map((each) => each.finish().catch(() => {})));
     await FileWriter.releaseSpares();
     // Closed (its files are): its index then holds what this build read or stored, all still valid.

@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, write, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, write, writeSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -159,14 +159,34 @@ export class Pack {
 
   /** Reads the pack's index; a missing or corrupt one (warned about) gives an empty pack. */
   static async open(options: PackOptions): Promise<Pack> {
-    const file = path.join(options.folder, INDEX_FILE);
-    let text: string;
+    const text = await readFile(path.join(options.folder, INDEX_FILE), 'utf8').catch(() => undefined);
+    return Pack.fromIndex(options, text);
+  }
+
+  /**
+   * {@link Pack.open}, reading the index on this thread; `namespace` `undefined`: the index's own
+   * (the caller compares it with the code's before it trusts an entry).
+   */
+  static openSync(options: Omit<PackOptions, 'namespace'> & { namespace?: string }): Pack {
+    let text: string | undefined;
     try {
-      text = await readFile(file, 'utf8');
+      text = readFileSync(path.join(options.folder, INDEX_FILE), 'utf8');
     } catch {
-      return new Pack(options, new Map(), new Map(), false);
+      text = undefined;
     }
+    return Pack.fromIndex(options, text);
+  }
+
+  /** The pack of the index text `text` (`undefined`: no index). */
+  private static fromIndex(
+    given: Omit<PackOptions, 'namespace'> & { namespace?: string },
+    text: string | undefined,
+  ): Pack {
+    const file = path.join(given.folder, INDEX_FILE);
+    const options = { ...given, namespace: given.namespace ?? '' };
+    if (text === undefined) return new Pack(options, new Map(), new Map(), false);
     const index = parseIndex(text, options.layout);
+    if (index && given.namespace === undefined) options.namespace = index.namespace;
     if (!index) {
       const pack = new Pack(options, new Map(), new Map(), true);
       pack.report(file);
@@ -253,6 +273,16 @@ export class Pack {
       }
     }
     return results;
+  }
+
+  /** The keys of the index read at open, in its order. */
+  keys(): IterableIterator<string> {
+    return this.entries.keys();
+  }
+
+  /** The namespace of the pack's entries. */
+  get namespace(): string {
+    return this.options.namespace;
   }
 
   /** Whether the index read at open has an entry for `key` (its record is checked only when read). */

@@ -149,6 +149,40 @@ describe('broadsheet build killed midway (SIGKILL)', () => {
     expect(await folderEntries(folder)).toEqual(['public', 'site']);
   }, 300_000);
 
+  it('leaves no output when a CI build is killed while it writes the last build ahead of time', async () => {
+    // With `out` gone and the cache kept, the staging folder is created and filled from the store at
+    // the start of the build (src/build/speculation.ts): killed then, or later, nothing is published.
+    const folder = await temporaryFolder();
+    const root = path.join(folder, 'site');
+    await writeBigSite(root, 1500);
+    const out = path.join(folder, 'public');
+    const build = () =>
+      spawn(process.execPath, [cliPath, 'build', '--root', root, '--out', out], { stdio: 'ignore' });
+    expect(await ended(build())).toBe(0);
+    const reference = await hashTree(out);
+    for (const afterStagingMs of [20, 300]) {
+      await rm(out, { recursive: true, force: true });
+      const child = build();
+      const exit = ended(child);
+      const done = { settled: false };
+      void exit.then(() => {
+        done.settled = true;
+      });
+      const leftBehind = (await readdir(folder)).filter((entry) =>
+        entry.startsWith('public.broadsheet-tmp-'),
+      );
+      if (await waitForEntry(folder, 'public.broadsheet-tmp-', leftBehind, done)) await sleep(afterStagingMs);
+      child.kill('SIGKILL');
+      const result = await exit;
+      if (result === 'SIGKILL') await expect(access(out)).rejects.toThrow();
+      else expect(result).toBe(0);
+    }
+    await rm(out, { recursive: true, force: true });
+    expect(await ended(build())).toBe(0);
+    expect(await hashTree(out)).toEqual(reference);
+    expect(await folderEntries(folder)).toEqual(['public', 'site']);
+  }, 300_000);
+
   it('leaves a stray staging folder that it was removing when killed for the next build to remove', async () => {
     // The race behind a `public.broadsheet-tmp-*` folder left after every build: a build killed while
     // it removed what a killed build left behind had unlinked the marker file first, and a folder
