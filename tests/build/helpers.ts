@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, expect } from 'vitest';
 import type { CliIo } from '../../src/cli/io';
 import { runCli } from '../../src/cli/main';
-import { buildSite } from '../../src/index';
+import { type BuildProgress, buildSite } from '../../src/index';
 
 /** The repository root. */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -42,7 +42,11 @@ export async function copyGoldenSite(): Promise<string> {
  * A build of the golden site's content (`now` is {@link GOLDEN_NOW}, no threads) that must succeed:
  * its warnings and the output groups it made, reused from `out` and wrote from the output store.
  */
-export async function goldenBuild(root: string, out: string, options: { cache?: boolean } = {}) {
+export async function goldenBuild(
+  root: string,
+  out: string,
+  options: { cache?: boolean; onProgress?: (event: BuildProgress) => void } = {},
+) {
   let groups = { made: 0, reused: 0, stored: 0 };
   const result = await buildSite({
     root,
@@ -51,6 +55,7 @@ export async function goldenBuild(root: string, out: string, options: { cache?: 
     workers: 0,
     ...options,
     onProgress: (event) => {
+      options.onProgress?.(event);
       if (event.phase === 'swap') groups = event.groups;
     },
   });

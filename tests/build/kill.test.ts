@@ -41,6 +41,41 @@ async function waitForEntry(
   return false;
 }
 
+/**
+ * Kills `child` (SIGKILL) `afterMs` after a staging folder of `public` that is not in `known` shows
+ * up in `folder` (at once when the child ends first); resolves with how it ended.
+ */
+async function killOnceStaging(
+  child: ChildProcess,
+  folder: string,
+  known: readonly string[],
+  afterMs: number,
+): Promise<number | NodeJS.Signals> {
+  const exit = ended(child);
+  const done = { settled: false };
+  void exit.then(() => {
+    done.settled = true;
+  });
+  if (await waitForEntry(folder, 'public.broadsheet-tmp-', known, done)) await sleep(afterMs);
+  child.kill('SIGKILL');
+  return exit;
+}
+
+/**
+ * A generated site of `posts` posts in a temporary folder, built once into its `public` beside it
+ * by the CLI; `build` starts another such build.
+ */
+async function builtBigSite(posts: number) {
+  const folder = await temporaryFolder();
+  const root = path.join(folder, 'site');
+  await writeBigSite(root, posts);
+  const out = path.join(folder, 'public');
+  const build = () =>
+    spawn(process.execPath, [cliPath, 'build', '--root', root, '--out', out], { stdio: 'ignore' });
+  expect(await ended(build())).toBe(0);
+  return { folder, out, build };
+}
+
 /** A process id that no process has now: one of a process that has ended. */
 async function deadPid(): Promise<number> {
   const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
@@ -115,13 +150,7 @@ describe('broadsheet build killed midway (SIGKILL)', () => {
   }, 600_000);
 
   it('leaves the output as it was when killed while writing from the output store (a CI build)', async () => {
-    const folder = await temporaryFolder();
-    const root = path.join(folder, 'site');
-    await writeBigSite(root, 1500);
-    const out = path.join(folder, 'public');
-    const build = () =>
-      spawn(process.execPath, [cliPath, 'build', '--root', root, '--out', out], { stdio: 'ignore' });
-    expect(await ended(build())).toBe(0);
+    const { folder, out, build } = await builtBigSite(1500);
     // A copy of the output (other inodes: nothing of it can be linked), as a CI job's restored `out` would be:
     // the next build writes every file, from the output store.
     const copy = async () => {
@@ -131,15 +160,7 @@ describe('broadsheet build killed midway (SIGKILL)', () => {
     };
     await copy();
     const previous = await hashTree(out);
-    const child = build();
-    const exit = ended(child);
-    const done = { settled: false };
-    void exit.then(() => {
-      done.settled = true;
-    });
-    if (await waitForEntry(folder, 'public.broadsheet-tmp-', [], done)) await sleep(50);
-    child.kill('SIGKILL');
-    const result = await exit;
+    const result = await killOnceStaging(build(), folder, [], 50);
     expect(await hashTree(out)).toEqual(previous);
     if (result !== 'SIGKILL') expect(result).toBe(0);
     // The next build writes the same output, from the store as the killed build left it.
@@ -152,28 +173,14 @@ describe('broadsheet build killed midway (SIGKILL)', () => {
   it('leaves no output when a CI build is killed while it writes the last build ahead of time', async () => {
     // With `out` gone and the cache kept, the staging folder is created and filled from the store at
     // the start of the build (src/build/speculation.ts): killed then, or later, nothing is published.
-    const folder = await temporaryFolder();
-    const root = path.join(folder, 'site');
-    await writeBigSite(root, 1500);
-    const out = path.join(folder, 'public');
-    const build = () =>
-      spawn(process.execPath, [cliPath, 'build', '--root', root, '--out', out], { stdio: 'ignore' });
-    expect(await ended(build())).toBe(0);
+    const { folder, out, build } = await builtBigSite(1500);
     const reference = await hashTree(out);
     for (const afterStagingMs of [20, 300]) {
       await rm(out, { recursive: true, force: true });
-      const child = build();
-      const exit = ended(child);
-      const done = { settled: false };
-      void exit.then(() => {
-        done.settled = true;
-      });
       const leftBehind = (await readdir(folder)).filter((entry) =>
         entry.startsWith('public.broadsheet-tmp-'),
       );
-      if (await waitForEntry(folder, 'public.broadsheet-tmp-', leftBehind, done)) await sleep(afterStagingMs);
-      child.kill('SIGKILL');
-      const result = await exit;
+      const result = await killOnceStaging(build(), folder, leftBehind, afterStagingMs);
       if (result === 'SIGKILL') await expect(access(out)).rejects.toThrow();
       else expect(result).toBe(0);
     }

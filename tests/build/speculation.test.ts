@@ -57,19 +57,7 @@ function watchSpeculation(out: string): {
 /** A golden build (see `goldenBuild`) that records whether it went on from a speculation. */
 async function ciBuild(root: string, out: string) {
   const watch = watchSpeculation(out);
-  let groups = { made: 0, reused: 0, stored: 0 };
-  const result = await buildSite({
-    root,
-    out,
-    now: GOLDEN_NOW,
-    workers: 0,
-    onProgress: (event) => {
-      watch.onProgress(event);
-      if (event.phase === 'swap') groups = event.groups;
-    },
-  });
-  if (!result.ok) throw new Error(`build failed: ${JSON.stringify(result.diagnostics, null, 2)}`);
-  return { groups, warnings: result.warnings, adopted: watch.adopted() };
+  return { ...(await goldenBuild(root, out, { onProgress: watch.onProgress })), adopted: watch.adopted() };
 }
 
 /**
