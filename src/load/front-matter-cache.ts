@@ -57,7 +57,7 @@ export class FrontMatterCache {
    * code (e.g. its source text): another parser's entries are dropped.
    */
   static async open(options: { root: string; folder: string; parser: string }): Promise<FrontMatterCache> {
-    const namespace = contentHash(LAYOUT, VERSION, options.parser, frontMatterLength.toString());
+    const namespace = frontMatterNamespace(options.parser);
     const pack = await Pack.open({
       root: options.root,
       folder: path.join(options.folder, LAYOUT),
@@ -105,6 +105,24 @@ export class FrontMatterCache {
   close(): Promise<void> {
     return this.pack.close();
   }
+}
+
+function frontMatterNamespace(parser: string): string {
+  return contentHash(LAYOUT, VERSION, parser, frontMatterLength.toString());
+}
+
+let namespace: string | undefined;
+
+/**
+ * Where the body of a file's decoded `text` starts and the key of the text before it in the front
+ * matter cache of a site's cache folder (the one {@link openFrontMatterCache} opens), without opening
+ * it; `undefined` when the text has no front matter (its parse gives a diagnostic, never cached).
+ */
+export function frontMatterKey(text: string): { key: string; bodyStart: number } | undefined {
+  const bodyStart = frontMatterLength(text);
+  if (bodyStart === undefined) return undefined;
+  namespace ??= frontMatterNamespace(parserIdentity());
+  return { key: contentHash(namespace, text.slice(0, bodyStart)), bodyStart };
 }
 
 /**

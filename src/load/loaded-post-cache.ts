@@ -9,13 +9,15 @@ import { type Diagnostic, diagnostic } from '../diagnostics/diagnostic';
 import { withoutRenames } from '../fingerprint/code';
 import { decodeExact, encodeExact, NOT_EXACT } from '../fingerprint/exact';
 import { contentHash } from '../fingerprint/hash';
-import { decodeUtf8, parserIdentity } from '../parse/parse';
+import { decodeUtf8, decodeValidUtf8, parserIdentity } from '../parse/parse';
 import { configIdentity } from '../render/plugin-identity';
 import type { ResolvedConfig } from '../schema/config';
 import { VERSION } from '../version';
 import type { SourceFile } from './files';
 import {
+  type FrontMatterHit,
   type FrontMatterStore,
+  frontMatterKey,
   frontMatterStore,
   noFrontMatterStore,
   openFrontMatterCache,
@@ -84,18 +86,35 @@ export async function openLoadCaches(
   let store: FrontMatterStore = noFrontMatterStore;
   const outcomes = loaded.store(files, keys, (index) => store.keyOf(index));
   problems.addAll(loaded.warnings);
-  // A build where every post and comment is answered (a CI build) neither opens nor rewrites it.
-  const missing = files.some((source, index) => source.kind !== 'author' && !outcomes.has(index));
-  const frontMatter = missing ? await openFrontMatterCache(root, folder) : undefined;
-  if (frontMatter) {
-    store = frontMatterStore(
-      frontMatter,
-      files,
-      problems,
-      (index) => !outcomes.has(index),
-      outcomes.keptKeys(),
-    );
-  }
+  // A changed file whose front matter is the same as in its last line (an edit to the body), and
+  // whose raw front matter was its validated data, needs neither yaml nor the front matter cache.
+  const known = new Map<number, FrontMatterHit & { key: string }>();
+  const others = new Set<number>();
+  files.forEach((source, index) => {
+    if (source.kind === 'author' || outcomes.has(index)) return;
+    const text = decodeValidUtf8(source.bytes);
+    const found = text === undefined ? undefined : frontMatterKey(text);
+    const data = found && outcomes.frontMatterOf(index, found.key);
+    if (data) known.set(index, { data, bodyStart: found.bodyStart, text: text!, key: found.key });
+    else if (found) others.add(index);
+  });
+  // A build where no other file has front matter to look up (a CI build, most warm builds) neither
+  // opens nor rewrites it.
+  const frontMatter = others.size > 0 ? await openFrontMatterCache(root, folder) : undefined;
+  const kept = [...outcomes.keptKeys(), ...[...known.values()].map((hit) => hit.key)];
+  const cached = frontMatter
+    ? frontMatterStore(frontMatter, files, problems, (index) => others.has(index), kept)
+    : noFrontMatterStore;
+  const keyOf = new Map([...known].map(([index, hit]) => [index, hit.key]));
+  store = {
+    take(index) {
+      const hit = known.get(index);
+      known.delete(index);
+      return hit ?? cached.take(index);
+    },
+    save: (index, text, entry) => cached.save(index, text, entry),
+    keyOf: (index) => keyOf.get(index) ?? cached.keyOf(index),
+  };
   return {
     frontMatter: store,
     outcomes,
@@ -183,6 +202,12 @@ export interface LoadedPostStore extends FileOutcomeStore {
   has(index: number): boolean;
   /** The front matter cache keys of the files it answers (their entries stay in that cache). */
   keptKeys(): string[];
+  /**
+   * The raw front matter of file `index`, which it does not answer, from the last line of its path
+   * when that line's front matter key is `key` (the same text) and its raw front matter was the
+   * validated data stored.
+   */
+  frontMatterOf(index: number, key: string): Record<string, unknown> | undefined;
 }
 
 /**
@@ -294,6 +319,12 @@ export class LoadedPostCache {
     return {
       has: (index) => known(index) !== undefined,
       keptKeys: () => lines.flatMap((kept) => (kept && kept.frontMatter !== '' ? [kept.frontMatter] : [])),
+      frontMatterOf: (index, key) => {
+        const last = lines[index] === undefined ? this.lines.get(names[index]!) : undefined;
+        return last?.frontMatter === key && last.stored.r === 1
+          ? (last.stored.d as Record<string, unknown>)
+          : undefined;
+      },
       outcome: (source, validate, index) => {
         const kept = known(index);
         const restored = kept && restoreOutcome(source, kept.stored);
@@ -349,6 +380,8 @@ interface StoredOutcome {
   u?: number;
   /** Comment: status. */
   a?: string;
+  /** Post or comment: 1 when the raw front matter (what `yaml` gave) is `d` as well. */
+  r?: 1;
   /** Neither: the slugs of an invalid post, the `<post-slug>/<id>` of an invalid comment. */
   i?: string[];
   c?: string;
@@ -364,6 +397,8 @@ function encodeOutcome(outcome: FileOutcome, bodyStart: number): string | undefi
     const data = encodeExact(entry.data);
     if (data === NOT_EXACT) return undefined;
     Object.assign(stored, { s: bodyStart, d: data, t: entry.date.getTime() });
+    // Compared as text: `encodeExact` gives the same text for identical values.
+    if (JSON.stringify(encodeExact(entry.parsed.data)) === JSON.stringify(data)) stored.r = 1;
   }
   if (outcome.post) {
     stored.k = 'p';

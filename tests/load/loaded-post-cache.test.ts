@@ -77,6 +77,43 @@ describe('the loaded-post cache', () => {
     expect(planted?.message).toMatch(/^line 10 PLANTED 40 nested/);
   });
 
+  it('takes the front matter of a file whose body alone changed from its last line, when that was its validated data', async () => {
+    const root = await copyGoldenSite();
+    const file = path.join(root, QUIET_POST);
+    const text = await readFile(file, 'utf8');
+    await loadSite({ root, now: GOLDEN_NOW, workers: 0 });
+    const index = path.join(await cacheFolder(root), 'front-matter-v2', 'index.json');
+    const before = await stat(index);
+    // The edited file's raw front matter comes from its line: a planted title shows, and the front
+    // matter cache is neither needed nor rewritten.
+    await plant(root, QUIET_POST, '"title":"A Quiet Post"', '"title":"From the line"');
+    await writeFile(file, `${text}\nA new last line.\n`);
+    const edited = await loaded(root);
+    const post = edited.posts?.find((entry) => entry.slug === 'quiet-post');
+    expect(post?.title).toBe('From the line');
+    expect(post?.html).toContain('A new last line.');
+    expect((await stat(index)).mtimeMs).toBe(before.mtimeMs);
+    // Without a planted title, the same as a load without the cache.
+    const fresh = await copyGoldenSite();
+    await loaded(fresh);
+    await writeFile(path.join(fresh, QUIET_POST), `${text}\nA new last line.\n`);
+    const reference = await loaded(fresh, { cache: false });
+    expect(await loaded(fresh)).toEqual(reference);
+    expect(await loaded(fresh)).toEqual(reference);
+  });
+
+  it('parses a front matter that is not its validated data (an unknown key) through the front matter cache after a body edit', async () => {
+    const root = await copyGoldenSite();
+    const file = path.join(root, QUIET_POST);
+    const text = (await readFile(file, 'utf8')).replace('title:', 'colour: red\ntitle:');
+    await writeFile(file, text);
+    await loaded(root);
+    await writeFile(file, `${text}\nA new last line.\n`);
+    const reference = await loaded(root, { cache: false });
+    expect(reference.warnings?.map((warning) => warning.code)).toContain('unknown-key');
+    expect(await loaded(root)).toEqual(reference);
+  });
+
   it('never answers for a file whose bytes changed (a stale entry is not used)', async () => {
     const root = await copyGoldenSite();
     await loaded(root);
