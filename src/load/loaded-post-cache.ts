@@ -101,9 +101,11 @@ export async function openLoadCaches(
   // A build where no other file has front matter to look up (a CI build, most warm builds) neither
   // opens nor rewrites it.
   const frontMatter = others.size > 0 ? await openFrontMatterCache(root, folder) : undefined;
-  const kept = [...outcomes.keptKeys(), ...[...known.values()].map((hit) => hit.key)];
   const cached = frontMatter
-    ? frontMatterStore(frontMatter, files, problems, (index) => others.has(index), kept)
+    ? frontMatterStore(frontMatter, files, problems, (index) => others.has(index), [
+        ...outcomes.keptKeys(),
+        ...[...known.values()].map((hit) => hit.key),
+      ])
     : noFrontMatterStore;
   const keyOf = new Map([...known].map(([index, hit]) => [index, hit.key]));
   store = {
