@@ -13,6 +13,7 @@ import { decodeUtf8, decodeValidUtf8, parserIdentity } from '../parse/parse';
 import { configIdentity } from '../render/plugin-identity';
 import type { ResolvedConfig } from '../schema/config';
 import { VERSION } from '../version';
+import { fileTexts } from './file-texts';
 import type { SourceFile } from './files';
 import {
   type FrontMatterHit,
@@ -308,6 +309,8 @@ export class LoadedPostCache {
       return kept?.line.startsWith(key!, name.length + 1) ? kept : undefined;
     });
     const known = (index: number) => lines[index];
+    // The texts of the files it answers (known to be UTF-8: the same bytes decoded before).
+    const textOf = fileTexts(files.map((source) => source.bytes));
     let changed = false;
     this.writing = () => {
       const out = [this.header];
@@ -329,7 +332,7 @@ export class LoadedPostCache {
       },
       outcome: (source, validate, index) => {
         const kept = known(index);
-        const restored = kept && restoreOutcome(source, kept.stored);
+        const restored = kept && restoreOutcome(source, kept.stored, () => textOf(index));
         if (restored) return restored;
         const outcome = validate();
         const key = keys[index];
@@ -435,7 +438,11 @@ function readStored(json: string): StoredOutcome | undefined {
 }
 
 /** The outcome of `source` from what was stored for the same path and bytes (its objects, used once). */
-function restoreOutcome(source: SourceFile, stored: StoredOutcome): FileOutcome | undefined {
+function restoreOutcome(
+  source: SourceFile,
+  stored: StoredOutcome,
+  textOf: () => string,
+): FileOutcome | undefined {
   if (stored.k === 'n') {
     return {
       ...(stored.i ? { invalidSlugs: stored.i } : {}),
@@ -443,7 +450,7 @@ function restoreOutcome(source: SourceFile, stored: StoredOutcome): FileOutcome 
       diagnostics: stored.x,
     };
   }
-  const text = decodeUtf8(source.bytes);
+  const text = textOf();
   if (stored.s! > text.length) return undefined;
   const parsed = parsedFromText(source.file, text, stored.s!);
   const date = new Date(stored.t!);
