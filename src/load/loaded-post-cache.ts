@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
 import { displayPath } from '../common/paths';
@@ -216,17 +216,22 @@ export interface LoadedPostStore extends FileOutcomeStore {
 /**
  * The validated outcome of each post and comment file of the last load, in one file of the cache
  * folder (`loaded-v2.jsonl`): a line of `{layout, identity}`, then one line per file, `"<path as
- * JSON>" TAB <key of its bytes> TAB <its front matter cache key, or nothing> TAB <outcome as JSON>`. Read once when opened; written again (to a
- * temporary file, then renamed) at {@link close} when anything changed, with the lines of this
- * load's files only. A file of another identity is ignored; one that cannot be read is ignored with
- * a `cache-corrupt` warning.
+ * JSON>" TAB <key of its bytes> TAB <its front matter cache key, or nothing> TAB <outcome as
+ * JSON>`; a later line of a path replaces an earlier one. Read once when opened. At {@link close},
+ * the lines of files validated anew are appended, or, when the lines no load needs any more would
+ * be over half of those it needs (or the file was of another identity, or not valid), the file is
+ * written whole with the lines of this load's files only (to a temporary file, then renamed). A file
+ * of another identity is ignored; a file or line that cannot be read is ignored with a
+ * `cache-corrupt` warning.
  */
 export class LoadedPostCache {
   /** `cache-corrupt` warnings found when opening. */
   readonly warnings: Diagnostic[] = [];
   /** The last load's lines (and what they hold) by their path's JSON text. */
   private readonly lines = new Map<string, { line: string; stored: StoredOutcome; frontMatter: string }>();
-  private writing: (() => string) | undefined;
+  private writing: (() => { text: string; append: boolean } | undefined) | undefined;
+  /** Lines read at open under this identity, repeats and lines of removed files included; `undefined` when the file must be written whole. */
+  private linesRead: number | undefined;
   private closed: Promise<void> | undefined;
 
   private constructor(
@@ -254,14 +259,20 @@ export class LoadedPostCache {
     } catch {
       stored = undefined;
     }
-    if ((stored as { layout?: unknown } | undefined)?.layout !== LAYOUT || !text.endsWith('\n')) {
+    if ((stored as { layout?: unknown } | undefined)?.layout !== LAYOUT || end === -1) {
       cache.corrupt('this cache file is not valid: it is ignored and rewritten');
       return cache;
     }
     if (first !== header) return cache;
     let bad = 0;
-    for (let start = end + 1; start < text.length; ) {
+    let count = 0;
+    for (let start = end + 1; start < text.length; count++) {
       const next = text.indexOf('\n', start);
+      // A last line without its line feed was cut short (a write that did not finish).
+      if (next === -1) {
+        bad++;
+        break;
+      }
       const line = text.slice(start, next);
       start = next + 1;
       const tab = line.indexOf('\t');
@@ -275,7 +286,8 @@ export class LoadedPostCache {
       if (stored) cache.lines.set(line.slice(0, tab), { line, stored, frontMatter });
       else bad++;
     }
-    if (bad > 0) {
+    if (bad === 0) cache.linesRead = count;
+    else {
       cache.corrupt(
         `${bad === 1 ? '1 cache entry' : `${bad} cache entries`} in this file ${bad === 1 ? 'is' : 'are'} not valid: ignored and rewritten`,
       );
@@ -311,15 +323,25 @@ export class LoadedPostCache {
     const known = (index: number) => lines[index];
     // The texts of the files it answers (known to be UTF-8: the same bytes decoded before).
     const textOf = fileTexts(files.map((source) => source.bytes));
-    let changed = false;
     this.writing = () => {
+      const fresh: string[] = [];
+      let live = 0;
+      for (let index = 0; index < names.length; index++) {
+        if (written[index] !== undefined && written[index] !== known(index)?.line)
+          fresh.push(written[index]!);
+        if (written[index] !== undefined || known(index) !== undefined) live++;
+      }
+      // New lines are appended (a later line of a path wins) while the lines no load needs any
+      // more (replaced, removed) stay under half of those it needs; otherwise the file is written whole.
+      if (this.linesRead !== undefined && (this.linesRead + fresh.length - live) * 2 <= live) {
+        return fresh.length === 0 ? undefined : { text: `${fresh.join('\n')}\n`, append: true };
+      }
       const out = [this.header];
       for (let index = 0; index < names.length; index++) {
         const line = written[index] ?? known(index)?.line;
         if (line !== undefined) out.push(line);
       }
-      // Unchanged: every line kept as it was, none dropped (a file removed, changed or not storable).
-      return changed || out.length - 1 !== this.lines.size ? `${out.join('\n')}\n` : '';
+      return { text: `${out.join('\n')}\n`, append: false };
     };
     return {
       has: (index) => known(index) !== undefined,
@@ -339,7 +361,6 @@ export class LoadedPostCache {
         const encoded = key === undefined ? undefined : encodeOutcome(outcome, bodyStartOf(source, outcome));
         if (encoded !== undefined) {
           written[index] = `${names[index]}\t${key}\t${frontMatterKeyOf(index) ?? ''}\t${encoded}`;
-          changed ||= written[index] !== kept?.line;
         }
         return outcome;
       },
@@ -353,9 +374,16 @@ export class LoadedPostCache {
   }
 
   private async write(): Promise<void> {
-    const text = this.writing?.() ?? '';
+    const writing = this.writing?.();
     this.writing = undefined;
-    if (text === '') return;
+    if (writing === undefined) return;
+    const { text, append } = writing;
+    if (append) {
+      // One write with O_APPEND: a process that stops in the middle leaves a last line without its
+      // line feed, which the next open ignores (with a warning) and writes whole again.
+      await appendFile(this.file, text);
+      return;
+    }
     const temporary = `${this.file}.${process.pid}.tmp`;
     try {
       await mkdir(path.dirname(this.file), { recursive: true });

@@ -114,6 +114,28 @@ describe('the loaded-post cache', () => {
     expect(await loaded(root)).toEqual(reference);
   });
 
+  it('appends the lines of changed files, and is written whole when the lines no load needs would be over half', async () => {
+    const root = await copyGoldenSite();
+    const file = path.join(root, QUIET_POST);
+    const text = await readFile(file, 'utf8');
+    await loaded(root);
+    const lines = async () => (await readFile(await cacheFile(root), 'utf8')).split('\n').slice(1, -1);
+    const first = await lines();
+    expect(first).toHaveLength(13);
+    const counts: number[] = [];
+    for (let edit = 1; edit <= 7; edit++) {
+      await writeFile(file, `${text}\nEdit ${edit}.\n`);
+      const reference = await loaded(root, { cache: false });
+      expect(await loaded(root)).toEqual(reference);
+      const now = await lines();
+      counts.push(now.length);
+      if (now.length > 13) expect(now.slice(0, 13)).toEqual(first);
+      // What the file holds answers the next load: the same again, from the cache alone.
+      expect(await loaded(root)).toEqual(reference);
+    }
+    expect(counts).toEqual([14, 15, 16, 17, 18, 19, 13]);
+  });
+
   it('never answers for a file whose bytes changed (a stale entry is not used)', async () => {
     const root = await copyGoldenSite();
     await loaded(root);
