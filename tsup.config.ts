@@ -58,12 +58,14 @@ const library: Options[] = [
   },
   {
     // The render worker (node:worker_threads). Every entry above and below finds it beside itself in
-    // dist/, from the ESM and the CommonJS build alike; it is ESM ("type": "module").
+    // dist/, from the ESM and the CommonJS build alike; it is ESM ("type": "module"). Split like the
+    // others: the config loader (zod, yaml) is a chunk a worker loads only for a site with markdown
+    // plugins (docs/decisions/render-speed.md, "Round four").
     entry: { 'render-worker': 'src/render/workers/render-worker.ts' },
     format: ['esm'],
     target: 'node20',
     platform: 'node',
-    splitting: false,
+    splitting: true,
     define,
   },
   {

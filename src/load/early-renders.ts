@@ -5,6 +5,8 @@
 import type { RenderSession } from '../render/render-session';
 import type { ResolvedConfig } from '../schema/config';
 import { absoluteUrl, paths } from '../site/paths';
+import type { SourceFile } from './files';
+import type { LoadedPostStore } from './loaded-post-cache';
 import type { AssetSource } from './post-assets';
 import { commentRenderJob, postRenderJob } from './render-site';
 import { type PublishOptions, unpublishedReason } from './resolve';
@@ -46,4 +48,21 @@ export function offerEarlyRenders(
       if (url) session.offer(commentRenderJob(comment, url));
     }
   };
+}
+
+/**
+ * How many post and comment files of `files` the loaded-post cache does not have (new or changed
+ * since the last load): a warm build's render session starts its thread when there are any. None
+ * without the cache (a watch loop keeps its own outcomes).
+ */
+export function changedDocuments(
+  files: readonly SourceFile[],
+  outcomes: LoadedPostStore | undefined,
+): number {
+  if (!outcomes) return 0;
+  let changed = 0;
+  for (let index = 0; index < files.length; index++) {
+    if (files[index]!.kind !== 'author' && !outcomes.has(index)) changed++;
+  }
+  return changed;
 }

@@ -10,7 +10,7 @@ import type { CommentFrontMatter, CommentSchema, PostFrontMatter, PostSchema } f
 import { withPages } from '../site/assemble';
 import type { Site } from '../site/types';
 import { checkAcrossFiles } from './check-across-files';
-import { offerEarlyRenders } from './early-renders';
+import { changedDocuments, offerEarlyRenders } from './early-renders';
 import { readFiles } from './files';
 import { noFrontMatterStore } from './front-matter-cache';
 import { loadPages } from './load-pages';
@@ -174,6 +174,8 @@ export async function loadSiteWith<
       : await openLoadCaches(root, cacheFolder, files, { ...loaded, config }, problems, {
           outcomes: !memory,
         });
+  // A warm build starts its render thread as soon as it knows a post or comment changed.
+  session?.changed(changedDocuments(files, caches?.outcomes));
   const validated = validateFiles(
     files,
     {

@@ -41,7 +41,7 @@ const KEY_LENGTH = 64;
 export interface LoadCaches {
   frontMatter: FrontMatterStore;
   /** The loaded-post cache's outcomes (`undefined` when not asked for: a watch loop keeps its own). */
-  outcomes: FileOutcomeStore | undefined;
+  outcomes: LoadedPostStore | undefined;
   /** Waits for both caches' writes. Never throws. */
   close(): Promise<void>;
 }

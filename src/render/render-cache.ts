@@ -79,6 +79,11 @@ export class RenderCache {
     return contentHash(this.namespace, trust, url, markdown, assetsIdentity(assets));
   }
 
+  /** Whether the cache has an entry for `key` (not read: it may still turn out corrupt when it is). */
+  has(key: string): boolean {
+    return this.pack.has(key);
+  }
+
   /** The cached renders of `keys`, in their order; `undefined` for a miss or a corrupt entry. */
   getMany(keys: readonly string[]): (RenderResult | undefined)[] {
     return this.pack.getMany(keys, decodeRenderResult);

@@ -10,6 +10,7 @@ import { configIdentity } from './plugin-identity';
 import { type RenderCache, renderCacheExists } from './render-cache';
 import type { RenderResult } from './render-markdown';
 import {
+  hasMarkdownPlugins,
   mainThreadRenderer,
   NO_RENDER,
   needsThread,
@@ -25,11 +26,20 @@ import {
 } from './render-stage';
 import type { RenderPool } from './workers/render-pool';
 
+/**
+ * In a warm build, the number of documents still to render when the load asks for them at or above
+ * which the main thread renders alongside the threads (below it, it waits for them rather than load
+ * the unified stack itself). See docs/decisions/render-speed.md, "Round four".
+ */
+export const MAIN_JOINS_AT = 64;
+
 /** A document handed over early, and what became of it. */
 interface EarlyDocument {
   job: RenderJob;
   /** Its cache key (none without a cache). */
   key: string;
+  /** Handed to the threads (else, in a warm build, a document the cache holds, read at `render`). */
+  pooled?: boolean;
   /** Its render, once its thread's answer has been read. */
   result?: RenderResult;
   /** Stopped at its time budget. */
@@ -37,19 +47,29 @@ interface EarlyDocument {
 }
 
 /**
- * The render stage of a cold build, opened before the load validates its files. When the load will
- * render on threads (at least {@link WORKER_THRESHOLD} post and comment files, or threads asked for),
- * the threads start at once (`expect`), while the main thread still reads and validates; `offer`
- * hands them each document as soon as the load knows it will publish it (its markdown, URL, trust and
- * files). `render` is then {@link renderDocuments} for the load's final list of jobs: a job the
- * session was offered (same file, trust, URL, markdown and files) takes its early render; any other
- * is looked up in the cache and rendered by the threads and the main thread together. `discard`
+ * The render stage of a build, opened before the load validates its files.
+ *
+ * A cold build's (no render cache of the current layout yet, or `cache: false`): when the load will
+ * render on threads (at least {@link WORKER_THRESHOLD} post and comment files, or threads asked
+ * for), the threads start at once (`expect`), while the main thread still reads and validates;
+ * `offer` hands them each document as soon as the load knows it will publish it (its markdown, URL,
+ * trust and files).
+ *
+ * A warm build's (a render cache to read): `offer` looks each document's key up in the cache's
+ * index; the first one it does not hold (an edited post) starts one thread (`changed` may start it
+ * sooner), which loads the unified stack and renders it while the main thread goes on loading.
+ * The documents the cache holds are read at `render`, all at once. Only when threads start from the
+ * built package: from source (tests) a thread takes seconds to start, so a warm build without
+ * threads asked for has no session and renders as {@link renderDocuments} does.
+ *
+ * `render` is then {@link renderDocuments} for the load's final list of jobs: a job the session was
+ * offered (same file, trust, URL, markdown and files) takes its early render or lookup; any other is
+ * looked up in the cache and rendered by the threads (and the main thread, when there are many). `discard`
  * drops everything for a load that failed: nothing is reported, the renders already made stay in the
  * cache (they are renders of valid documents).
  *
- * Only a cold build has one (no render cache of the current layout yet, or `cache: false`): a warm
- * build renders few documents, and it must not load the pool's code. A load given a config object,
- * with `workers: 0`, or a watch loop's (with its memo), uses `renderDocuments` alone.
+ * A load given a config object, with `workers: 0`, or a watch loop's (with its memo), uses
+ * `renderDocuments` alone.
  */
 export class RenderSession {
   private readonly early = new Map<string, EarlyDocument>();
@@ -64,29 +84,35 @@ export class RenderSession {
     private readonly pluginIdentity: string,
     private readonly cache: RenderCache | undefined,
     private readonly poolModule: typeof import('./workers/render-pool'),
+    /** A warm build's session: threads start at the first document the cache does not hold. */
+    private readonly warm: boolean,
   ) {
     this.asked = workerCount(WORKER_THRESHOLD, options);
   }
 
   /**
-   * Opens the session of a cold build: the render cache (to write to) and the worker pool's code,
-   * so that threads can start while the load is synchronous. `undefined` when threads cannot render
-   * (a config object, a watch loop's memo), are turned off, or the build is warm.
+   * Opens the session of a build: the render cache and the worker pool's code, so that threads can
+   * start while the load is synchronous. `undefined` when threads cannot render (a config object, a
+   * watch loop's memo), are turned off, or the build is warm and threads would start from source
+   * without being asked for.
    */
   static async open(options: RenderStageOptions): Promise<RenderSession | undefined> {
     const { configFile } = options;
     const asked = options.workers ?? parseWorkers(process.env.BROADSHEET_WORKERS);
     if (configFile === undefined || options.memo || asked === 0) return undefined;
     const cached = options.cache !== false;
-    if (cached && (await renderCacheExists(options.cacheFolder ?? (await cacheFolder(options.root))))) {
-      return undefined;
-    }
+    const warm =
+      cached && (await renderCacheExists(options.cacheFolder ?? (await cacheFolder(options.root))));
     const pluginIdentity = configIdentity(options.config.markdown);
     const [cache, poolModule] = await Promise.all([
       cached ? openCache(options, pluginIdentity) : undefined,
       import('./workers/render-pool'),
     ]);
-    return new RenderSession({ ...options, configFile }, pluginIdentity, cache, poolModule);
+    if (warm && asked === undefined && !poolModule.threadsStartQuickly()) {
+      await cache?.close();
+      return undefined;
+    }
+    return new RenderSession({ ...options, configFile }, pluginIdentity, cache, poolModule, warm);
   }
 
   /**
@@ -95,14 +121,33 @@ export class RenderSession {
    * them documents; otherwise `offer` does nothing and `render` is `renderDocuments`.
    */
   expect(documents: number): void {
-    if (this.pool || this.asked.size === 0) return;
+    if (this.warm || this.pool || this.asked.size === 0) return;
     if (this.asked.forced ? documents === 0 : documents < WORKER_THRESHOLD) return;
+    this.startPool(this.asked.size);
+  }
+
+  /**
+   * Says, in a warm build, that `documents` post and comment files changed since the last load (the
+   * loaded-post cache does not have them): when some did, the threads start now, before the load
+   * knows which documents the render cache lacks (most likely those files').
+   */
+  changed(documents: number): void {
+    if (this.warm && documents > 0 && !this.pool) this.startPool(this.warmSize(documents));
+  }
+
+  /** The threads of a warm build with `documents` to render: as many as asked, else by their number, at least one. */
+  private warmSize(documents: number): number {
+    return this.asked.forced ? this.asked.size : Math.max(1, workerCount(documents, this.options).size);
+  }
+
+  private startPool(size: number): void {
     const budgetMs = this.options.config.markdown.renderTimeoutMs;
     this.pool = new this.poolModule.RenderPool({
       root: this.options.root,
       configFile: this.options.configFile,
-      size: this.asked.size,
+      size,
       identity: this.pluginIdentity,
+      plugins: hasMarkdownPlugins(this.options.config),
       budgetMs,
       threadsOnly: (index) => needsThread(this.inPool[index]!.job, this.options),
       onResult: (index, result) => {
@@ -116,12 +161,25 @@ export class RenderSession {
     });
   }
 
-  /** Hands the threads a document the load will publish unless a later check fails. */
+  /**
+   * Hands the threads a document the load will publish unless a later check fails; in a warm build,
+   * looks it up in the cache's index first: one the cache holds is read at `render`, one it lacks
+   * goes to the threads (started now if they are not).
+   */
   offer(job: RenderJob): void {
     const file = job.file;
-    if (!this.pool || file === undefined || this.early.has(file)) return;
-    const document = this.toPool(job, this.keyOf(job));
-    this.early.set(file, document);
+    if (file === undefined || this.early.has(file)) return;
+    if (!this.warm) {
+      if (this.pool) this.early.set(file, this.toPool(job, this.keyOf(job)));
+      return;
+    }
+    const key = this.keyOf(job);
+    if (this.cache!.has(key)) {
+      this.early.set(file, { job, key });
+      return;
+    }
+    if (!this.pool) this.startPool(this.warmSize(1));
+    this.early.set(file, this.toPool(job, key));
   }
 
   /**
@@ -133,7 +191,7 @@ export class RenderSession {
       const errors: Diagnostic[] = [];
       let keys: string[];
       let results: RenderResult[];
-      if (this.pool) ({ keys, results } = await this.renderAll(jobs, this.pool, errors));
+      if (this.pool || this.warm) ({ keys, results } = await this.renderAll(jobs, errors));
       else {
         keys = jobs.map((job) => this.keyOf(job));
         results = await renderJobs(jobs, this.options, this.pluginIdentity, this.cache, errors, keys);
@@ -164,7 +222,7 @@ export class RenderSession {
   }
 
   private toPool(job: RenderJob, key: string): EarlyDocument {
-    const document: EarlyDocument = { job, key };
+    const document: EarlyDocument = { job, key, pooled: true };
     this.inPool.push(document);
     this.pool!.add(job);
     return document;
@@ -172,27 +230,56 @@ export class RenderSession {
 
   private async renderAll(
     jobs: readonly RenderJob[],
-    pool: RenderPool,
     errors: Diagnostic[],
   ): Promise<{ results: RenderResult[]; keys: string[] }> {
     const documents: EarlyDocument[] = [];
-    // Jobs the session was not offered (or offered otherwise): from the cache, else to the threads.
+    // Jobs the session was not offered (or offered otherwise), and those it looked up when offered:
+    // from the cache, all read in one go, else rendered.
     const rest: { at: number; key: string }[] = [];
-    for (const [at, job] of jobs.entries()) {
+    for (let at = 0; at < jobs.length; at++) {
+      const job = jobs[at]!;
       const offered = job.file === undefined ? undefined : this.early.get(job.file);
-      if (offered && sameJob(offered.job, job)) documents[at] = offered;
-      else rest.push({ at, key: this.keyOf(job) });
+      if (offered && sameJob(offered.job, job)) {
+        if (offered.pooled) documents[at] = offered;
+        else rest.push({ at, key: offered.key });
+      } else rest.push({ at, key: this.keyOf(job) });
     }
     const hits = this.cache ? this.cache.getMany(rest.map(({ key }) => key)) : [];
-    for (const [offset, { at, key }] of rest.entries()) {
+    const missing: { at: number; key: string }[] = [];
+    for (let offset = 0; offset < rest.length; offset++) {
+      const { at, key } = rest[offset]!;
       const hit = hits[offset];
-      documents[at] = hit ? { job: jobs[at]!, key, result: hit } : this.toPool(jobs[at]!, key);
+      if (hit) documents[at] = { job: jobs[at]!, key, result: hit };
+      else missing.push(rest[offset]!);
     }
-    // The main thread renders alongside the threads, unless threads were asked for (tests).
-    const outcome = await pool.finish(this.asked.forced ? undefined : mainThreadRenderer(this.options));
-    // Asked for explicitly, a pool that cannot start is an error (see renderJobs).
-    if ('failed' in outcome && this.asked.forced) throw new BroadsheetError('worker-failed', outcome.failed);
     const budgetMs = this.options.config.markdown.renderTimeoutMs;
+    const pool =
+      this.pool ?? (missing.length > 0 && this.asked.forced ? this.startWarmPool(missing.length) : undefined);
+    if (pool) {
+      for (const { at, key } of missing) documents[at] = this.toPool(jobs[at]!, key);
+      // The main thread renders alongside the threads, unless threads were asked for (tests) or, in
+      // a warm build, there are too few documents left to pay for loading the unified stack here.
+      const joins = !this.asked.forced && (!this.warm || pool.unrendered >= MAIN_JOINS_AT);
+      const outcome = await pool.finish(joins ? mainThreadRenderer(this.options) : undefined);
+      // Asked for explicitly, a pool that cannot start is an error (see renderJobs).
+      if ('failed' in outcome && this.asked.forced)
+        throw new BroadsheetError('worker-failed', outcome.failed);
+    } else if (missing.length > 0) {
+      // A warm build whose misses were found only now (a folder post, a changed URL): rendered as
+      // renderDocuments does (here, or on threads when they are many or long).
+      const rendered = await renderJobs(
+        missing.map(({ at }) => jobs[at]!),
+        this.options,
+        this.pluginIdentity,
+        this.cache,
+        errors,
+        missing.map(({ key }) => key),
+      );
+      for (let offset = 0; offset < missing.length; offset++) {
+        const { at, key } = missing[offset]!;
+        documents[at] = { job: jobs[at]!, key, result: rendered[offset]! };
+      }
+    }
     const renderHere = mainThreadRenderer(this.options);
     const results: RenderResult[] = [];
     for (const document of documents) {
@@ -209,6 +296,12 @@ export class RenderSession {
       results.push(document.result);
     }
     return { results, keys: documents.map((document) => document.key) };
+  }
+
+  /** Starts the threads of a warm build that found its `documents` misses only at `render` (threads asked for). */
+  private startWarmPool(documents: number): RenderPool {
+    this.startPool(this.warmSize(documents));
+    return this.pool!;
   }
 }
 

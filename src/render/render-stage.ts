@@ -150,6 +150,7 @@ export async function renderJobs(
         configFile: options.configFile,
         size: threads,
         identity: pluginIdentity,
+        plugins: hasMarkdownPlugins(options.config),
         onResult: (offset, result) => store(missing[offset]!, result),
         // Chosen by the amount of work, the main thread renders alongside the threads; forced (for
         // tests), only the threads render.
@@ -188,6 +189,14 @@ export function mainThreadRenderer(options: RenderStageOptions): (job: RenderJob
     };
     return renderers[job.trust](job.markdown, { url: job.url, assets: job.assets });
   };
+}
+
+/**
+ * Whether the config has markdown plugins: a render thread then loads the config to get them (they
+ * are functions, which cannot be sent); without, it loads none and starts sooner.
+ */
+export function hasMarkdownPlugins(config: ResolvedConfig): boolean {
+  return config.markdown.remarkPlugins.length > 0 || config.markdown.rehypePlugins.length > 0;
 }
 
 /** Whether a job must render on a thread, where its time budget holds (a long document). */

@@ -19,6 +19,11 @@ export interface RenderWorkerData {
   root: string;
   configFile?: string;
   /**
+   * Whether the site's config has markdown plugins: only then does the worker load the config (the
+   * plugins are functions, which cannot be sent); without, it renders with none.
+   */
+  plugins: boolean;
+  /**
    * Where the worker is, in shared memory ({@link PROGRESS_SLOTS} slots): when it started the
    * document it is rendering (milliseconds since `epoch`, plus one; 0 between documents), that
    * document's batch and its place in the batch, and how many batches it has answered. The pool
@@ -41,7 +46,8 @@ export type ToRenderWorker = { type: 'render'; batch: number; jobs: RenderJob[] 
 
 /** Messages from a render worker to the main thread. */
 export type FromRenderWorker =
-  | { type: 'ready'; identity: string }
+  /** `identity`: of the markdown config the worker loaded; none when it loaded none (no plugins). */
+  | { type: 'ready'; identity: string | undefined }
   | { type: 'failed'; reason: string }
   | { type: 'done'; batch: number; results: RenderResult[] }
   | { type: 'error'; batch: number; message: string; stack?: string };

@@ -27,6 +27,11 @@ export interface RenderPoolOptions {
   size: number;
   /** The identity of the main thread's plugin lists: a worker whose config differs is not used. */
   identity: string;
+  /**
+   * Whether the site has markdown plugins, which the workers then load with the config (default:
+   * true); without, they load no config.
+   */
+  plugins?: boolean;
   /** Called with each document's render as it arrives. */
   onResult?: (index: number, result: RenderResult) => void;
   /**
@@ -59,6 +64,15 @@ function workerEntry(): { file: string; fromSource: boolean } {
   const folder = path.dirname(here);
   if (here.endsWith('.ts')) return { file: path.join(folder, 'render-worker.ts'), fromSource: true };
   return { file: path.join(folder, 'render-worker.js'), fromSource: false };
+}
+
+/**
+ * Whether threads start from the built package (dist/render-worker.js: a fraction of a second, most
+ * of it loading the unified stack) rather than from source through jiti (seconds: under vitest).
+ * A warm build starts a thread on its own only in the first case (src/render/render-session.ts).
+ */
+export function threadsStartQuickly(): boolean {
+  return !workerEntry().fromSource;
 }
 
 function startWorker(data: RenderWorkerData): Worker {
@@ -147,6 +161,11 @@ export class RenderPool {
       );
     }
     for (let n = 0; n < Math.max(1, options.size) && !this.ended; n++) this.start();
+  }
+
+  /** Documents added and not rendered yet (nor stopped at their budget). */
+  get unrendered(): number {
+    return this.remaining;
   }
 
   /** Queues a document; returns its index. */
@@ -301,6 +320,7 @@ export class RenderPool {
       worker = startWorker({
         root: this.options.root,
         configFile: this.options.configFile,
+        plugins: this.options.plugins !== false,
         progress,
         epoch: this.epoch,
       });
@@ -319,7 +339,8 @@ export class RenderPool {
       if (thread.stopped || this.ended) return;
       switch (message.type) {
         case 'ready':
-          if (message.identity !== this.options.identity) {
+          // A worker that loaded the config must have loaded the same plugins.
+          if (this.options.plugins !== false && message.identity !== this.options.identity) {
             this.end({ outcome: { failed: 'the config a render worker loaded has other plugins' } });
             return;
           }
