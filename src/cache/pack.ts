@@ -1,5 +1,14 @@
-import { closeSync, mkdirSync, openSync, readFileSync, write, writeSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  write,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
+import { readdir, readFile, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { exists, readFully, trashOrRemove } from '../common/fs';
@@ -444,22 +453,13 @@ export class Pack {
     }
 
     const names = [...new Set([...entries.values()].map((location) => location.segment))].sort();
-    const numbers = new Map(names.map((name, index) => [name, index]));
-    const index: StoredIndex = {
-      layout: this.options.layout,
-      namespace: this.options.namespace,
-      segments: names.map((name) => ({ name, size: sizes.get(name) ?? 0 })),
-      entries: [...entries].map(([key, { segment, offset, length, meta }]) =>
-        meta === undefined
-          ? [key, numbers.get(segment)!, offset, length]
-          : [key, numbers.get(segment)!, offset, length, meta],
-      ),
-    };
-    await mkdir(this.options.folder, { recursive: true });
+    // Written with synchronous calls: nothing else is waiting for the main thread meanwhile, and each
+    // asynchronous call would be a round trip through the thread pool.
     const temporary = path.join(this.options.folder, `${INDEX_FILE}.${uniqueName()}.tmp`);
     try {
-      await writeFile(temporary, JSON.stringify(index), { flag: 'wx' });
-      await rename(temporary, path.join(this.options.folder, INDEX_FILE));
+      mkdirSync(this.options.folder, { recursive: true });
+      writeFileSync(temporary, indexText(this.options, names, sizes, entries), { flag: 'wx' });
+      renameSync(temporary, path.join(this.options.folder, INDEX_FILE));
     } catch {
       await rm(temporary, { force: true }).catch(() => {});
       return;
@@ -781,6 +781,29 @@ function sameHeader(record: Buffer, key: string): boolean {
     record.readUInt32LE(4) === record.length - HEADER_BYTES &&
     record.toString('hex', 12, HEADER_BYTES) === key
   );
+}
+
+/**
+ * The index of `entries` in the segments `names` as stored (`index.json`): the text of
+ * `JSON.stringify` of a {@link StoredIndex}, made by hand (an entry per document, at every build
+ * that changed anything: no array per entry to make and walk).
+ */
+function indexText(
+  options: { layout: string; namespace: string },
+  names: readonly string[],
+  sizes: ReadonlyMap<string, number>,
+  entries: ReadonlyMap<string, Location>,
+): string {
+  const numbers = new Map(names.map((name, index) => [name, index]));
+  const segments = names.map((name) => ({ name, size: sizes.get(name) ?? 0 }));
+  const parts: string[] = [];
+  // Keys are hex digits and positions whole numbers: nothing in them to escape.
+  for (const [key, { segment, offset, length, meta }] of entries) {
+    const tail = meta === undefined ? ']' : `,${JSON.stringify(meta)}]`;
+    parts.push(`["${key}",${numbers.get(segment)},${offset},${length}${tail}`);
+  }
+  const head = JSON.stringify({ layout: options.layout, namespace: options.namespace, segments });
+  return `${head.slice(0, -1)},"entries":[${parts.join(',')}]}`;
 }
 
 /** The index, when `text` is one of this layout; `undefined` for anything else. */

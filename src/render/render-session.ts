@@ -210,10 +210,8 @@ export class RenderSession {
   }
 
   private close(): Promise<void> {
-    this.closing ??= (async () => {
-      await this.pool?.close();
-      await this.cache?.close();
-    })();
+    // The threads stop while the cache writes its index.
+    this.closing ??= Promise.all([this.pool?.close(), this.cache?.close()]).then(() => {});
     return this.closing;
   }
 
