@@ -8,23 +8,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildSite, loadSite } from '../../src/index';
 import { stallSite } from '../render/stall-site';
-import { GOLDEN_NOW, hashTree, temporaryFolder, writeText } from './helpers';
+import { GOLDEN_NOW, hashTree, remarkLogSource, temporaryFolder, writeText } from './helpers';
 
 /** A config whose remark plugin (run in the render threads too) logs the `MARK-…` word of each post it renders. */
 function loggingConfig(log: string): string {
   return `
-import { appendFileSync, existsSync } from 'node:fs';
-function remarkLog() {
-  return (tree: unknown) => {
-    const marks: string[] = [];
-    const visit = (node: { value?: unknown; children?: unknown[] }) => {
-      if (typeof node.value === 'string') marks.push(...(node.value.match(/MARK-[a-z0-9-]+/g) ?? []));
-      for (const child of node.children ?? []) visit(child as typeof node);
-    };
-    visit(tree as { children?: unknown[] });
-    appendFileSync(${JSON.stringify(log)}, marks.map((mark) => mark + '\\n').join(''));
-  };
-}
+import { existsSync } from 'node:fs';
+${remarkLogSource(log)}
 // While a test sets globalThis.waitForRenders, validating post "third" waits until a thread has
 // rendered a post: the checks across files then fail after renders were made.
 function waitForRenders(): boolean {

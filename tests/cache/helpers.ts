@@ -111,3 +111,24 @@ export async function warmAndColdChanges(
     warnings,
   };
 }
+
+/**
+ * The source of `remarkLog`, a remark plugin for a test config (TypeScript) that appends the
+ * `MARK-…` words of each document it renders to the file `log`, one a line, each followed by the
+ * value of the expression `suffix` (source text; none by default).
+ */
+export function remarkLogSource(log: string, suffix = "''"): string {
+  return `
+import { appendFileSync } from 'node:fs';
+function remarkLog() {
+  return (tree: unknown) => {
+    const marks: string[] = [];
+    const visit = (node: { value?: unknown; children?: unknown[] }) => {
+      if (typeof node.value === 'string') marks.push(...(node.value.match(/MARK-[a-z0-9-]+/g) ?? []));
+      for (const child of node.children ?? []) visit(child as typeof node);
+    };
+    visit(tree as { children?: unknown[] });
+    appendFileSync(${JSON.stringify(log)}, marks.map((mark) => mark + ${suffix} + '\\n').join(''));
+  };
+}`;
+}

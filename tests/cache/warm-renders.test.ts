@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { buildSite } from '../../src/index';
 import { repoRoot } from '../build/helpers';
 import { stallSite } from '../render/stall-site';
-import { GOLDEN_NOW, hashTree, temporaryFolder, writeText } from './helpers';
+import { GOLDEN_NOW, hashTree, remarkLogSource, temporaryFolder, writeText } from './helpers';
 
 const run = promisify(execFile);
 
@@ -22,20 +22,8 @@ const run = promisify(execFile);
  */
 function loggingConfig(log: string): string {
   return `
-import { appendFileSync } from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
-function remarkLog() {
-  return (tree: unknown) => {
-    const marks: string[] = [];
-    const visit = (node: { value?: unknown; children?: unknown[] }) => {
-      if (typeof node.value === 'string') marks.push(...(node.value.match(/MARK-[a-z0-9-]+/g) ?? []));
-      for (const child of node.children ?? []) visit(child as typeof node);
-    };
-    visit(tree as { children?: unknown[] });
-    const where = isMainThread ? 'main' : 'thread';
-    appendFileSync(${JSON.stringify(log)}, marks.map((mark) => mark + '@' + where + '\\n').join(''));
-  };
-}
+${remarkLogSource(log, "'@' + (isMainThread ? 'main' : 'thread')")}
 export default {
   site: { title: 'Warm', url: 'https://warm.example/', author: { name: 'Site' } },
   markdown: { remarkPlugins: [remarkLog] },
@@ -164,6 +152,17 @@ function apply(state: SiteState, change: Edit): void {
   }
 }
 
+/** A site in its initial state whose config logs the posts it renders. */
+async function loggingSite(): Promise<{ folder: string; root: string; log: string; state: SiteState }> {
+  const folder = await temporaryFolder();
+  const root = path.join(folder, 'site');
+  const log = path.join(folder, 'renders.log');
+  await writeText(path.join(root, 'broadsheet.config.ts'), loggingConfig(log));
+  const state = initialState();
+  await writeState(root, state);
+  return { folder, root, log, state };
+}
+
 async function renderLog(log: string): Promise<string[]> {
   const text = await readFile(log, 'utf8').catch(() => '');
   return text.split('\n').filter(Boolean).sort();
@@ -211,12 +210,7 @@ describe('a warm build renders what its cache lacks on a thread started while it
   }, 300_000);
 
   it('renders only the edited documents, on the thread', async () => {
-    const folder = await temporaryFolder();
-    const root = path.join(folder, 'site');
-    const log = path.join(folder, 'renders.log');
-    await writeText(path.join(root, 'broadsheet.config.ts'), loggingConfig(log));
-    const state = initialState();
-    await writeState(root, state);
+    const { folder, root, log, state } = await loggingSite();
     const out = path.join(folder, 'out');
     expect((await buildSite({ root, out, now: GOLDEN_NOW, workers: 0 })).ok).toBe(true);
     expect(await renderLog(log)).toContain('MARK-alpha@main');
@@ -261,12 +255,7 @@ describe('a warm build renders what its cache lacks on a thread started while it
     await access(path.join(repoRoot, 'dist/render-worker.js')).catch(() => {
       throw new Error('dist/render-worker.js is missing: run `npm run build:lib` first (npm test does)');
     });
-    const folder = await temporaryFolder();
-    const root = path.join(folder, 'site');
-    const log = path.join(folder, 'renders.log');
-    await writeText(path.join(root, 'broadsheet.config.ts'), loggingConfig(log));
-    const state = initialState();
-    await writeState(root, state);
+    const { folder, root, log, state } = await loggingSite();
     const { BROADSHEET_WORKERS: _, ...inherited } = process.env;
     const env = { ...inherited, BROADSHEET_CACHE_DIR: path.join(folder, 'cache') };
     const build = (out: string, ...args: string[]) =>
