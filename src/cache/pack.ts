@@ -1,14 +1,5 @@
-import {
-  closeSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  write,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
-import { readdir, readFile, rm, stat, unlink } from 'node:fs/promises';
+import { closeSync, mkdirSync, openSync, readFileSync, write, writeSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { exists, readFully, trashOrRemove } from '../common/fs';
@@ -453,13 +444,11 @@ export class Pack {
     }
 
     const names = [...new Set([...entries.values()].map((location) => location.segment))].sort();
-    // Written with synchronous calls: nothing else is waiting for the main thread meanwhile, and each
-    // asynchronous call would be a round trip through the thread pool.
+    await mkdir(this.options.folder, { recursive: true });
     const temporary = path.join(this.options.folder, `${INDEX_FILE}.${uniqueName()}.tmp`);
     try {
-      mkdirSync(this.options.folder, { recursive: true });
-      writeFileSync(temporary, indexText(this.options, names, sizes, entries), { flag: 'wx' });
-      renameSync(temporary, path.join(this.options.folder, INDEX_FILE));
+      await writeFile(temporary, indexText(this.options, names, sizes, entries), { flag: 'wx' });
+      await rename(temporary, path.join(this.options.folder, INDEX_FILE));
     } catch {
       await rm(temporary, { force: true }).catch(() => {});
       return;

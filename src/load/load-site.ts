@@ -175,7 +175,7 @@ export async function loadSiteWith<
           outcomes: !memory,
         });
   // A warm build starts its render thread as soon as it knows a post or comment changed.
-  session?.changed(changedDocuments(files, caches?.outcomes));
+  await session?.changed(changedDocuments(files, caches?.outcomes));
   const validated = validateFiles(
     files,
     {

@@ -25,6 +25,7 @@ import {
   workerCount,
 } from './render-stage';
 import type { RenderPool } from './workers/render-pool';
+import { threadsStartQuickly } from './workers/worker-entry';
 
 /**
  * In a warm build, the number of documents still to render when the load asks for them at or above
@@ -77,13 +78,15 @@ export class RenderSession {
   private readonly inPool: EarlyDocument[] = [];
   private pool: RenderPool | undefined;
   private closing: Promise<void> | undefined;
+  private loadingPool: Promise<void> | undefined;
   private readonly asked: { size: number; forced: boolean };
 
   private constructor(
     private readonly options: RenderStageOptions & { configFile: string },
     private readonly pluginIdentity: string,
     private readonly cache: RenderCache | undefined,
-    private readonly poolModule: typeof import('./workers/render-pool'),
+    /** The pool's code: loaded at `open` in a cold build, when a thread is to start in a warm one. */
+    private poolModule: typeof import('./workers/render-pool') | undefined,
     /** A warm build's session: threads start at the first document the cache does not hold. */
     private readonly warm: boolean,
   ) {
@@ -104,14 +107,11 @@ export class RenderSession {
     const warm =
       cached && (await renderCacheExists(options.cacheFolder ?? (await cacheFolder(options.root))));
     const pluginIdentity = configIdentity(options.config.markdown);
+    if (warm && asked === undefined && !threadsStartQuickly()) return undefined;
     const [cache, poolModule] = await Promise.all([
       cached ? openCache(options, pluginIdentity) : undefined,
-      import('./workers/render-pool'),
+      warm ? undefined : import('./workers/render-pool'),
     ]);
-    if (warm && asked === undefined && !poolModule.threadsStartQuickly()) {
-      await cache?.close();
-      return undefined;
-    }
     return new RenderSession({ ...options, configFile }, pluginIdentity, cache, poolModule, warm);
   }
 
@@ -123,7 +123,7 @@ export class RenderSession {
   expect(documents: number): void {
     if (this.warm || this.pool || this.asked.size === 0) return;
     if (this.asked.forced ? documents === 0 : documents < WORKER_THRESHOLD) return;
-    this.startPool(this.asked.size);
+    this.startPool(this.poolModule!, this.asked.size);
   }
 
   /**
@@ -131,8 +131,30 @@ export class RenderSession {
    * loaded-post cache does not have them): when some did, the threads start now, before the load
    * knows which documents the render cache lacks (most likely those files').
    */
-  changed(documents: number): void {
-    if (this.warm && documents > 0 && !this.pool) this.startPool(this.warmSize(documents));
+  changed(documents: number): Promise<void> {
+    return this.warm && documents > 0 ? this.requestPool(this.warmSize(documents)) : Promise.resolve();
+  }
+
+  /**
+   * Starts the threads, once the pool's code is loaded (a warm build loads it now): documents handed
+   * over meanwhile wait in `inPool`, and go to the pool when it starts.
+   */
+  private requestPool(size: number): Promise<void> {
+    if (this.pool) return Promise.resolve();
+    if (this.poolModule) {
+      this.startPool(this.poolModule, size);
+      return Promise.resolve();
+    }
+    if (!this.loadingPool) {
+      this.loadingPool = import('./workers/render-pool').then((module) => {
+        this.poolModule = module;
+        // A session discarded meanwhile starts nothing.
+        if (!this.closing && !this.pool) this.startPool(module, size);
+      });
+      // Awaited by `render` and `close`, which report a failure to load it.
+      this.loadingPool.catch(() => {});
+    }
+    return this.loadingPool;
   }
 
   /** The threads of a warm build with `documents` to render: as many as asked, else by their number, at least one. */
@@ -140,9 +162,9 @@ export class RenderSession {
     return this.asked.forced ? this.asked.size : Math.max(1, workerCount(documents, this.options).size);
   }
 
-  private startPool(size: number): void {
+  private startPool(module: typeof import('./workers/render-pool'), size: number): void {
     const budgetMs = this.options.config.markdown.renderTimeoutMs;
-    this.pool = new this.poolModule.RenderPool({
+    const pool = new module.RenderPool({
       root: this.options.root,
       configFile: this.options.configFile,
       size,
@@ -159,6 +181,9 @@ export class RenderSession {
         this.inPool[index]!.timedOut = true;
       },
     });
+    this.pool = pool;
+    // Documents handed over before the pool's code was loaded.
+    for (const document of this.inPool) pool.add(document.job);
   }
 
   /**
@@ -178,7 +203,7 @@ export class RenderSession {
       this.early.set(file, { job, key });
       return;
     }
-    if (!this.pool) this.startPool(this.warmSize(1));
+    void this.requestPool(this.warmSize(1));
     this.early.set(file, this.toPool(job, key));
   }
 
@@ -211,7 +236,10 @@ export class RenderSession {
 
   private close(): Promise<void> {
     // The threads stop while the cache writes its index.
-    this.closing ??= Promise.all([this.pool?.close(), this.cache?.close()]).then(() => {});
+    this.closing ??= (async () => {
+      await this.loadingPool?.catch(() => {});
+      await Promise.all([this.pool?.close(), this.cache?.close()]);
+    })();
     return this.closing;
   }
 
@@ -222,7 +250,7 @@ export class RenderSession {
   private toPool(job: RenderJob, key: string): EarlyDocument {
     const document: EarlyDocument = { job, key, pooled: true };
     this.inPool.push(document);
-    this.pool!.add(job);
+    this.pool?.add(job);
     return document;
   }
 
@@ -251,8 +279,10 @@ export class RenderSession {
       else missing.push(rest[offset]!);
     }
     const budgetMs = this.options.config.markdown.renderTimeoutMs;
+    await this.loadingPool;
     const pool =
-      this.pool ?? (missing.length > 0 && this.asked.forced ? this.startWarmPool(missing.length) : undefined);
+      this.pool ??
+      (missing.length > 0 && this.asked.forced ? await this.startWarmPool(missing.length) : undefined);
     if (pool) {
       for (const { at, key } of missing) documents[at] = this.toPool(jobs[at]!, key);
       // The main thread renders alongside the threads, unless threads were asked for (tests) or, in
@@ -297,9 +327,9 @@ export class RenderSession {
   }
 
   /** Starts the threads of a warm build that found its `documents` misses only at `render` (threads asked for). */
-  private startWarmPool(documents: number): RenderPool {
-    this.startPool(this.warmSize(documents));
-    return this.pool!;
+  private async startWarmPool(documents: number): Promise<RenderPool | undefined> {
+    await this.requestPool(this.warmSize(documents));
+    return this.pool;
   }
 }
 

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { buildSite } from '../../src/index';
 import { repoRoot } from '../build/helpers';
 import { stallSite } from '../render/stall-site';
-import { GOLDEN_NOW, hashTree, remarkLogSource, temporaryFolder, writeText } from './helpers';
+import { GOLDEN_NOW, hashTree, packFolder, remarkLogSource, temporaryFolder, writeText } from './helpers';
 
 const run = promisify(execFile);
 
@@ -225,6 +225,24 @@ describe('a warm build renders what its cache lacks on a thread started while it
     await rm(log);
     expect((await buildSite({ root, out, now: GOLDEN_NOW, workers: 1 })).ok).toBe(true);
     expect(await renderLog(log)).toEqual([]);
+  }, 120_000);
+
+  it('renders on the thread what the cache lost though no file changed', async () => {
+    const { folder, root, log } = await loggingSite();
+    const out = path.join(folder, 'out');
+    expect((await buildSite({ root, out, now: GOLDEN_NOW, workers: 0 })).ok).toBe(true);
+    const before = await hashTree(out);
+    // The render cache's index forgets every entry; the loaded-post cache still knows every file.
+    const index = path.join(await packFolder(), 'index.json');
+    await writeText(index, JSON.stringify({ ...JSON.parse(await readFile(index, 'utf8')), entries: [] }));
+    await rm(log);
+    expect((await buildSite({ root, out, now: GOLDEN_NOW, workers: 1 })).ok).toBe(true);
+    expect(await renderLog(log)).toEqual(
+      SLUGS.map((slug) => `MARK-${slug}@thread`)
+        .concat('MARK-folder@thread')
+        .sort(),
+    );
+    expect(await hashTree(out)).toEqual(before);
   }, 120_000);
 
   it('stops an edited post past its render budget, as a cold build does', async () => {

@@ -1,6 +1,4 @@
 import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { RenderResult } from '../render-markdown';
 import {
@@ -11,6 +9,7 @@ import {
   type RenderWorkerData,
   type ToRenderWorker,
 } from './protocol';
+import { workerEntry } from './worker-entry';
 
 /** Documents sent to a worker in one message: enough to make messaging cheap, few enough to balance. */
 const BATCH_SIZE = 16;
@@ -53,27 +52,6 @@ export interface RenderPoolOptions {
 
 /** How a pool ended: every render, or why the threads could not start (the caller renders instead). */
 export type PoolOutcome = { results: RenderResult[] } | { failed: string };
-
-/**
- * Where the worker's code is. In the built package every entry (dist/index.js, dist/index.cjs,
- * dist/cli.js) sits beside dist/render-worker.js; from source (vitest) this module is
- * src/render/workers/render-pool.ts and the worker is the TypeScript file beside it, run through jiti.
- */
-function workerEntry(): { file: string; fromSource: boolean } {
-  const here = typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url);
-  const folder = path.dirname(here);
-  if (here.endsWith('.ts')) return { file: path.join(folder, 'render-worker.ts'), fromSource: true };
-  return { file: path.join(folder, 'render-worker.js'), fromSource: false };
-}
-
-/**
- * Whether threads start from the built package (dist/render-worker.js: a fraction of a second, most
- * of it loading the unified stack) rather than from source through jiti (seconds: under vitest).
- * A warm build starts a thread on its own only in the first case (src/render/render-session.ts).
- */
-export function threadsStartQuickly(): boolean {
-  return !workerEntry().fromSource;
-}
 
 function startWorker(data: RenderWorkerData): Worker {
   const entry = workerEntry();
