@@ -4,19 +4,19 @@ import { crc32 } from 'node:zlib';
 import { checkRecord, writeRecordHeader } from '../cache/pack';
 
 /**
- * What one operation of a batch does: create a folder, create a file of bytes, put a site file, or
- * stat a path; and for the output store (src/build/output-store.ts, records in the format of
+ * What one operation of a batch does: create a folder, create a file of bytes or put a site file;
+ * and for the output store (src/build/output-store.ts, records in the format of
  * src/cache/pack.ts): create a file of bytes that also go into the record being appended
  * (`STORED_FILE`), begin a record with its header line (`RECORD_BEGIN`), end it (`RECORD_END`),
  * read and check a stored record (`FROM_RECORD`), create a file from its bytes (`RECORD_FILE`), and
  * close the segment and the files read (`CLOSE_STORE`); write the last build's stored groups ahead of
  * time (`SPECULATE`, src/build/speculation.ts), remove a file (`UNLINK`) or an empty folder (`RMDIR`),
- * either of them already gone being fine.
+ * either of them already gone being fine; stat many paths at once (`STAT_MANY`).
  */
 const MKDIR = 0;
 const FILE = 1;
 const VERBATIM = 2;
-const STAT = 3;
+// 3: no longer used (a stat of one path; see STAT_MANY).
 const STORED_FILE = 4;
 const RECORD_BEGIN = 5;
 const RECORD_END = 6;
@@ -26,17 +26,18 @@ const CLOSE_STORE = 9;
 const SPECULATE = 10;
 const UNLINK = 11;
 const RMDIR = 12;
+const STAT_MANY = 13;
 
 /** The kinds of operation that answer with stats (and have a `done` callback): a bit each. */
 const ANSWERED =
   (1 << FILE) |
   (1 << VERBATIM) |
-  (1 << STAT) |
   (1 << STORED_FILE) |
   (1 << FROM_RECORD) |
   (1 << RECORD_FILE) |
   (1 << CLOSE_STORE) |
-  (1 << SPECULATE);
+  (1 << SPECULATE) |
+  (1 << STAT_MANY);
 
 /** The store's records are read this many bytes at a time (the records of a segment are read in order). */
 const READ_WINDOW_BYTES = 1 << 20;
@@ -70,32 +71,33 @@ interface Batch {
   root: string;
   /** The job of its `SPECULATE` operation (a batch holds at most one). */
   speculation?: SpeculationJob;
+  /** The paths of its `STAT_MANY` operation, and where their `[size, mtimeMs, ino]` go (a batch holds at most one). */
+  many?: { targets: string[]; stats: Float64Array };
 }
 
 /**
- * What the writer writes ahead of time (`SPECULATE`): the records of the last build's stored groups,
- * in segment order, each claimed first in `claims` (shared with the main thread, which may cancel a
- * group, take one to write itself, or stop the job). See src/build/speculation.ts.
+ * What the writer writes ahead of time (`SPECULATE`): the groups of the output store's index (the
+ * last build's), read, checked and written in segment order, each claimed first in `claims`
+ * (shared with the main thread, which may cancel a group, take one to write itself, or stop the
+ * job). The writer parses the index itself: the main thread only reads its text. See
+ * src/build/speculation.ts.
  */
 export interface SpeculationJob {
+  /** The text of the store's index (src/cache/pack.ts), as the main thread read it. */
+  index: string;
+  /** The store's folder and its separator: a segment's path is this, then its name. */
+  folder: string;
   /** The staging folder and its separator: a file's path is this, then its `/`-separated output path. */
   prefix: string;
-  /** The store's segment files. */
-  segments: string[];
-  /** Each group's segment (its number in `segments`), and its record's offset and length. */
-  segment: Int32Array;
-  offsets: Float64Array;
-  lengths: Float64Array;
-  keys: string[];
-  /** Each group's record header line: its files' `[path, hash, size]` as JSON, then a line feed. */
-  lines: string[];
-  /** Each group's first file's number (in `stats`), then the count of files. */
-  firstFile: Int32Array;
   /**
-   * Shared: each group's state (see `Claim` in src/build/speculation.ts), then one more: not 0 stops the
-   * job before its next group.
+   * Shared: each index entry's state, by its position in the index (see `Claim` in
+   * src/build/speculation.ts), then one more: not 0 stops the job before its next group.
    */
   claims: Int32Array;
+  /** Shared: each entry's first file's number in `stats`, given when it is written. */
+  slots: Int32Array;
+  /** Shared: the next free file number in `stats` (taken with `Atomics.add`). */
+  next: Int32Array;
   /** Shared: `[size, mtimeMs, ino]` of each file written. */
   stats: Float64Array;
   /** Bytes read from a segment at a time. */
@@ -325,8 +327,6 @@ function runBatch(fs: FileCalls, batch: Batch, state: StoreState): BatchResult {
       if (kind === 1 || kind === 4) {
         ({ size, mtimeMs, ino } = createFile(target, batch.data, start, length));
         if (kind === 4) append(batch.data.subarray(start, offset), true);
-      } else if (kind === 3) {
-        ({ size, mtimeMs, ino } = fs.lstatSync(target));
       } else if (kind === 7) {
         // A stored record: read (a window at a time, records being read in order), checked, then its files written.
         const position = batch.numbers[2 * index]!;
@@ -379,6 +379,17 @@ function runBatch(fs: FileCalls, batch: Batch, state: StoreState): BatchResult {
           ino = 0;
         }
         record.at += fileSize;
+      } else if (kind === 13) {
+        const many = batch.many!;
+        for (let at = 0; at < many.targets.length; at++) {
+          const stats = fs.lstatSync(many.targets[at]!);
+          many.stats[3 * at] = stats.size;
+          many.stats[3 * at + 1] = stats.mtimeMs;
+          many.stats[3 * at + 2] = stats.ino;
+        }
+        size = many.targets.length;
+        mtimeMs = 0;
+        ino = 0;
       } else if (kind === 10) {
         size = fs.speculate(fs, batch.speculation!);
         mtimeMs = 0;
@@ -440,16 +451,82 @@ function runBatch(fs: FileCalls, batch: Batch, state: StoreState): BatchResult {
 }
 
 /**
- * Writes the groups of a {@link SpeculationJob} in order, each one it claims (state 0 → 1) before it is
- * stopped: reads its record (a window of its segment at a time), checks it (header, CRC-32, and the
- * header line it must start with), creates its folders and files and puts their stats in `stats`,
- * then sets its state: 3 written, 4 unsound (nothing written), 5 failed while writing (some files may
- * be there; the job stops). Returns how many groups it wrote. Like {@link runBatch} it runs from its
- * source text, so it uses nothing but its parameters (the states are literals, as in `Claim`).
+ * Writes the groups of a {@link SpeculationJob}: parses the index; takes the entry kept for each
+ * key (the last, as the pack keeps it) whose files are safe relative paths, not the build's own
+ * names, and neither another entry's nor the folder of one (else state 4: never written); then, in
+ * segment order, each one it claims (state 0 → 1) before it is stopped: reads its record (a window
+ * of its segment at a time), checks it (header, CRC-32, and the header line its index entry gives),
+ * creates its folders and files, puts their stats in `stats` and sets its state: 3 written, 4
+ * unsound (nothing written), 5 failed while writing (some files may be there; the job stops).
+ * Returns how many groups it wrote. Like {@link runBatch} it runs from its source text, so it uses
+ * nothing but its parameters (the states and the pack's layout are literals).
  */
 function speculate(fs: FileCalls, job: SpeculationJob): number {
-  const count = job.keys.length;
   const claims = job.claims;
+  const stop = claims.length - 1;
+  let index: { entries?: unknown; segments?: unknown } | null;
+  try {
+    index = JSON.parse(job.index) as { entries?: unknown; segments?: unknown } | null;
+  } catch {
+    return 0;
+  }
+  job.index = '';
+  const entries = (Array.isArray(index?.entries) ? index.entries : []) as unknown[][];
+  const segments = (Array.isArray(index?.segments) ? index.segments : []) as { name?: unknown }[];
+  const count = Math.min(entries.length, stop);
+  const kept = new Map<unknown, number>();
+  for (let at = 0; at < count; at++) if (Array.isArray(entries[at])) kept.set(entries[at]![0], at);
+  // Output paths as checkOutputPaths (src/build/write-tree.ts) allows them; segment names as the pack's.
+  const unsafe = /(?:^|\/)\.{0,2}(?:\/|$)|[\\\0]/;
+  const segmentName = /^[a-z0-9-]+\.seg$/;
+  const taken = new Set<string>();
+  const groups: number[] = [];
+  for (const at of kept.values()) {
+    const entry = entries[at]!;
+    const files = entry[4] as [string, string, number][];
+    const segment = segments[entry[1] as number];
+    let fine =
+      entry.length === 5 &&
+      typeof entry[0] === 'string' &&
+      Array.isArray(files) &&
+      typeof segment?.name === 'string' &&
+      segmentName.test(segment.name) &&
+      Number.isSafeInteger(entry[2]) &&
+      Number.isSafeInteger(entry[3]);
+    for (let file = 0; fine && file < files.length; file++) {
+      const item: unknown = files[file];
+      fine = Array.isArray(item) && item.length === 3;
+      const [name, hash, size] = fine ? (item as unknown[]) : [];
+      fine =
+        fine &&
+        typeof name === 'string' &&
+        typeof hash === 'string' &&
+        Number.isSafeInteger(size) &&
+        (size as number) >= 0 &&
+        !unsafe.test(name) &&
+        !name.startsWith('.broadsheet-') &&
+        !taken.has(name);
+    }
+    if (fine) {
+      for (const file of files) taken.add(file[0]);
+      groups.push(at);
+    } else Atomics.compareExchange(claims, at, 0, 4);
+  }
+  const outerFolders = new Set<string>();
+  for (const name of taken)
+    for (let slash = name.lastIndexOf('/'); slash > 0; slash = name.lastIndexOf('/', slash - 1))
+      outerFolders.add(name.slice(0, slash));
+  const order = groups
+    .filter((at) => {
+      const fine = (entries[at]![4] as [string][]).every((file) => !outerFolders.has(file[0]));
+      if (!fine) Atomics.compareExchange(claims, at, 0, 4);
+      return fine;
+    })
+    .sort(
+      (a, b) =>
+        (entries[a]![1] as number) - (entries[b]![1] as number) ||
+        (entries[a]![2] as number) - (entries[b]![2] as number),
+    );
   const folders = new Set<string>();
   /** Creates the folders of a file at the output path `file`, parents first (one there already is fine). */
   const makeFolders = (file: string): void => {
@@ -471,20 +548,22 @@ function speculate(fs: FileCalls, job: SpeculationJob): number {
   let descriptor = -1;
   let segment = -1;
   let written = 0;
-  for (let group = 0; group < count; group++) {
-    if (Atomics.load(claims, count) !== 0) break;
-    if (Atomics.compareExchange(claims, group, 0, 1) !== 0) continue;
+  for (const at of order) {
+    if (Atomics.load(claims, stop) !== 0) break;
+    if (Atomics.compareExchange(claims, at, 0, 1) !== 0) continue;
+    const entry = entries[at]!;
+    const files = entry[4] as [string, string, number][];
     let state = 4;
     try {
-      if (job.segment[group] !== segment) {
+      if (entry[1] !== segment) {
         if (descriptor !== -1) fs.closeSync(descriptor);
         descriptor = -1;
         windowFilled = 0;
-        segment = job.segment[group]!;
-        descriptor = fs.openSync(job.segments[segment]!, 'r');
+        segment = entry[1] as number;
+        descriptor = fs.openSync(job.folder + (segments[segment]!.name as string), 'r');
       }
-      const position = job.offsets[group]!;
-      const length = job.lengths[group]!;
+      const position = entry[2] as number;
+      const length = entry[3] as number;
       let record: Uint8Array | undefined;
       if (position >= windowStart && position + length <= windowStart + windowFilled) {
         record = window.subarray(position - windowStart, position - windowStart + length);
@@ -500,21 +579,23 @@ function speculate(fs: FileCalls, job: SpeculationJob): number {
         windowFilled = filled;
         record = filled >= length ? window.subarray(0, length) : undefined;
       }
-      const line = Buffer.from(job.lines[group]!, 'utf8');
-      let sound = record !== undefined && fs.checkRecord(record, job.keys[group]!, fs.crc32);
-      for (let at = 0; sound && at < line.length; at++) sound = record![44 + at] === line[at];
-      if (sound) {
+      // The record's first line must be the one its index entry describes (paths, hashes, sizes).
+      const line = Buffer.from(`${JSON.stringify(files)}\n`, 'utf8');
+      let sound = record !== undefined && fs.checkRecord(record, entry[0] as string, fs.crc32);
+      for (let byte = 0; sound && byte < line.length; byte++) sound = record![44 + byte] === line[byte];
+      const first = sound ? Atomics.add(job.next, 0, files.length) : 0;
+      if (sound && 3 * (first + files.length) <= job.stats.length) {
         state = 5;
-        const files = JSON.parse(job.lines[group]!) as [string, string, number][];
-        let at = 44 + line.length;
-        let slot = job.firstFile[group]!;
+        job.slots[at] = first;
+        let offset = 44 + line.length;
+        let slot = first;
         for (const [file, , size] of files) {
           makeFolders(file);
           const target = job.prefix + file;
           const out = fs.openSync(target, 'wx');
           try {
             for (let done = 0; done < size; ) {
-              const wrote = fs.writeSync(out, record!, at + done, size - done, null);
+              const wrote = fs.writeSync(out, record!, offset + done, size - done, null);
               if (wrote === 0) throw new Error(`no progress writing ${target}`);
               done += wrote;
             }
@@ -525,7 +606,7 @@ function speculate(fs: FileCalls, job: SpeculationJob): number {
           } finally {
             fs.closeSync(out);
           }
-          at += size;
+          offset += size;
           slot += 1;
         }
         state = 3;
@@ -534,7 +615,7 @@ function speculate(fs: FileCalls, job: SpeculationJob): number {
     } catch {
       // A record that cannot be read is unsound (4); a failed write (5) stops the job: the disk is likely the cause.
     }
-    Atomics.store(claims, group, state);
+    Atomics.store(claims, at, state);
     if (state === 5) break;
   }
   if (descriptor !== -1) fs.closeSync(descriptor);
@@ -775,9 +856,16 @@ export class FileWriter {
     this.push(VERBATIM, target, source, undefined, done);
   }
 
-  /** `done` gets the stats of `target` once every operation queued before is done (a folder, once filled). */
-  stat(target: string, done: (stats: WrittenStats) => void): void {
-    this.push(STAT, target, '', undefined, done);
+  /**
+   * `done` gets the `[size, mtimeMs, ino]` of each of `targets`, one after the other, once every
+   * operation queued before is done (folders, once filled): one operation for them all.
+   */
+  statMany(targets: string[], done: (stats: Float64Array) => void): void {
+    const stats = new Float64Array(new SharedArrayBuffer(8 * 3 * Math.max(1, targets.length)));
+    this.send();
+    this.push(STAT_MANY, '', '', undefined, () => done(stats));
+    this.batch.many = { targets, stats };
+    this.send();
   }
 
   /** Waits while many bytes are waiting for the writer (call it between groups). Throws a failure. */
@@ -859,6 +947,7 @@ export class FileWriter {
       window: READ_WINDOW_BYTES,
       root: this.root,
       ...(batch.speculation ? { speculation: batch.speculation } : {}),
+      ...(batch.many ? { many: batch.many } : {}),
     };
     this.waiting.push({ batch: message, done: batch.done, bytes: batch.used });
     this.pendingBytes += batch.used;
@@ -927,6 +1016,7 @@ function emptyBatch(data = sharedBuffer(BATCH_BYTES)) {
     data,
     used: 0,
     speculation: undefined as SpeculationJob | undefined,
+    many: undefined as { targets: string[]; stats: Float64Array } | undefined,
   };
 }
 

@@ -91,11 +91,12 @@ export class OutputStore {
   }
 
   /**
-   * {@link OutputStore.open} on this thread, for the namespace the store's index has (the caller
-   * checks {@link OutputStore.namespace} against the code's before it trusts an entry).
+   * {@link OutputStore.open} on this thread, from the text of its index (see {@link readStoreIndex}),
+   * for the namespace the index has (the caller checks {@link OutputStore.namespace} against the
+   * code's before it trusts an entry).
    */
-  static openSync(options: { root: string; folder: string }): OutputStore {
-    return new OutputStore(Pack.openSync(packOptions(options)));
+  static fromIndex(options: { root: string; folder: string; text: string }): OutputStore {
+    return new OutputStore(Pack.openSync({ ...packOptions(options), text: options.text }));
   }
 
   /** The namespace of the store's entries (the code identity they were made under). */
@@ -130,52 +131,35 @@ export class OutputStore {
    * {@link OutputStore.keep} or {@link OutputStore.reject}.
    */
   locate(key: string, paths: readonly string[]): StoredPlace | undefined {
-    const place = this.place(key, paths.length);
-    return place?.files.every((file, at) => file.path === paths[at]) ? place : undefined;
+    const place = this.pack.locate(key);
+    const files = place && entriesOf(place.meta, paths);
+    if (!place || !files) return undefined;
+    const { file, offset, length } = place;
+    return { file, offset, length, key, files, line: headerLine(place.meta as unknown[]) };
   }
 
   /**
-   * Where every stored group is, in the index's order (as {@link OutputStore.locate} gives them,
-   * whatever their paths): what the last build that used the store wrote. Entries whose index
-   * entry is not a list of files are left out.
+   * The stored group of `key` as its index entry describes it (its files, in order, at exactly
+   * `paths` when given) and its entry's position in the index read at open; `undefined` when there
+   * is none or it does not list files. Nothing is read.
    */
-  places(): StoredPlace[] {
-    const places: StoredPlace[] = [];
-    for (const key of this.pack.keys()) {
-      const place = this.place(key);
-      if (place) places.push(place);
-    }
-    return places;
+  describe(
+    key: string,
+    paths?: readonly string[],
+  ): { position: number | undefined; files: StoredEntry[]; file: string; offset: number } | undefined {
+    const place = this.pack.locate(key);
+    const files = place && entriesOf(place.meta, paths);
+    return place && files && { position: place.position, files, file: place.file, offset: place.offset };
   }
 
-  /** The place of `key` when its index entry lists files (`count` of them, when given). */
-  private place(key: string, count?: number): StoredPlace | undefined {
-    const place = this.pack.locate(key);
-    const header = place?.meta;
-    if (!place || !Array.isArray(header) || (count !== undefined && header.length !== count))
-      return undefined;
-    const files: StoredEntry[] = [];
-    for (let at = 0; at < header.length; at++) {
-      const entry: unknown = header[at];
-      if (!Array.isArray(entry) || entry.length !== 3) return undefined;
-      const [file, hash, size] = entry as unknown[];
-      if (
-        typeof file !== 'string' ||
-        typeof hash !== 'string' ||
-        !Number.isSafeInteger(size) ||
-        (size as number) < 0
-      )
-        return undefined;
-      files.push({ path: file, hash, size: size as number });
-    }
-    return {
-      file: place.file,
-      offset: place.offset,
-      length: place.length,
-      key,
-      files,
-      line: headerLine(header),
-    };
+  /** The position of the entry of `key` in the index read at open (`undefined`: none, or stored since). */
+  position(key: string): number | undefined {
+    return this.pack.locate(key)?.position;
+  }
+
+  /** The keys of the index read at open, in its order. */
+  keys(): IterableIterator<string> {
+    return this.pack.keys();
   }
 
   /** Keeps a stored group without reading it (its files were reused from the previous output, or read elsewhere). */
@@ -291,6 +275,42 @@ export async function rememberOut(folder: string, out: string): Promise<void> {
 
 /** The bytes of a pack record's own header (src/cache/pack.ts), before its payload. */
 const RECORD_HEADER_BYTES = 44;
+
+/** The files an index entry's `meta` lists (at exactly `paths`, when given), or `undefined`. */
+function entriesOf(header: unknown, paths?: readonly string[]): StoredEntry[] | undefined {
+  if (!Array.isArray(header) || (paths !== undefined && header.length !== paths.length)) return undefined;
+  const files: StoredEntry[] = [];
+  for (let at = 0; at < header.length; at++) {
+    const entry: unknown = header[at];
+    if (!Array.isArray(entry) || entry.length !== 3) return undefined;
+    const [file, hash, size] = entry as unknown[];
+    if (
+      typeof file !== 'string' ||
+      (paths !== undefined && file !== paths[at]) ||
+      typeof hash !== 'string' ||
+      !Number.isSafeInteger(size) ||
+      (size as number) < 0
+    )
+      return undefined;
+    files.push({ path: file, hash, size: size as number });
+  }
+  return files;
+}
+
+/**
+ * The text of the index of the store in the cache folder `folder`, and the folder of its segments
+ * (the index names them), or `undefined` when there is none.
+ */
+export function readStoreIndex(folder: string): { text: string; segments: string } | undefined {
+  try {
+    return {
+      text: readFileSync(path.join(folder, LAYOUT, 'index.json'), 'utf8'),
+      segments: path.join(folder, LAYOUT),
+    };
+  } catch {
+    return undefined;
+  }
+}
 
 /** A record's first line: its files' `[path, hash, size]` as JSON, then a line feed. */
 function headerLine(header: unknown[]): string {

@@ -19,20 +19,14 @@ import {
   siblingPath,
 } from './out-folder';
 import type { KeyedGroup } from './output-keys';
-import {
-  hasOutputStore,
-  OutputStore,
-  rememberedOut,
-  type StoredEntry,
-  type StoredPlace,
-} from './output-store';
+import { OutputStore, readStoreIndex, rememberedOut, type StoredEntry } from './output-store';
 import { foldersOf, isSafeOutputPath } from './write-tree';
 
 /**
- * A group's state in {@link SpeculationJob.claims} (the writer thread's `speculate` uses the same
- * numbers as literals): not claimed yet; being written by the writer; cancelled (not this build's);
- * written; unsound (its record failed its checks: nothing written); failed while writing (some of
- * its files may be there); taken by the main thread to write itself.
+ * An index entry's state in {@link SpeculationJob.claims} (the writer thread's `speculate` uses the
+ * same numbers as literals): not claimed yet; being written by the writer; cancelled (not this
+ * build's); written; never written (its entry or record failed a check); failed while writing
+ * (some of its files may be there); taken by the main thread to write itself.
  */
 const Claim = { free: 0, writing: 1, cancelled: 2, written: 3, unsound: 4, failed: 5, taken: 6 } as const;
 
@@ -42,19 +36,23 @@ const READ_WINDOW_BYTES = 1 << 20;
 /** How long the main thread writes taken groups before it lets the event loop turn. */
 const YIELD_EVERY_MS = 20;
 
+/**
+ * An index entry is at least this many characters (its 64-digit key and brackets), a file of an
+ * entry at least this many (`["","",0],`): the shared arrays are sized from the index's length.
+ */
+const MIN_ENTRY_CHARS = 64;
+const MIN_FILE_CHARS = 8;
+
 /** Sibling numbers of speculative staging folders start here, apart from the build's own (`createSibling`). */
 const FIRST_SEQUENCE = 1_000_000;
 let sequence = FIRST_SEQUENCE;
 
-/** The job sent to the writer, with what the main thread needs of it later. */
-interface Prepared {
-  store: OutputStore;
-  namespace: string;
-  /** The groups of the job, in its order. */
-  places: StoredPlace[];
-  /** Each key's number in `places`. */
-  byKey: Map<string, number>;
-  job: SpeculationJob;
+/** A speculated group this build produces: its key, files (as the index describes them) and record's place. */
+interface Kept {
+  key: string;
+  files: StoredEntry[];
+  file: string;
+  offset: number;
 }
 
 /**
@@ -80,7 +78,11 @@ export class Speculation {
   private adopted = false;
   private stopped = false;
   private discarded: Promise<void> | undefined;
-  private readonly prepared: Prepared | undefined;
+  /** The index's text until the store is opened from it ({@link Speculation.adopt}). */
+  private text: string | undefined;
+  private opened: OutputStore | undefined;
+  /** The speculated groups this build produces, by their entry's position in the index. */
+  private readonly kept = new Map<number, Kept>();
 
   private constructor(
     private readonly root: string,
@@ -91,18 +93,20 @@ export class Speculation {
     readonly staging: string,
     /** The writer thread that writes it, and then the rest of the build's files. */
     readonly writer: FileWriter,
+    index: { text: string; segments: string },
+    private readonly job = speculationJob(index, staging),
   ) {
-    try {
-      this.prepared = this.prepare();
-    } catch {
-      this.prepared = undefined;
-    }
+    this.text = index.text;
+    writer.speculate(job, (written) => {
+      this.shares.writer = written;
+    });
   }
 
   /**
    * Starts writing the last build's stored groups into a staging folder beside `out` (default: the
-   * output folder of the last build that used the store), when `out` is gone and the cache folder
-   * has an output store; otherwise `undefined`. Never throws: a speculation that cannot start is none.
+   * output folder of the last whole tree written with the store), when `out` is gone and the cache
+   * folder has an output store: this thread only reads the store's index (the writer parses it);
+   * otherwise `undefined`. Never throws: a speculation that cannot start is none.
    */
   static start(options: {
     root: string;
@@ -113,7 +117,8 @@ export class Speculation {
   }): Speculation | undefined {
     const out = options.out ?? rememberedOut(options.cacheFolder);
     if (out === undefined || existsSync(out) || !existsSync(path.dirname(out))) return undefined;
-    if (!hasOutputStore(options.cacheFolder)) return undefined;
+    const index = readStoreIndex(options.cacheFolder);
+    if (!index) return undefined;
     for (;;) {
       sequence += 1;
       const staging = siblingPath(out, 'tmp', sequence);
@@ -132,30 +137,23 @@ export class Speculation {
         releaseSibling(staging);
         return undefined;
       }
-      return new Speculation(
-        options.root,
-        options.cacheFolder,
-        out,
-        staging,
-        (options.startWriter ?? ((root) => FileWriter.start(undefined, root)))(staging),
-      );
+      const writer = (options.startWriter ?? ((root) => FileWriter.start(undefined, root)))(staging);
+      return new Speculation(options.root, options.cacheFolder, out, staging, writer, index);
     }
   }
 
   /**
    * The staging folder, for a build into `out` whose groups are keyed under `namespace`, when it
-   * can go on from what was written: the same `out`, still gone, the same namespace. Otherwise the
-   * speculation is discarded ({@link Speculation.discard}) and `undefined` returned.
+   * can go on from what was written: the same `out`, still gone, and the store's index of that
+   * namespace (this thread opens the store from the index's text now). Otherwise the speculation
+   * is discarded ({@link Speculation.discard}) and `undefined` returned.
    */
   async adopt(out: string, namespace: string | undefined): Promise<string | undefined> {
-    const prepared = this.prepared;
-    if (
-      !prepared ||
-      this.stopped ||
-      out !== this.out ||
-      namespace !== prepared.namespace ||
-      existsSync(out)
-    ) {
+    if (!this.stopped && this.text !== undefined && out === this.out && !existsSync(out)) {
+      this.opened = OutputStore.fromIndex({ root: this.root, folder: this.cacheFolder, text: this.text });
+      this.text = undefined;
+    }
+    if (!this.opened || this.opened.namespace !== namespace) {
       await this.discard();
       return undefined;
     }
@@ -163,9 +161,9 @@ export class Speculation {
     return this.staging;
   }
 
-  /** The output store the speculation reads (open; the build that adopted it closes it). */
+  /** The output store the speculation wrote from (opened by {@link Speculation.adopt}; the build closes it). */
   get store(): OutputStore {
-    return this.prepared!.store;
+    return this.opened!;
   }
 
   /**
@@ -175,9 +173,8 @@ export class Speculation {
   discard(): Promise<void> {
     if (this.adopted) return Promise.resolve();
     this.discarded ??= (async () => {
-      this.stopped = true;
-      const prepared = this.prepared;
-      if (prepared) Atomics.store(prepared.job.claims, prepared.job.keys.length, 1);
+      this.stop();
+      this.text = undefined;
       await this.writer.finish().catch(() => {});
       await removeMarkedFolder(this.staging).catch(() => {});
       releaseSibling(this.staging);
@@ -188,89 +185,101 @@ export class Speculation {
   /** Stops the writer before its next group (a failed build): what it wrote stays for the caller to remove. */
   stop(): void {
     this.stopped = true;
-    const job = this.prepared?.job;
-    if (job) Atomics.store(job.claims, job.keys.length, 1);
+    Atomics.store(this.job.claims, this.job.claims.length - 1, 1);
   }
 
   /**
-   * Matches the plan with the groups speculated: `matched[index]` is the number of the speculated
-   * group the plan's group at `index` is (the same key and paths), else `undefined`. Each
-   * speculated group this build does not produce is cancelled if the writer has not claimed it yet,
-   * else its files are removed, then the folders that only they needed (queued on the writer, which
-   * runs them after the speculation, before anything queued later).
+   * Matches the plan with the groups speculated: `matched[index]` is the position in the store's
+   * index of the entry of the plan's group at `index` (the same key and paths), else `undefined`.
+   * Each stored group this build does not produce is cancelled if the writer has not claimed it
+   * yet; else the removal of its files, then of the folders only they needed, is queued on the
+   * writer (which runs them after the speculation, before anything queued later).
    */
   match(plan: readonly KeyedGroup[], folders: ReadonlySet<string>): (number | undefined)[] {
-    const { places, byKey, job } = this.prepared!;
-    const used = new Uint8Array(places.length);
+    const store = this.store;
+    const { claims, prefix } = this.job;
+    const last = claims.length - 1;
     const matched = plan.map((group) => {
-      const number = group.key === undefined ? undefined : byKey.get(group.key);
-      if (number === undefined || used[number] || !samePaths(places[number]!.files, group.paths))
-        return undefined;
-      used[number] = 1;
-      return number;
+      const found = group.key === undefined ? undefined : store.describe(group.key, group.paths);
+      const position = found?.position;
+      if (position === undefined || position >= last || this.kept.has(position)) return undefined;
+      this.kept.set(position, {
+        key: group.key!,
+        files: found!.files,
+        file: found!.file,
+        offset: found!.offset,
+      });
+      return position;
     });
     const removed: string[] = [];
-    for (let number = 0; number < places.length; number++) {
-      if (used[number]) continue;
-      if (Atomics.compareExchange(job.claims, number, Claim.free, Claim.cancelled) === Claim.free) continue;
-      for (const file of places[number]!.files) {
+    for (const key of store.keys()) {
+      const position = store.position(key);
+      if (position === undefined || position >= last || this.kept.has(position)) continue;
+      const state = Atomics.compareExchange(claims, position, Claim.free, Claim.cancelled);
+      // Never written: cancelled now, or left out by the writer (its files may be another group's).
+      if (state === Claim.free || state === Claim.unsound) continue;
+      for (const file of store.describe(key)?.files ?? []) {
+        if (!isSafeOutputPath(file.path)) continue;
         removed.push(file.path);
-        this.writer.unlink(job.prefix + file.path);
+        this.writer.unlink(prefix + file.path);
       }
     }
     const stale = [...foldersOf(removed)].filter((folder) => !folders.has(folder));
     // Children before their parents: a parent sorts before its children (a prefix sorts first).
-    for (const folder of stale.sort().reverse()) this.writer.removeFolder(job.prefix + folder);
+    for (const folder of stale.sort().reverse()) this.writer.removeFolder(prefix + folder);
     return matched;
   }
 
-  /** The files of the speculated group `number` as the store's index describes them. */
-  files(number: number): readonly StoredEntry[] {
-    return this.prepared!.places[number]!.files;
+  /** The files of the speculated group at `position` (from {@link Speculation.match}) as the index describes them. */
+  files(position: number): readonly StoredEntry[] {
+    return this.kept.get(position)!.files;
   }
 
   /**
-   * Writes on this thread the speculated groups of `wanted` that the writer has not claimed yet, from
-   * the last one down, until it meets the writer: the two finish together. Reads each record from
-   * the store ({@link OutputStore.read}, which checks it); one that fails is left for the caller.
+   * Writes on this thread the kept groups the writer has not claimed yet, from the last one in the
+   * writer's order (segment order) down, until it meets the writer: the two finish together. Reads
+   * each record from the store ({@link OutputStore.read}, which checks it); one that fails is left
+   * for the caller.
    */
-  async takeShare(wanted: readonly number[]): Promise<void> {
-    const { store, places, job } = this.prepared!;
+  async takeShare(): Promise<void> {
+    const store = this.store;
+    const { claims, slots, next, stats, prefix } = this.job;
     const made = new Set<string>();
+    const order = [...this.kept].sort(([, a], [, b]) =>
+      a.file === b.file ? b.offset - a.offset : a.file < b.file ? 1 : -1,
+    );
     let turned = performance.now();
-    for (const number of [...wanted].sort((a, b) => b - a)) {
+    for (const [position, { key, files }] of order) {
       if (this.stopped) return;
-      if (Atomics.compareExchange(job.claims, number, Claim.free, Claim.taken) !== Claim.free) continue;
-      const place = places[number]!;
-      const [read] = store.read([place.key]);
+      if (Atomics.compareExchange(claims, position, Claim.free, Claim.taken) !== Claim.free) continue;
+      const [read] = store.read([key]);
       const sound =
         read !== undefined &&
-        read.length === place.files.length &&
+        read.length === files.length &&
         read.every(
           (file, at) =>
-            file.path === place.files[at]!.path &&
-            file.hash === place.files[at]!.hash &&
-            file.bytes.length === place.files[at]!.size,
+            file.path === files[at]!.path &&
+            file.hash === files[at]!.hash &&
+            file.bytes.length === files[at]!.size,
         );
       // Not written here: a record that cannot be read was counted as corrupt by `read`; one that
       // does not match its index entry is counted now. The caller makes the group.
       let state: number = Claim.failed;
-      if (read !== undefined && !sound) store.reject(place.key);
-      if (sound) {
-        state = Claim.failed;
+      if (read !== undefined && !sound) store.reject(key);
+      const first = sound ? Atomics.add(next, 0, files.length) : 0;
+      if (sound && 3 * (first + files.length) <= stats.length) {
         try {
-          let slot = job.firstFile[number]!;
-          for (const file of read) {
+          slots[position] = first;
+          for (const [at, file] of read.entries()) {
             const folder = path.posix.dirname(file.path);
             if (folder !== '.' && !made.has(folder)) {
-              mkdirSync(job.prefix + folder, { recursive: true });
+              mkdirSync(prefix + folder, { recursive: true });
               made.add(folder);
             }
-            const stats = createFile(job.prefix + file.path, file.bytes);
-            job.stats[3 * slot] = stats.size;
-            job.stats[3 * slot + 1] = stats.mtimeMs;
-            job.stats[3 * slot + 2] = stats.ino;
-            slot += 1;
+            const written = createFile(prefix + file.path, file.bytes);
+            stats[3 * (first + at)] = written.size;
+            stats[3 * (first + at) + 1] = written.mtimeMs;
+            stats[3 * (first + at) + 2] = written.ino;
           }
           state = Claim.written;
           this.shares.main += 1;
@@ -278,7 +287,7 @@ export class Speculation {
           // Left for the caller, which removes what was written and makes the group.
         }
       }
-      Atomics.store(job.claims, number, state);
+      Atomics.store(claims, position, state);
       if (performance.now() - turned >= YIELD_EVERY_MS) {
         await new Promise((resolve) => setImmediate(resolve));
         turned = performance.now();
@@ -287,93 +296,43 @@ export class Speculation {
   }
 
   /**
-   * Once the writer is done: the stats of the files of speculated group `number`, in order, when
-   * it was written (by the writer or this thread); else `undefined` (the caller removes what may
-   * be there and makes the group). `unsound` tells a record that failed its checks on the writer.
+   * Once the writer is done: the stats of the files of the kept group at `position`, in order,
+   * when it was written (by the writer or this thread); else `undefined` (the caller removes what
+   * may be there and makes the group). `unsound` tells an entry or record the writer found unsound.
    */
-  outcome(number: number): { stats?: WrittenStats[]; unsound: boolean } {
-    const { places, job } = this.prepared!;
-    const state = Atomics.load(job.claims, number);
+  outcome(position: number): { stats?: WrittenStats[]; unsound: boolean } {
+    const { claims, slots, stats } = this.job;
+    const state = Atomics.load(claims, position);
     if (state !== Claim.written) return { unsound: state === Claim.unsound };
-    const first = job.firstFile[number]!;
-    const stats = places[number]!.files.map((_, at) => ({
-      size: job.stats[3 * (first + at)]!,
-      mtimeMs: job.stats[3 * (first + at) + 1]!,
-      ino: job.stats[3 * (first + at) + 2]!,
-    }));
-    return { stats, unsound: false };
-  }
-
-  /** Opens the store, makes the job of its groups and sends it to the writer. */
-  private prepare(): Prepared | undefined {
-    // On this thread, at once: the event loop turns seldom while the site loads.
-    const store = OutputStore.openSync({ root: this.root, folder: this.cacheFolder });
-    const namespace = store.namespace;
-    const places = writablePlaces(store.places());
-    if (places.length === 0) return undefined;
-    const prefix = this.staging + path.sep;
-    const segments: string[] = [];
-    const segmentNumbers = new Map<string, number>();
-    const count = places.length;
-    const segment = new Int32Array(count);
-    const offsets = new Float64Array(count);
-    const lengths = new Float64Array(count);
-    const firstFile = new Int32Array(count + 1);
-    const byKey = new Map<string, number>();
-    for (const [number, place] of places.entries()) {
-      let at = segmentNumbers.get(place.file);
-      if (at === undefined) {
-        at = segments.push(place.file) - 1;
-        segmentNumbers.set(place.file, at);
-      }
-      segment[number] = at;
-      offsets[number] = place.offset;
-      lengths[number] = place.length;
-      firstFile[number + 1] = firstFile[number]! + place.files.length;
-      byKey.set(place.key, number);
-    }
-    const job: SpeculationJob = {
-      prefix,
-      segments,
-      segment,
-      offsets,
-      lengths,
-      keys: places.map((place) => place.key),
-      lines: places.map((place) => place.line),
-      firstFile,
-      claims: new Int32Array(new SharedArrayBuffer(4 * (count + 1))),
-      stats: new Float64Array(new SharedArrayBuffer(8 * 3 * Math.max(1, firstFile[count]!))),
-      window: READ_WINDOW_BYTES,
+    const first = slots[position]!;
+    return {
+      stats: this.kept.get(position)!.files.map((_, at) => ({
+        size: stats[3 * (first + at)]!,
+        mtimeMs: stats[3 * (first + at) + 1]!,
+        ino: stats[3 * (first + at) + 2]!,
+      })),
+      unsound: false,
     };
-    this.writer.speculate(job, (written) => {
-      this.shares.writer = written;
-    });
-    return { store, namespace, places, byKey, job };
   }
 }
 
 /**
- * The stored groups a speculation writes, in segment order: those whose paths are safe output
- * paths (a damaged index never writes outside the staging folder), not the build's own names, and
- * neither taken by an earlier group nor a folder of another group's file.
+ * The writer's job for the store's index `index` and the staging folder `staging`: its shared
+ * arrays sized for the most entries and files an index of that length can hold.
  */
-function writablePlaces(places: StoredPlace[]): StoredPlace[] {
-  const sorted = places.sort((a, b) => (a.file === b.file ? a.offset - b.offset : a.file < b.file ? -1 : 1));
-  const taken = new Set<string>();
-  const kept = sorted.filter((place) => {
-    const fine = place.files.every(
-      (file) => isSafeOutputPath(file.path) && !file.path.startsWith('.broadsheet-') && !taken.has(file.path),
-    );
-    if (fine) for (const file of place.files) taken.add(file.path);
-    return fine;
-  });
-  const folders = foldersOf([...taken]);
-  return kept.filter((place) => place.files.every((file) => !folders.has(file.path)));
-}
-
-/** Whether the stored files are at exactly these paths, in this order. */
-function samePaths(files: readonly StoredEntry[], paths: readonly string[]): boolean {
-  return files.length === paths.length && files.every((file, index) => file.path === paths[index]);
+function speculationJob(index: { text: string; segments: string }, staging: string): SpeculationJob {
+  const entries = Math.ceil(index.text.length / MIN_ENTRY_CHARS) + 1;
+  const files = Math.ceil(index.text.length / MIN_FILE_CHARS) + 1;
+  return {
+    index: index.text,
+    folder: index.segments + path.sep,
+    prefix: staging + path.sep,
+    claims: new Int32Array(new SharedArrayBuffer(4 * (entries + 1))),
+    slots: new Int32Array(new SharedArrayBuffer(4 * entries)),
+    next: new Int32Array(new SharedArrayBuffer(4)),
+    stats: new Float64Array(new SharedArrayBuffer(8 * 3 * files)),
+    window: READ_WINDOW_BYTES,
+  };
 }
 
 /** Creates the new file `target` holding `bytes`; returns its stats. */

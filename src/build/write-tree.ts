@@ -492,7 +492,7 @@ export async function stagePlan(
     }
     if (speculation) {
       // This thread writes a share of what the writer has not written yet, then waits for it.
-      await speculation.takeShare([...speculated.keys()]);
+      await speculation.takeShare();
       await writer!.flush();
       for (const [index, number] of matched!.entries()) {
         if (number === undefined) continue;
@@ -528,13 +528,26 @@ export async function stagePlan(
     }
     // The folders' records, once every file is in: a whole tree swapped in keeps them (only `''` changes).
     if (writer && record) {
-      // With several writers, a folder is complete once all of them are done with their files.
-      if (writers.length > 1) for (const each of writers) await each.flush();
-      let index = 0;
-      for (const folder of folders) {
-        writers[index++ % writers.length]!.stat(path.join(staging, folder), (stats) => {
-          folderRecords.set(folder, { mtimeMs: stats.mtimeMs, ino: stats.ino });
-        });
+      // A folder is complete once every writer is done with its files; the writers and this thread
+      // then state a share of the folders each (one operation per writer).
+      for (const each of writers) await each.flush();
+      const list = [...folders];
+      const share = Math.ceil(list.length / (writers.length + 1));
+      const setRecord = (folder: string, mtimeMs: number, ino: number) =>
+        folderRecords.set(folder, { mtimeMs, ino });
+      for (const [at, each] of writers.entries()) {
+        const mine = list.slice(at * share, (at + 1) * share);
+        each.statMany(
+          mine.map((folder) => stagingPrefix + folder),
+          (stats) => {
+            for (const [index, folder] of mine.entries())
+              setRecord(folder, stats[3 * index + 1]!, stats[3 * index + 2]!);
+          },
+        );
+      }
+      for (const folder of list.slice(writers.length * share)) {
+        const stats = lstatSync(stagingPrefix + folder);
+        setRecord(folder, stats.mtimeMs, stats.ino);
       }
     }
     await Promise.all(writers.map((each) => each.finish()));

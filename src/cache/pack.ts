@@ -46,6 +46,8 @@ interface Location {
   offset: number;
   length: number;
   meta?: unknown;
+  /** The entry's position in the index read at open (the last, for a key found twice). */
+  position?: number;
 }
 
 /** A record's place as {@link Pack.locate} gives it: its segment's path, its offset and length, its `meta`. */
@@ -54,6 +56,8 @@ export interface RecordPlace {
   offset: number;
   length: number;
   meta: unknown;
+  /** Its entry's position in the index read at open (`undefined` for a record written since). */
+  position: number | undefined;
 }
 
 /**
@@ -164,13 +168,14 @@ export class Pack {
   }
 
   /**
-   * {@link Pack.open}, reading the index on this thread; `namespace` `undefined`: the index's own
-   * (the caller compares it with the code's before it trusts an entry).
+   * {@link Pack.open}, reading the index on this thread (or from `text`, its text read earlier);
+   * `namespace` `undefined`: the index's own (the caller compares it with the code's before it
+   * trusts an entry).
    */
-  static openSync(options: Omit<PackOptions, 'namespace'> & { namespace?: string }): Pack {
-    let text: string | undefined;
+  static openSync(options: Omit<PackOptions, 'namespace'> & { namespace?: string; text?: string }): Pack {
+    let text = options.text;
     try {
-      text = readFileSync(path.join(options.folder, INDEX_FILE), 'utf8');
+      text ??= readFileSync(path.join(options.folder, INDEX_FILE), 'utf8');
     } catch {
       text = undefined;
     }
@@ -199,7 +204,12 @@ export class Pack {
     // Indexed loops, not destructuring: an index holds an entry per document, each read at every build.
     for (let at = 0; at < index.entries.length; at++) {
       const entry = index.entries[at]!;
-      const location: Location = { segment: names[entry[1]]!, offset: entry[2], length: entry[3] };
+      const location: Location = {
+        segment: names[entry[1]]!,
+        offset: entry[2],
+        length: entry[3],
+        position: at,
+      };
       if (entry.length === 5) location.meta = entry[4];
       entries.set(entry[0], location);
     }
@@ -320,13 +330,13 @@ export class Pack {
   locate(key: string): RecordPlace | undefined {
     const location = this.entries.get(key);
     if (!location) return undefined;
-    const { segment, offset, length, meta } = location;
+    const { segment, offset, length, meta, position } = location;
     let file = this.segmentFiles.get(segment);
     if (file === undefined) {
       file = path.join(this.options.folder, segment);
       this.segmentFiles.set(segment, file);
     }
-    return { file, offset, length, meta };
+    return { file, offset, length, meta, position };
   }
 
   /** The record of `key` was found corrupt by whoever read it: not kept, and counted in {@link Pack.warnings}. */

@@ -6,6 +6,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { FileWriter, WORKER_SOURCE } from '../../src/build/file-writer';
 import { keyPlan } from '../../src/build/output-keys';
 import { outputCodeIdentity } from '../../src/build/output-manifest';
+import { OutputStore } from '../../src/build/output-store';
 import { planOutput, withStaticFiles } from '../../src/build/plan-output';
 import { Speculation } from '../../src/build/speculation';
 import { stagePlan } from '../../src/build/write-tree';
@@ -210,6 +211,26 @@ describe('a CI build that speculates', () => {
     expect(ci.groups).toEqual({ made: 1, reused: 0, stored: groups.made - 1 });
     expect(ci.warnings.filter((warning) => warning.code === 'cache-corrupt')).toHaveLength(1);
     expect(await treeOf(out)).toEqual(await cleanTree(root));
+  });
+
+  it('never writes a stored file whose path leaves the staging folder', async () => {
+    const root = await copyGoldenSite();
+    const out = path.join(root, 'public');
+    await goldenBuild(root, out);
+    // A store that holds, beside the last build, a sound record of a file at `../escaped.html`.
+    const store = await OutputStore.open({
+      root,
+      folder: await cacheFolder(root),
+      namespace: (await outputCodeIdentity())!,
+    });
+    for (const key of [...store.keys()]) store.keep(key);
+    store.save('f'.repeat(64), [{ path: '../escaped.html', hash: 'x', contents: '<p>out</p>' }]);
+    await store.close();
+    await rm(out, { recursive: true });
+    const ci = await speculatedTree(root, out, GOLDEN_NOW, 'writer-first');
+    expect(ci.groups.made).toEqual([]);
+    expect(ci.tree).toEqual(await cleanTree(root));
+    expect((await readdir(root)).sort()).toEqual(['broadsheet.config.json', 'content']);
   });
 
   it('has the main thread write what the writer has not reached when the keys are known', async () => {
