@@ -1,6 +1,6 @@
 import { exactText, isPlainJson } from '../fingerprint/exact';
 import { contentHash } from '../fingerprint/hash';
-import { renderKeyOf } from '../load/render-identity';
+import { renderKeyOf, sourceIdentityOf } from '../load/render-identity';
 import { HIDDEN_FIELDS, LISTING_FIELDS, listingSource } from '../outputs/listing';
 import { type GroupInputs, makeGroup, type OutputGroup } from '../outputs/plan';
 import type { Comment, OutputFile, Post, Site, Tag } from '../site/types';
@@ -98,7 +98,7 @@ export class OutputKeys {
   private inputText(value: unknown): string {
     switch (typeof value) {
       case 'string':
-        return JSON.stringify(value);
+        return quoted(value);
       case 'number':
         return Object.is(value, -0) ? '-0' : String(value);
       case 'boolean':
@@ -112,6 +112,8 @@ export class OutputKeys {
           if (Array.isArray(value)) return this.listText(value);
           const prototype = Object.getPrototypeOf(value);
           if (prototype === Object.prototype) return this.objectText(value as Record<string, unknown>);
+          // A date (the sitemap's) as `exactText` writes it, without its machinery.
+          if (prototype === Date.prototype) return `x{"$t":"date","v":"${(value as Date).getTime()}"}`;
           if (prototype === null || !listingSource(value)) return `x${exactOrThrow(value)}`;
           ref = this.refOf(value, 'listing');
         } else if (typeof ref === 'number') ref = this.refOf(value, KINDS[ref]!);
@@ -218,6 +220,18 @@ export class OutputKeys {
 
 class NoFingerprint extends Error {}
 
+/** A character JSON escapes in a string (a quote, a backslash, a control character) or a surrogate. */
+const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/**
+ * A string as `JSON.stringify` writes it: quoted as it is when it holds nothing JSON escapes, as
+ * `JSON.stringify` then writes it (titles and URLs nearly always; a call of it costs about a
+ * microsecond, and a build's keys quote some 20,000 strings).
+ */
+function quoted(value: string): string {
+  return ESCAPED.test(value) ? JSON.stringify(value) : `"${value}"`;
+}
+
 /** Keys of the plain objects of group inputs as JSON writes them: a few names, quoted once. */
 const QUOTED_KEYS = new Map<string, string>();
 
@@ -260,12 +274,27 @@ function postFingerprints(post: Post): { post: string | null; listing: string } 
     const comment = comments[index]!;
     const key = renderKeyOf(comment);
     if (key === undefined) htmls.push(comment.html);
-    commentText += `${index === 0 ? '' : ','}${JSON.stringify(commentRest(comment, key))}`;
+    const source = key === undefined ? undefined : sourceIdentityOf(comment);
+    // A comment made of a file of known identity: that identity, its render key and what its thread
+    // decided (an array, where a comment written field by field is an object).
+    const text =
+      source === undefined
+        ? JSON.stringify(commentRest(comment, key))
+        : JSON.stringify([source, key, comment.parent ?? null, comment.depth, comment.url]);
+    commentText += `${index === 0 ? '' : ','}${text}`;
   }
   commentText += ']';
   const shown = JSON.stringify(fieldValues(post, LISTING_FIELDS));
   const listing = contentHash('listing', shown, commentText, ...htmls);
   const key = renderKeyOf(post);
+  const source = key === undefined ? undefined : sourceIdentityOf(post);
+  if (source !== undefined) {
+    // The fields made of the post's file and render stand as their identities (`MadeFields`).
+    return {
+      listing,
+      post: contentHash('post-made', listing, source, key!, JSON.stringify(post.assets ?? null)),
+    };
+  }
   let hidden: string;
   try {
     const values = fieldValues(post, HIDDEN_FIELDS);
@@ -286,6 +315,21 @@ function postFingerprints(post: Post): { post: string | null; listing: string } 
         : contentHash('post', listing, hidden),
   };
 }
+
+/**
+ * The fields of a post that are a function of its file's loaded-post identity (its path and bytes
+ * under the cache's identity of the config, schemas and code: slug, title, dates, `data` and what
+ * comes of it) and of its render key (the HTML, headings, word count and reading time), which
+ * {@link postFingerprints} writes as those identities when both are recorded
+ * (src/load/render-identity.ts). The other fields are written as they are: the listing's (tags
+ * and authors are resolved across files, `url` and `lang` read the config) and `assets` (the post
+ * folder's files). A field added to `HIDDEN_FIELDS` fails to compile until it is one of these.
+ */
+type MadeField = 'file' | 'commentsOpen' | 'canonical' | 'image' | 'html' | 'headings';
+type MadeFields = MadeField | 'wordCount' | 'readingTime' | 'data';
+type Unmade = Exclude<(typeof HIDDEN_FIELDS)[number], MadeFields | 'assets'>;
+const everyHiddenFieldMade: [Unmade] extends [never] ? true : Unmade = true;
+void everyHiddenFieldMade;
 
 /**
  * A field of a post as {@link postFingerprints} writes it in JSON: absent as `null` (no field of a

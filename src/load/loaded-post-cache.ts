@@ -23,6 +23,7 @@ import {
   noFrontMatterStore,
   openFrontMatterCache,
 } from './front-matter-cache';
+import { recordLoaded } from './render-identity';
 import type { CommentSource, PostSource } from './sources';
 import { type FileOutcome, type FileOutcomeStore, parsedFromText, validatorIdentity } from './validate-files';
 
@@ -232,13 +233,17 @@ export class LoadedPostCache {
   private writing: (() => { text: string; append: boolean } | undefined) | undefined;
   /** Lines read at open under this identity, repeats and lines of removed files included; `undefined` when the file must be written whole. */
   private linesRead: number | undefined;
+  /** The header's hash: with a file's key (both 64 hex digits) and path, the identity of its outcome. */
+  private readonly headerHash: string;
   private closed: Promise<void> | undefined;
 
   private constructor(
     private readonly root: string,
     private readonly file: string,
     private readonly header: string,
-  ) {}
+  ) {
+    this.headerHash = contentHash(header);
+  }
 
   /** Opens (reads) the cache file of a site's cache folder for this identity. */
   static open(options: { root: string; folder: string; identity: string }): LoadedPostCache {
@@ -312,7 +317,8 @@ export class LoadedPostCache {
     keys: readonly (string | undefined)[],
     frontMatterKeyOf: (index: number) => string | undefined,
   ): LoadedPostStore {
-    const names = files.map((source) => JSON.stringify(source.file));
+    const paths = files.map((source) => source.file);
+    const names = paths.map((file) => JSON.stringify(file));
     const written: (string | undefined)[] = new Array(files.length);
     // Each file's line of the last load, when its bytes are the same.
     const lines = names.map((name, index) => {
@@ -355,12 +361,18 @@ export class LoadedPostCache {
       outcome: (source, validate, index) => {
         const kept = known(index);
         const restored = kept && restoreOutcome(source, kept.stored, () => textOf(index));
-        if (restored) return restored;
-        const outcome = validate();
         const key = keys[index];
+        // An outcome this cache holds stands, in the output keys, as its header, key and path.
+        const identity = () => `${this.headerHash}${key}${paths[index]}`;
+        if (restored) {
+          recordLoaded(restored.post ?? restored.comment, identity());
+          return restored;
+        }
+        const outcome = validate();
         const encoded = key === undefined ? undefined : encodeOutcome(outcome, bodyStartOf(source, outcome));
         if (encoded !== undefined) {
           written[index] = `${names[index]}\t${key}\t${frontMatterKeyOf(index) ?? ''}\t${encoded}`;
+          recordLoaded(outcome.post ?? outcome.comment, identity());
         }
         return outcome;
       },

@@ -1,9 +1,11 @@
 import type { Comment, Post } from '../site/types';
+import type { CommentSource, PostSource } from './sources';
 
 // Performance machinery beside the simple load (docs/decisions/output-keys.md, "A render key for the
-// HTML"): the load records, for each post and comment whose HTML came from the render stage with a
-// render cache key, that key and the HTML it stands for. The build's output keys then fingerprint the
-// key instead of hashing the HTML (megabytes on a large site). Nothing else reads it.
+// HTML" and "Round four"): the load records, for each post and comment, what its fields were made
+// of — the render cache key its HTML was rendered under, and the loaded-post cache's identity of
+// the file it was validated from — so that the build's output keys fingerprint those instead of
+// serializing the fields (megabytes on a large site). Nothing else reads it.
 
 /** A document's render: the key of the render cache it was rendered under, and the HTML it gave. */
 interface RenderedAs {
@@ -12,6 +14,33 @@ interface RenderedAs {
 }
 
 const renders = new WeakMap<Post | Comment, RenderedAs>();
+
+/**
+ * The loaded-post cache's identity of each post and comment source it answered or stored: the hash
+ * of the cache's header (layout, version, parsing and validating code, config, schemas), the hash of
+ * the file's bytes (64 hex digits each) and the file's path, which decide the validated outcome
+ * (src/load/loaded-post-cache.ts).
+ */
+const loadedFrom = new WeakMap<PostSource | CommentSource, string>();
+
+/** A document made from a source of known identity: that identity, and its own fields as made. */
+interface MadeFrom {
+  source: string;
+  names: string[];
+  values: unknown[];
+}
+
+const documents = new WeakMap<Post | Comment, MadeFrom>();
+
+/**
+ * Records that `source` is the validated outcome of the file whose loaded-post cache identity is
+ * `identity` (the hashes of the cache's header and of the file's bytes, then its path): the
+ * loaded-post cache calls it for each outcome it restores or stores under that key, never for one it
+ * cannot keep.
+ */
+export function recordLoaded(source: PostSource | CommentSource | undefined, identity: string): void {
+  if (source !== undefined) loadedFrom.set(source, identity);
+}
 
 /**
  * Records that `document.html`, as it is now, is the HTML of the render whose render cache key is
@@ -26,17 +55,40 @@ export function recordRender(document: Post | Comment, key: string | undefined):
 /**
  * {@link recordRender} for a post and its comments, rendered as `keys[at]` and the keys after it, one
  * per comment in `post.comments` order (how `renderSite` lays out its jobs); no keys record nothing.
+ * With the `source` the post was made of and the `thread` its comments were (in the same order),
+ * also records, for each document rendered under a key whose source has a loaded-post identity
+ * ({@link recordLoaded}), that identity and the document's own fields as they are now
+ * ({@link sourceIdentityOf}).
  */
 export function recordRenders(
   post: Post,
   keys: readonly (string | undefined)[] | undefined,
   at: number,
+  source?: PostSource,
+  thread?: readonly { comment: CommentSource }[],
 ): void {
   if (keys === undefined) return;
   recordRender(post, keys[at]);
+  recordMadeFrom(post, keys[at], source);
   for (let index = 0; index < post.comments.length; index++) {
-    recordRender(post.comments[index]!, keys[at + 1 + index]);
+    const comment = post.comments[index]!;
+    recordRender(comment, keys[at + 1 + index]);
+    recordMadeFrom(comment, keys[at + 1 + index], thread?.[index]?.comment);
   }
+}
+
+function recordMadeFrom(
+  document: Post | Comment,
+  key: string | undefined,
+  source: PostSource | CommentSource | undefined,
+): void {
+  const identity = source === undefined || key === undefined ? undefined : loadedFrom.get(source);
+  if (identity === undefined) return;
+  documents.set(document, {
+    source: identity,
+    names: Object.keys(document),
+    values: Object.values(document),
+  });
 }
 
 /**
@@ -53,4 +105,31 @@ export function recordRenders(
 export function renderKeyOf(document: Post | Comment): string | undefined {
   const recorded = renders.get(document);
   return recorded !== undefined && recorded.html === document.html ? recorded.key : undefined;
+}
+
+/**
+ * The loaded-post identity of the file `document` was made from (see {@link recordLoaded}), while
+ * the document still has exactly the own fields it was made with, each holding the same value
+ * (a string equal, anything else the very same object); `undefined` when none was recorded (no
+ * cache, a watch loop, a `Site` built or copied by hand) or a field was set, added or removed since.
+ * With {@link renderKeyOf}, it stands for every field of the document that comes from its file and
+ * its render (src/build/output-keys.ts lists them).
+ *
+ * @example
+ * ```ts
+ * const source = sourceIdentityOf(post); // undefined: fingerprint the fields themselves
+ * ```
+ */
+export function sourceIdentityOf(document: Post | Comment): string | undefined {
+  const made = documents.get(document);
+  if (made === undefined) return undefined;
+  const { names, values } = made;
+  let count = 0;
+  for (const name in document) {
+    if (name !== names[count] || (document as unknown as Record<string, unknown>)[name] !== values[count]) {
+      return undefined;
+    }
+    count++;
+  }
+  return count === names.length ? made.source : undefined;
 }

@@ -95,8 +95,9 @@ export async function renderSite(
       ...(assets.length > 0 ? { assets } : {}),
       ...(unpublished ? { unpublished } : {}),
     });
-    // The render keys of the post (job `at`) and its comments (the jobs after it) stand for their HTML.
-    recordRenders(posts[posts.length - 1]!, keys, at);
+    // The render keys of the post (job `at`) and its comments (the jobs after it) stand for their HTML,
+    // and the identities of their files for the fields made of them.
+    recordRenders(posts[posts.length - 1]!, keys, at, post, thread);
   }
   return assembleSite(config as ResolvedConfig, posts, [...profiles]);
 }

@@ -14,7 +14,14 @@ import { cacheFolder } from '../../src/cache/location';
 import { loadSite } from '../../src/index';
 import { siteFilePlan } from '../../src/outputs/index';
 import { copyGoldenSite, GOLDEN_NOW, goldenBuild, hashTree, temporaryFolder } from './helpers';
-import { applyEdit, buildModel as build, editArbitrary, siteArbitrary, writeSite } from './site-model';
+import {
+  applyEdit,
+  buildModel as build,
+  builtSite,
+  editArbitrary,
+  siteArbitrary,
+  writeSite,
+} from './site-model';
 
 /**
  * Output group keys (docs/decisions/output-keys.md): a warm build makes only the groups whose inputs
@@ -36,13 +43,8 @@ describe('output group keys', () => {
         siteArbitrary,
         fc.array(editArbitrary, { minLength: 1, maxLength: 4 }),
         async (initial, edits) => {
-          const folder = await temporaryFolder();
-          const root = path.join(folder, 'site');
-          const out = path.join(folder, 'out');
-          process.env.BROADSHEET_CACHE_DIR = path.join(folder, 'cache');
+          const { folder, root, out } = await builtSite(initial);
           let site = initial;
-          await writeSite(root, site);
-          await build(root, out, site, true);
           for (const edit of edits) {
             site = applyEdit(site, edit);
             await writeSite(root, site);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { keyPlan } from '../../src/build/output-keys';
 import { buildSite, loadSite } from '../../src/index';
-import { renderKeyOf } from '../../src/load/render-identity';
+import { renderKeyOf, sourceIdentityOf } from '../../src/load/render-identity';
 import { siteFilePlan } from '../../src/outputs/index';
 import type { Site } from '../../src/site/types';
 import { copyGoldenSite, copyShellSite, GOLDEN_NOW, hashTree, temporaryFolder, writeText } from './helpers';
@@ -108,6 +108,53 @@ describe('render keys in the post fingerprints', () => {
     const fresh = path.join(await temporaryFolder(), 'fresh');
     expect((await buildSite({ root, out: fresh, now, cache: false, workers: 0 })).ok).toBe(true);
     expect(await hashTree(out)).toEqual(await hashTree(fresh));
+  });
+});
+
+describe("the source identities in the post fingerprints (the loaded-post cache's file keys)", () => {
+  it('a load with the cache records one for every post and comment, the same whether validated now or taken from the cache; without the cache none', async () => {
+    const root = await copyGoldenSite();
+    const documents = (site: Site) => site.posts.flatMap((post) => [post, ...post.comments]);
+    const validated = await load(root);
+    const restored = await load(root);
+    expect(documents(validated).every((document) => sourceIdentityOf(document) !== undefined)).toBe(true);
+    expect(documents(restored).map(sourceIdentityOf)).toEqual(documents(validated).map(sourceIdentityOf));
+    expect(keys(restored)).toEqual(keys(validated));
+    const uncached = await load(root, false);
+    expect(documents(uncached).some((document) => sourceIdentityOf(document) !== undefined)).toBe(false);
+  });
+
+  it('a field of a post or comment set, added or removed after the load drops the identity: the fields are fingerprinted', async () => {
+    const site = await load(await copyGoldenSite());
+    const { post, page } = commented(site);
+    const base = keys(site).get(page);
+    const comment = post.comments[0]!;
+    const record = post as unknown as Record<string, unknown>;
+    const edits: [Record<string, unknown>, string, unknown][] = [
+      [record, 'data', { ...post.data, extra: 1 }],
+      [record, 'commentsOpen', !post.commentsOpen],
+      [record, 'headings', [...post.headings, { depth: 2, text: 'x', id: 'x' }]],
+      [record, 'extra', 1],
+      [comment as unknown as Record<string, unknown>, 'data', { ...comment.data, extra: 1 }],
+      [comment as unknown as Record<string, unknown>, 'file', `${comment.file}x`],
+    ];
+    for (const [document, field, value] of edits) {
+      const had = Object.hasOwn(document, field);
+      const before = document[field];
+      document[field] = value;
+      expect(sourceIdentityOf(document as unknown as typeof post), field).toBeUndefined();
+      expect(keys(site).get(page), field).not.toBe(base);
+      if (had) document[field] = before;
+      else delete document[field];
+      expect(sourceIdentityOf(document as unknown as typeof post), field).toBeDefined();
+      expect(keys(site).get(page), field).toBe(base);
+    }
+    // A field removed, and another added with its value: not the fields the post was made with.
+    const canonical = record.file;
+    delete record.file;
+    record.zzz = canonical;
+    expect(sourceIdentityOf(post)).toBeUndefined();
+    expect(keys(site).get(page)).not.toBe(base);
   });
 });
 

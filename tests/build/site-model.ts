@@ -2,6 +2,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import fc from 'fast-check';
 import { type BuildProgress, buildSite } from '../../src/index';
+import { temporaryFolder } from './helpers';
 
 /**
  * A model of a small site (posts with tags, images and comment threads; its config) as fast-check
@@ -34,6 +35,9 @@ export interface PostModel {
    * is in the HTML, not in the markdown (the render key covers it, docs/decisions/output-keys.md).
    */
   image?: number;
+  /** Front matter a listing does not show: `comments: false`, `canonical`. */
+  closed?: boolean;
+  canonical?: string;
 }
 
 export interface SiteModel {
@@ -139,6 +143,9 @@ export type Edit =
   | { kind: 'remove-post'; pick: number }
   | { kind: 'comment-author'; pick: number; name: string }
   | { kind: 'comment-date'; pick: number; hours: number }
+  | { kind: 'closed'; pick: number }
+  | { kind: 'canonical'; pick: number; url: string | undefined }
+  | { kind: 'reparent'; pick: number; parent: number }
   | { kind: 'add-post'; post: PostModel }
   | { kind: 'site-title'; title: string }
   | { kind: 'site-url'; url: string }
@@ -177,6 +184,15 @@ export const editArbitrary: fc.Arbitrary<Edit> = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant('add-post' as const), post: postArbitrary('new') }), weight: 3 },
   fc.record({ kind: fc.constant('comment-author' as const), pick, name: fc.constantFrom('Dora', 'Eve') }),
   fc.record({ kind: fc.constant('comment-date' as const), pick, hours: fc.integer({ min: 1, max: 400 }) }),
+  fc.record({ kind: fc.constant('closed' as const), pick }),
+  fc.record({
+    kind: fc.constant('canonical' as const),
+    pick,
+    url: fc.option(fc.constantFrom('https://elsewhere.example/a', 'https://elsewhere.example/b'), {
+      nil: undefined,
+    }),
+  }),
+  { arbitrary: fc.record({ kind: fc.constant('reparent' as const), pick, parent: fc.nat(8) }), weight: 2 },
   fc.record({ kind: fc.constant('site-title' as const), title }),
   fc.record({
     kind: fc.constant('site-url' as const),
@@ -240,6 +256,19 @@ export function applyEdit(site: SiteModel, edit: Edit): SiteModel {
     case 'comment-date':
       if (chosen) chosen.comment.hours = edit.hours;
       break;
+    case 'closed':
+      if (post) post.closed = !post.closed;
+      break;
+    case 'canonical':
+      if (post) post.canonical = edit.url;
+      break;
+    case 'reparent':
+      if (chosen) {
+        // Another parent among the comments before it (so no cycle), or none: its replies' threads move too.
+        const earlier = chosen.owner.comments.slice(0, chosen.owner.comments.indexOf(chosen.comment));
+        chosen.comment.parent = edit.parent < earlier.length ? earlier[edit.parent]!.id : undefined;
+      }
+      break;
     case 'moderate':
       if (chosen) chosen.comment.pending = !chosen.comment.pending;
       break;
@@ -291,6 +320,8 @@ export async function writeSite(root: string, site: SiteModel): Promise<void> {
       `date: ${dayDate(post.day)}`,
       `tags: [${post.tags.map(yamlString).join(', ')}]`,
       ...(post.summary === undefined ? [] : [`summary: ${yamlString(post.summary)}`]),
+      ...(post.closed ? ['comments: false'] : []),
+      ...(post.canonical === undefined ? [] : [`canonical: ${post.canonical}`]),
     ];
     const name = `${dayDate(post.day)}-${post.slug}`;
     if (post.image === undefined) {
@@ -361,4 +392,18 @@ export async function buildModel(
   });
   if (!result.ok) throw new Error(`build failed: ${JSON.stringify(result.diagnostics, null, 2)}`);
   return groups;
+}
+
+/**
+ * A new folder with the model's site written into `site/` and built (with the cache, into `out/`),
+ * its cache folder in `cache/` (`BROADSHEET_CACHE_DIR`).
+ */
+export async function builtSite(site: SiteModel): Promise<{ folder: string; root: string; out: string }> {
+  const folder = await temporaryFolder();
+  const root = path.join(folder, 'site');
+  const out = path.join(folder, 'out');
+  process.env.BROADSHEET_CACHE_DIR = path.join(folder, 'cache');
+  await writeSite(root, site);
+  await buildModel(root, out, site, true);
+  return { folder, root, out };
 }
