@@ -434,7 +434,7 @@ class ArenaReader {
     // A file that fills the room is taken as not fitting: its end was not seen.
     const filled = readFully(descriptor, this.arena, 0, this.used, room);
     if (filled === room) return undefined;
-    const bytes = this.arena.subarray(this.used, this.used + filled);
+    const bytes = view(this.arena, this.used, filled);
     this.used += filled;
     return bytes;
   }
@@ -450,10 +450,18 @@ class ArenaReader {
     return bytes;
   }
 
-  private readInto(descriptor: number, buffer: Buffer, offset: number, size: number): Buffer {
+  private readInto(descriptor: number, buffer: Buffer, offset: number, size: number): Uint8Array {
     const filled = readFully(descriptor, buffer, 0, offset, size);
-    return buffer.subarray(offset, offset + filled);
+    return view(buffer, offset, filled);
   }
+}
+
+/**
+ * `length` bytes of `buffer` from `offset`, as a plain `Uint8Array` view: `Buffer#subarray` looks up
+ * the constructor of the `Buffer` species each time, several times the cost, 7,000 times a load.
+ */
+function view(buffer: Buffer, offset: number, length: number): Uint8Array {
+  return new Uint8Array(buffer.buffer, buffer.byteOffset + offset, length);
 }
 
 function compareNames(a: Dirent, b: Dirent): number {
