@@ -33,7 +33,7 @@ import {
 import type { OutputManifest } from './output-manifest';
 import { rememberOut } from './output-store';
 import { type PlannedOutput, planOutput, withStaticFiles } from './plan-output';
-import { Speculation } from './speculation';
+import { Speculation, speculationStart } from './speculation';
 import { prestartWriters, releaseWriters, stagePlan } from './write-tree';
 
 /** Options of {@link buildSite}. */
@@ -122,9 +122,11 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
   const report = options.onProgress ?? (() => {});
   // The incremental path's cache; its trash is emptied while this build loads and renders.
   const cache = options.cache === false ? undefined : await openBuildCache(root, Boolean(options.preview));
-  // A CI build (the output gone, the output store kept) starts writing the last build's files now.
+  // A CI build (the output gone, the output store kept) starts writing the last build's files now, or
+  // once its keys are known (src/build/speculation.ts).
+  const when = cache && !options.preview ? speculationStart() : 'off';
   const speculation =
-    cache && !options.preview
+    cache && when === 'early'
       ? Speculation.start({
           root,
           out: options.out === undefined ? undefined : path.resolve(root, options.out),
@@ -132,7 +134,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
         })
       : undefined;
   try {
-    return await build(options, root, report, cache, speculation);
+    return await build(options, root, report, cache, speculation ?? when === 'late');
   } finally {
     await speculation?.discard();
     await releaseWriters();
@@ -146,7 +148,7 @@ async function build(
   root: string,
   report: (progress: BuildProgress) => void,
   cache: BuildCache | undefined,
-  speculation: Speculation | undefined,
+  speculation: Speculation | boolean,
 ): Promise<BuildSiteResult> {
   report({ phase: 'load' });
   const loaded = await loadSite({
@@ -167,7 +169,7 @@ async function build(
   const refused = await refuse(root, out, site, options);
   if (refused) return { ok: false, diagnostics: [refused, ...warnings] };
   // The file writer threads start while the plan and the keys are computed.
-  if (cache && !speculation) prestartWriters(out, cache.folder);
+  if (cache && !(speculation instanceof Speculation)) prestartWriters(out, cache.folder);
 
   const planned = withStaticFiles(root, site, planOutput(site));
   if ('diagnostics' in planned) return { ok: false, diagnostics: [...planned.diagnostics, ...warnings] };
@@ -229,7 +231,7 @@ async function stageAndCommit(
   cache: BuildCache | undefined,
   warnings: Diagnostic[],
   report: (progress: BuildProgress) => void,
-  speculation: Speculation | undefined,
+  speculation: Speculation | boolean,
 ): Promise<Diagnostic | undefined> {
   const total = plan.paths.length;
   let manifest: OutputManifest | undefined;
@@ -242,7 +244,13 @@ async function stageAndCommit(
       ? await readPrevious(root, out, cache, site, plan, warnings)
       : undefined;
     await mkdir(path.dirname(out), { recursive: true });
-    const speculated = await speculation?.adopt(out, previous?.keyNamespace);
+    // Started early, or now (`true`: once the keys are known).
+    const ahead =
+      speculation === true && cache
+        ? Speculation.start({ root, out, cacheFolder: cache.folder })
+        : speculation;
+    const speculated =
+      ahead instanceof Speculation ? await ahead.adopt(out, previous?.keyNamespace) : undefined;
     staging = speculated ?? (await createSibling(out, 'tmp'));
     // The marker goes first, so that a build killed from here on leaves a folder the next one removes.
     if (!speculated) writeFileSync(path.join(staging, MARKER_FILE), MARKER_TEXT, { flag: 'wx' });
@@ -255,7 +263,7 @@ async function stageAndCommit(
       record: cache !== undefined,
       keyNamespace: previous?.keyNamespace,
       openStore: previous?.openStore,
-      speculation: speculated ? speculation : undefined,
+      speculation: speculated ? (ahead as Speculation) : undefined,
       onWritten: (done) => report({ phase: 'write', written: done, total }),
     });
     // The store's new entries are written while the output is swapped in.

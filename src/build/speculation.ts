@@ -8,6 +8,7 @@ import {
   writeFileSync,
   writeSync,
 } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { FileWriter, type SpeculationJob, type WrittenStats } from './file-writer';
 import {
@@ -46,6 +47,19 @@ const MIN_FILE_CHARS = 8;
 /** Sibling numbers of speculative staging folders start here, apart from the build's own (`createSibling`). */
 const FIRST_SEQUENCE = 1_000_000;
 let sequence = FIRST_SEQUENCE;
+
+/**
+ * When a CI build starts writing the last build's files ({@link Speculation}): `early`, at the start
+ * of the build, beside the load (where there are cores for it: more than two); `late`, once the keys
+ * are known, the writer and the main thread then sharing the stored groups (on two cores the load's
+ * own threads, libuv's and V8's, leave the second core no room: measured in
+ * docs/decisions/output-store.md); `off`: not at all. `BROADSHEET_SPECULATE` chooses.
+ */
+export function speculationStart(env: NodeJS.ProcessEnv = process.env): 'early' | 'late' | 'off' {
+  const asked = env.BROADSHEET_SPECULATE;
+  if (asked === 'early' || asked === 'late' || asked === 'off') return asked;
+  return availableParallelism() > 2 ? 'early' : 'late';
+}
 
 /** A speculated group this build produces: its key, files (as the index describes them) and record's place. */
 interface Kept {

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { access, cp, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { MARKER_FILE, MARKER_TEXT } from '../../src/build/out-folder';
 import { buildSite } from '../../src/index';
 import { writeBigSite } from './big-site';
@@ -173,6 +173,10 @@ describe('broadsheet build killed midway (SIGKILL)', () => {
   it('leaves no output when a CI build is killed while it writes the last build ahead of time', async () => {
     // With `out` gone and the cache kept, the staging folder is created and filled from the store at
     // the start of the build (src/build/speculation.ts): killed then, or later, nothing is published.
+    process.env.BROADSHEET_SPECULATE = 'early';
+    onTestFinished(() => {
+      delete process.env.BROADSHEET_SPECULATE;
+    });
     const { folder, out, build } = await builtBigSite(1500);
     const reference = await hashTree(out);
     for (const afterStagingMs of [20, 300]) {

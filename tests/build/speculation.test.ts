@@ -1,14 +1,15 @@
 import { readdirSync } from 'node:fs';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { FileWriter, WORKER_SOURCE } from '../../src/build/file-writer';
 import { keyPlan } from '../../src/build/output-keys';
 import { outputCodeIdentity } from '../../src/build/output-manifest';
 import { OutputStore } from '../../src/build/output-store';
 import { planOutput, withStaticFiles } from '../../src/build/plan-output';
-import { Speculation } from '../../src/build/speculation';
+import { Speculation, speculationStart } from '../../src/build/speculation';
 import { stagePlan } from '../../src/build/write-tree';
 import { cacheFolder } from '../../src/cache/location';
 import { type BuildProgress, buildSite, loadSite } from '../../src/index';
@@ -123,7 +124,7 @@ describe('a CI build that speculates', () => {
       fc.asyncProperty(
         siteArbitrary,
         fc.array(editArbitrary, { minLength: 1, maxLength: 4 }),
-        fc.constantFrom('build', 'writer-first', 'late-writer'),
+        fc.constantFrom('early', 'late', 'writer-first', 'late-writer'),
         async (initial, edits, meeting) => {
           const folder = await temporaryFolder();
           const root = path.join(folder, 'site');
@@ -136,9 +137,13 @@ describe('a CI build that speculates', () => {
           await rm(out, { recursive: true });
           const clean = path.join(folder, 'clean');
           await buildModel(root, clean, site, false);
-          if (meeting === 'build') {
+          if (meeting === 'early' || meeting === 'late') {
+            // Through the build, started at the start of the build or once the keys are known.
+            process.env.BROADSHEET_SPECULATE = meeting;
             const watch = watchSpeculation(out);
-            const ci = await buildModel(root, out, site, true, watch.onProgress);
+            const ci = await buildModel(root, out, site, true, watch.onProgress).finally(() => {
+              delete process.env.BROADSHEET_SPECULATE;
+            });
             expect(watch.adopted(), 'the build went on from the speculation').toBe(true);
             kept += ci.stored;
             made += ci.made;
@@ -246,6 +251,10 @@ describe('a CI build that speculates', () => {
   });
 
   it('is discarded when the build writes elsewhere: nothing is left beside the output it guessed', async () => {
+    process.env.BROADSHEET_SPECULATE = 'early';
+    onTestFinished(() => {
+      delete process.env.BROADSHEET_SPECULATE;
+    });
     const root = await copyGoldenSite();
     // Without `out`, the config's: the speculation guesses the one the last build used.
     const build = async () => {
@@ -263,6 +272,10 @@ describe('a CI build that speculates', () => {
   });
 
   it('leaves no output and no staging folder when the build fails', async () => {
+    process.env.BROADSHEET_SPECULATE = 'early';
+    onTestFinished(() => {
+      delete process.env.BROADSHEET_SPECULATE;
+    });
     const root = await copyGoldenSite();
     const out = path.join(root, 'public');
     await goldenBuild(root, out);
@@ -273,6 +286,12 @@ describe('a CI build that speculates', () => {
     const result = await buildSite({ root, out, now: GOLDEN_NOW, workers: 0 });
     expect(result.ok).toBe(false);
     expect((await readdir(root)).sort()).toEqual(['broadsheet.config.json', 'content']);
+  });
+
+  it('starts early where there are more than two cores, else once the keys are known', () => {
+    expect(speculationStart({ BROADSHEET_SPECULATE: 'off' })).toBe('off');
+    expect(speculationStart({ BROADSHEET_SPECULATE: 'late' })).toBe('late');
+    expect(speculationStart({})).toBe(availableParallelism() > 2 ? 'early' : 'late');
   });
 
   it('does not speculate into an output folder that is there', async () => {
