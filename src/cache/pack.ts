@@ -310,6 +310,14 @@ export class Pack {
   }
 
   /**
+   * Keeps every entry of the index read at open in the index written at `close`, read or not: for a
+   * session that stops before it knows which entries the next one needs (a load that failed).
+   */
+  keepAll(): void {
+    for (const [key, location] of this.entries) this.kept.set(key, location);
+  }
+
+  /**
    * Stores `payload` under `key`: appended to this session's segment now, written in the background
    * (a failed write only means the entry is not indexed). A later `set` of the same key wins.
    */

@@ -101,6 +101,14 @@ export class RenderCache {
   }
 
   /**
+   * Keeps every entry this namespace had at open, used or not, in the index written at `close` (a
+   * load that failed has not looked up what the next build needs).
+   */
+  keepAll(): void {
+    this.pack.keepAll();
+  }
+
+  /**
    * Waits for the pending writes, then writes the index of the entries this build used (other
    * namespaces' and unused entries are dropped; their bytes go at the next compaction).
    */

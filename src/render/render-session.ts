@@ -231,8 +231,12 @@ export class RenderSession {
     }
   }
 
-  /** Drops the session of a load that failed: stops the threads, keeps what was rendered in the cache. */
+  /**
+   * Drops the session of a load that failed: stops the threads, keeps what was rendered in the cache,
+   * and every entry the cache had (the load never got to look up what the next build needs).
+   */
   discard(): Promise<void> {
+    if (!this.closing) this.cache?.keepAll();
     return this.close();
   }
 

@@ -227,6 +227,24 @@ describe('a warm build renders what its cache lacks on a thread started while it
     expect(await renderLog(log)).toEqual([]);
   }, 120_000);
 
+  it('keeps the render cache through a failed load: the next build renders only what changed', async () => {
+    const { folder, root, log, state } = await loggingSite();
+    const out = path.join(folder, 'out');
+    expect((await buildSite({ root, out, now: GOLDEN_NOW, workers: 0 })).ok).toBe(true);
+    // An edit, and a post whose front matter breaks: the load fails while its session is open.
+    apply(state, { kind: 'body', post: 1, word: 'edited' });
+    await writeState(root, state);
+    const broken = path.join(root, 'content/posts/gamma.md');
+    const gamma = await readFile(broken, 'utf8');
+    await writeText(broken, gamma.replace('title: Post gamma', 'title: [unclosed'));
+    expect((await buildSite({ root, out, now: GOLDEN_NOW, workers: 1 })).ok).toBe(false);
+    await writeText(broken, gamma);
+    await rm(log, { force: true });
+    expect((await buildSite({ root, out, now: GOLDEN_NOW, workers: 1 })).ok).toBe(true);
+    // The unchanged posts come from the cache (the edited one may have rendered in the failed load).
+    expect((await renderLog(log)).filter((line) => !line.startsWith('MARK-beta'))).toEqual([]);
+  }, 120_000);
+
   it('renders on the thread what the cache lost though no file changed', async () => {
     const { folder, root, log } = await loggingSite();
     const out = path.join(folder, 'out');
