@@ -8,7 +8,6 @@ import {
   writeFileSync,
   writeSync,
 } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { FileWriter, type SpeculationJob, type WrittenStats } from './file-writer';
 import {
@@ -49,16 +48,15 @@ const FIRST_SEQUENCE = 1_000_000;
 let sequence = FIRST_SEQUENCE;
 
 /**
- * When a CI build starts writing the last build's files ({@link Speculation}): `early`, at the start
- * of the build, beside the load (where there are cores for it: more than two); `late`, once the keys
- * are known, the writer and the main thread then sharing the stored groups (on two cores the load's
- * own threads, libuv's and V8's, leave the second core no room: measured in
- * docs/decisions/output-store.md); `off`: not at all. `BROADSHEET_SPECULATE` chooses.
+ * When a CI build starts writing the last build's files ({@link Speculation}): `early` (the default),
+ * at the start of the build, beside the load; `late`, once the keys are known, the writer and the
+ * main thread then sharing the stored groups; `off`: not at all. `BROADSHEET_SPECULATE` chooses.
+ * On a quiet 2-core machine `early` was the fastest of the three (docs/decisions/output-store.md).
  */
 export function speculationStart(env: NodeJS.ProcessEnv = process.env): 'early' | 'late' | 'off' {
   const asked = env.BROADSHEET_SPECULATE;
   if (asked === 'early' || asked === 'late' || asked === 'off') return asked;
-  return availableParallelism() > 2 ? 'early' : 'late';
+  return 'early';
 }
 
 /** A speculated group this build produces: its key, files (as the index describes them) and record's place. */
