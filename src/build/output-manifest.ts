@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { moduleFile } from '../common/module-file';
 import { contentHash } from '../fingerprint/hash';
 import { VERSION } from '../version';
 
@@ -232,7 +232,7 @@ export function outputCodeIdentity(): Promise<string | undefined> {
 
 async function readCodeIdentity(): Promise<string | undefined> {
   try {
-    const here = typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url);
+    const here = moduleFile(import.meta.url);
     const fromSource = here.endsWith('.ts');
     const folder = fromSource ? path.resolve(path.dirname(here), '..') : path.dirname(here);
     const code = fromSource ? /\.ts$/ : /\.(?:js|cjs|mjs)$/;

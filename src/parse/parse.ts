@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type * as Yaml from 'yaml';
 import type { Document, Node } from 'yaml';
+import { moduleFile } from '../common/module-file';
 import type { DiagnosticCode } from '../diagnostics/codes';
 import { type Diagnostic, diagnostic } from '../diagnostics/diagnostic';
 import { codeIdentity } from '../fingerprint/code';
@@ -15,10 +16,7 @@ let loadedYaml: typeof Yaml | undefined;
  */
 function yaml(): typeof Yaml {
   if (loadedYaml === undefined) {
-    // The ES module's own URL; `undefined` in the CommonJS build, where `__filename` is this file
-    // (not the reverse: `node -e` defines a global `__filename` of `[eval]` for ES modules too).
-    const here: string | undefined = import.meta.url;
-    loadedYaml = createRequire(here ?? __filename)('yaml') as typeof Yaml;
+    loadedYaml = createRequire(moduleFile(import.meta.url))('yaml') as typeof Yaml;
   }
   return loadedYaml;
 }

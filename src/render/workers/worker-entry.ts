@@ -1,7 +1,7 @@
 // Where the render worker's code is, kept apart from the pool (render-pool.ts): a warm build asks
 // whether threads start quickly before it knows it needs one, and loads the pool's code only then.
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { moduleFile } from '../../common/module-file';
 
 /**
  * Where the worker's code is. In the built package every entry (dist/index.js, dist/index.cjs,
@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
  * src/render/workers/worker-entry.ts and the worker is the TypeScript file beside it, run through jiti.
  */
 export function workerEntry(): { file: string; fromSource: boolean } {
-  const here = typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url);
+  const here = moduleFile(import.meta.url);
   const folder = path.dirname(here);
   if (here.endsWith('.ts')) return { file: path.join(folder, 'render-worker.ts'), fromSource: true };
   return { file: path.join(folder, 'render-worker.js'), fromSource: false };
