@@ -18,6 +18,7 @@ import {
   type Previous,
   readPrevious,
   saveManifest,
+  startReadingPrevious,
 } from './incremental';
 import {
   claimSibling,
@@ -31,7 +32,7 @@ import {
   siblingPath,
 } from './out-folder';
 import type { OutputManifest } from './output-manifest';
-import { rememberOut } from './output-store';
+import { rememberedOut, rememberOut } from './output-store';
 import { type PlannedOutput, planOutput, withStaticFiles } from './plan-output';
 import { Speculation, speculationStart } from './speculation';
 import { prestartWriters, releaseWriters, stagePlan } from './write-tree';
@@ -133,6 +134,10 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
           cacheFolder: cache.folder,
         })
       : undefined;
+  // The last build's output is read and checked while this one loads, where it will likely go.
+  const likelyOut =
+    options.out === undefined ? cache && rememberedOut(cache.folder) : path.resolve(root, options.out);
+  if (cache && likelyOut) cache.early = startReadingPrevious(cache, likelyOut);
   try {
     return await build(options, root, report, cache, speculation ?? when === 'late');
   } finally {

@@ -9,7 +9,7 @@ import { type Diagnostic, diagnostic } from '../diagnostics/diagnostic';
 import type { Site } from '../site/types';
 import { commitJournal, journalFor, touchedFolders } from './commit';
 import { checkOutputOnDisk, type OutputOnDisk } from './disk-check';
-import { MARKER_FILE, MARKER_TEXT, removeMarkedFolder } from './out-folder';
+import { MARKER_FILE, MARKER_TEXT, recoverSiblings, removeMarkedFolder } from './out-folder';
 import { OutputKeys } from './output-keys';
 import {
   type OutputManifest,
@@ -47,6 +47,8 @@ export interface BuildCache {
   trash: string;
   /** Settles when the outputs earlier builds moved into the trash are removed. */
   emptied: Promise<void>;
+  /** The last build's output, looked at while this one loads ({@link startReadingPrevious}). */
+  early?: EarlyPrevious;
 }
 
 /**
@@ -74,6 +76,40 @@ const NOTHING_ON_DISK: Promise<OutputOnDisk> = Promise.resolve({
   fileUnchanged: () => false,
 });
 
+/**
+ * The manifest of the last build into `out` and the checks of its files on disk, started before
+ * the site is loaded ({@link startReadingPrevious}); `undefined` when they could not be.
+ */
+export interface EarlyPrevious {
+  out: string;
+  started: Promise<{ read: ManifestRead; checks?: Promise<OutputOnDisk> } | undefined>;
+}
+
+type ManifestRead = Awaited<ReturnType<typeof readOutputManifest>>;
+
+/**
+ * Starts what {@link readPrevious} does first for an output folder the build will likely write
+ * (`--out`, or the one the last whole tree went to): undoing a killed commit beside it, reading its
+ * manifest and checking its files on disk on another thread. A warm build's output is then checked
+ * while the site loads instead of after the plan, where the keys waited for the last of it. A build
+ * into another folder does it all again there; a failure here is met again, and reported, there.
+ */
+export function startReadingPrevious(cache: BuildCache, out: string): EarlyPrevious {
+  const started = (async () => {
+    await recoverSiblings(out);
+    const read = await readOutputManifest(cache.folder, out);
+    return { read, checks: checksOf(out, read) };
+  })().catch(() => undefined);
+  return { out, started };
+}
+
+/** The checks on disk of the files of a manifest read of `out` (none without one). */
+function checksOf(out: string, read: ManifestRead): Promise<OutputOnDisk> | undefined {
+  const manifest = read && 'manifest' in read ? read.manifest : undefined;
+  // When `out` is gone (a CI job with the cache restored), nothing of it is on disk.
+  return !manifest ? undefined : existsSync(out) ? checkOutputOnDisk(out, manifest) : NOTHING_ON_DISK;
+}
+
 /** What the last build left of `out`, as far as this one can reuse it. */
 export interface Previous {
   /** The manifest of the last successful build into `out`, when there is a valid one. */
@@ -92,7 +128,8 @@ export interface Previous {
 /**
  * Reads the manifest of the last build into `out` (a corrupt one gives a `cache-corrupt` warning in
  * `warnings` and is ignored), then checks its files on disk on another thread while it computes
- * the key of every output group (into `plan.groups`). Run after a killed build's update was undone.
+ * the key of every output group (into `plan.groups`); both are taken from `cache.early` when it was
+ * started for this `out`. Run after a killed build's update was undone.
  */
 export async function readPrevious(
   root: string,
@@ -102,12 +139,12 @@ export async function readPrevious(
   plan: PlannedOutput,
   warnings: Diagnostic[],
 ): Promise<Previous> {
-  const read = await readOutputManifest(cache.folder, out);
+  const early = cache.early?.out === out ? await cache.early.started : undefined;
+  const read = early ? early.read : await readOutputManifest(cache.folder, out);
   if (read && 'corrupt' in read) warnings.push(cacheCorrupt(root, read.corrupt));
   const manifest = read && 'manifest' in read ? read.manifest : undefined;
-  // The `lstat` of every recorded file and folder runs on another thread while the keys are computed;
-  // when `out` is gone (a CI job with the cache restored), nothing of it is on disk.
-  const checks = !manifest ? undefined : existsSync(out) ? checkOutputOnDisk(out, manifest) : NOTHING_ON_DISK;
+  // The `lstat` of every recorded file and folder runs on another thread while the keys are computed.
+  const checks = early ? early.checks : checksOf(out, read);
   const keyNamespace = await outputCodeIdentity();
   if (keyNamespace === undefined) return { manifest, onDisk: await checks };
   await computeKeys(site, plan);

@@ -5,8 +5,9 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { keyPlan } from '../../src/build/output-keys';
 import { readOutputManifest } from '../../src/build/output-manifest';
+import { rememberedOut } from '../../src/build/output-store';
 import { stagePlan } from '../../src/build/write-tree';
-import { cacheFolder } from '../../src/cache/location';
+import { cacheFolder, siteCacheFolder } from '../../src/cache/location';
 import { buildSite, loadSite } from '../../src/index';
 import { siteFilePlan } from '../../src/outputs/index';
 import {
@@ -171,6 +172,27 @@ describe('a warm build updates the output in place', () => {
     const inodesAfter = await inodes(path.join(root, 'public'));
     // hello-world's page links its newer neighbour (markdown-tour, deleted): its API document does not.
     expect(inodesAfter['api/posts/hello-world.json']).toBe(inodesBefore['api/posts/hello-world.json']);
+  });
+});
+
+describe('a build whose output folder is not the one the last whole tree went to', () => {
+  it('reads and checks its own folder, not the one it looked at while loading, and leaves that one alone', async () => {
+    const root = await copyGoldenSite();
+    await build(root, path.join(root, 'public'));
+    // The other folder gets a newer site: its groups' keys are not those of `public`.
+    await editDeleteAndAdd(root);
+    const elsewhere = path.join(root, 'elsewhere');
+    await build(root, elsewhere);
+    // A build without `out` looks at the folder the last whole tree went to while it loads.
+    expect(rememberedOut(await siteCacheFolder(root, false))).toBe(elsewhere);
+    const elsewhereBefore = await snapshot(elsewhere);
+
+    const file = path.join(root, QUIET_POST);
+    await writeFile(file, (await readFile(file, 'utf8')).replace('Still nobody has', 'Nobody ever has'));
+    const result = await buildSite({ root, now: GOLDEN_NOW, workers: 0 });
+    expect(result.ok && result.out).toBe(path.join(root, 'public'));
+    expect(await snapshot(path.join(root, 'public'))).toEqual(await cleanBuild(root));
+    expect(await snapshot(elsewhere)).toEqual(elsewhereBefore);
   });
 });
 
