@@ -5,6 +5,7 @@ import { moduleFile } from '../common/module-file';
 import type { DiagnosticCode } from '../diagnostics/codes';
 import { type Diagnostic, diagnostic } from '../diagnostics/diagnostic';
 import { codeIdentity } from '../fingerprint/code';
+import { parseSimpleYaml } from './simple-yaml';
 
 let loadedYaml: typeof Yaml | undefined;
 
@@ -120,7 +121,7 @@ const utf8 = new TextDecoder('utf-8', { ignoreBOM: false });
  * entries made by the old code.
  */
 export function parserIdentity(): string {
-  return codeIdentity([decodeUtf8, parseFrontMatterFile, parseYaml]);
+  return codeIdentity([decodeUtf8, parseFrontMatterFile, parseYaml, parseSimpleYaml]);
 }
 
 /**
@@ -191,22 +192,48 @@ export function parseYamlFile(
   return parseYaml(file, text, 0, { line: 1, column: 1 });
 }
 
-function parseYaml(
+type YamlResult = { parsed: Omit<ParsedFile, 'body'> & { body: string } } | { diagnostics: Diagnostic[] };
+
+function parseYaml(file: string, yamlText: string, lineOffset: number, start: Position): YamlResult {
+  if (yamlText.length > MAX_FRONT_MATTER_CHARACTERS) {
+    return {
+      diagnostics: [
+        diagnostic({
+          code: 'front-matter-too-large',
+          file,
+          ...start,
+          message: `the YAML is ${yamlText.length} characters long; the limit is ${MAX_FRONT_MATTER_CHARACTERS}`,
+        }),
+      ],
+    };
+  }
+  // The usual front matter (`key: value` lines) is read without `yaml`, which gives the same data
+  // (a property test); positions, needed only by a diagnostic, come from `yaml` when first asked for.
+  const data = parseSimpleYaml(yamlText);
+  if (data === undefined) return parseYamlDocument(file, yamlText, lineOffset, start);
+  let document: YamlResult | undefined;
+  const positionOf = (path: readonly PropertyKey[], options?: { key?: boolean }): Position => {
+    document ??= parseYamlDocument(file, yamlText, lineOffset, start);
+    return 'parsed' in document ? document.parsed.positionOf(path, options) : start;
+  };
+  return { parsed: { file, data, body: '', positionOf } };
+}
+
+/**
+ * YAML text (front matter from its line `lineOffset + 1`, or a whole file) parsed by `yaml` alone,
+ * the parser of record: what `parseFrontMatterFile` and `parseYamlFile` give for text outside the
+ * fast path's subset (src/parse/simple-yaml.ts), and what the fast path is tested against. The text
+ * is within {@link MAX_FRONT_MATTER_CHARACTERS}.
+ */
+export function parseYamlDocument(
   file: string,
   yamlText: string,
   lineOffset: number,
   start: Position,
-): { parsed: Omit<ParsedFile, 'body'> & { body: string } } | { diagnostics: Diagnostic[] } {
+): YamlResult {
   const problem = (position: Position, code: DiagnosticCode, message: string) => ({
     diagnostics: [diagnostic({ code, file, ...position, message })],
   });
-  if (yamlText.length > MAX_FRONT_MATTER_CHARACTERS) {
-    return problem(
-      start,
-      'front-matter-too-large',
-      `the YAML is ${yamlText.length} characters long; the limit is ${MAX_FRONT_MATTER_CHARACTERS}`,
-    );
-  }
   const { LineCounter, parseDocument, isMap } = yaml();
   const lineCounter = new LineCounter();
   // `uniqueKeys` is off: yaml checks it by comparing each key with every other key of its mapping
