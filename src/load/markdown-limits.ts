@@ -148,6 +148,22 @@ export function checkMarkdownLimits(
   firstLine = 1,
   limits: Readonly<MarkdownLimits> = MARKDOWN_LIMITS[trust],
 ): MarkdownLimitProblem | undefined {
+  // The usual document is far within every limit, which bounds of its counts show at a fraction of
+  // the cost of the line-by-line scan; only one they do not clear is scanned (the same verdict).
+  if (markdown.length <= limits.characters && withinBounds(markdown, limits)) return undefined;
+  return scanMarkdownLimits(markdown, trust, firstLine, limits);
+}
+
+/**
+ * {@link checkMarkdownLimits} line by line, without its shortcut: the counts after each line, and
+ * the first line where one is over its limit.
+ */
+export function scanMarkdownLimits(
+  markdown: string,
+  trust: Trust,
+  firstLine = 1,
+  limits: Readonly<MarkdownLimits> = MARKDOWN_LIMITS[trust],
+): MarkdownLimitProblem | undefined {
   const who = trust === 'post' ? 'a post' : 'a comment';
   if (markdown.length > limits.characters) {
     return {
@@ -201,6 +217,68 @@ export function checkMarkdownLimits(
     line++;
   }
   return undefined;
+}
+
+/**
+ * Whether bounds of the counts {@link scanMarkdownLimits} makes clear every limit: then no line is
+ * over one, and the scan would give `undefined`. Each count only grows from line to line, and at
+ * every line is at most its bound here: markup characters counted in the whole document (the scan
+ * skips blank lines and thematic breaks), block quotes and list items opened on every line
+ * (thematic breaks included), every non-blank line as a block, every non-blank line after a
+ * non-blank one whose first character is `=` or `-` as a setext underline, and all emphasis marks
+ * as the marks of one block. A limit's test (`count > limit`, and the shared budget's sum of
+ * `count / limit`) holds for larger counts whenever it holds for smaller ones, so counts within
+ * every limit at their bounds are within them at every line. (A limit of 0 or less is never cleared:
+ * a count of 0 makes the budget's sum `NaN`.)
+ */
+function withinBounds(markdown: string, limits: Readonly<MarkdownLimits>): boolean {
+  let lines = 0;
+  let containers = 0;
+  let setext = 0;
+  let previousBlank = true;
+  for (let start = 0; start <= markdown.length; ) {
+    let end = markdown.indexOf('\n', start);
+    if (end === -1) end = markdown.length;
+    let first = start;
+    while (first < end && (markdown.charCodeAt(first) === 32 || markdown.charCodeAt(first) === 9)) first++;
+    if (first === end) previousBlank = true;
+    else {
+      lines++;
+      const nesting = containersOpened(markdown, start, end);
+      if (nesting > limits.nesting) return false;
+      containers += nesting;
+      const code = markdown.charCodeAt(first);
+      if (!previousBlank && (code === 61 || code === 45)) setext++;
+      previousBlank = false;
+    }
+    start = end + 1;
+  }
+  const delimiters = occurrences(markdown, '*') + occurrences(markdown, '_') + occurrences(markdown, '~');
+  const counts: Counts = {
+    containers,
+    blocks: lines,
+    blockDelimiters: delimiters,
+    delimiters,
+    brackets: occurrences(markdown, '['),
+    cells: occurrences(markdown, '|'),
+    inline:
+      occurrences(markdown, '<') +
+      occurrences(markdown, '&') +
+      occurrences(markdown, '`') +
+      occurrences(markdown, '@') +
+      occurrences(markdown, '://') +
+      occurrences(markdown, 'www.'),
+    setext,
+  };
+  return overLimit(counts, limits) === undefined;
+}
+
+/** How many times `search` occurs in `text` (without overlaps; those searched for here cannot overlap). */
+function occurrences(text: string, search: string): number {
+  let count = 0;
+  for (let index = text.indexOf(search); index !== -1; index = text.indexOf(search, index + search.length))
+    count++;
+  return count;
 }
 
 /** A limit that the counts are over: the message, as a function of the line and its block's first line, and the limits. */

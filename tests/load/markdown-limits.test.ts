@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadSite } from '../../src/load/load-site';
-import { checkMarkdownLimits, MARKDOWN_LIMITS } from '../../src/load/markdown-limits';
+import {
+  checkMarkdownLimits,
+  MARKDOWN_LIMITS,
+  type MarkdownLimits,
+  scanMarkdownLimits,
+} from '../../src/load/markdown-limits';
 import { lines, NOW, temporarySite } from './helpers';
 
 const VALID_POST = '---\ntitle: Fine\ndate: 2020-01-01\n---\n\nFine.\n';
@@ -130,6 +135,83 @@ describe('markdown limits, checked before parsing', () => {
         },
       ),
     );
+  });
+
+  it('give the verdict of the line-by-line scan, its shortcut for documents far within them included', () => {
+    // Markup of every kind the scan counts, with limits small enough (or the defaults) to be reached.
+    const markdown = fc
+      .array(
+        fc.constantFrom(
+          '-',
+          ' ',
+          '   ',
+          '\t',
+          '>',
+          '*',
+          '_',
+          '~',
+          '[',
+          '|',
+          '<',
+          '&',
+          '`',
+          '@',
+          '://',
+          ':',
+          '/',
+          'www.',
+          'w',
+          '=',
+          '#',
+          '\n',
+          '\n\n',
+          'a',
+          'text ',
+          '1.',
+          '1)',
+          '123456789.',
+          '---',
+          '***',
+          '___',
+          '- - -',
+          '===',
+          'é',
+          '中',
+        ),
+        { maxLength: 120 },
+      )
+      .map((parts) => parts.join(''));
+    const names = Object.keys(MARKDOWN_LIMITS.post) as (keyof MarkdownLimits)[];
+    const limits = fc.oneof(
+      fc.constantFrom(MARKDOWN_LIMITS.post, MARKDOWN_LIMITS.comment),
+      fc
+        .tuple(
+          ...names.map(() => fc.oneof(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 30, max: 400 }))),
+        )
+        .map(
+          (values) =>
+            Object.fromEntries(names.map((name, at) => [name, values[at]])) as unknown as MarkdownLimits,
+        ),
+    );
+    let refused = 0;
+    let accepted = 0;
+    fc.assert(
+      fc.property(
+        markdown,
+        fc.constantFrom('post' as const, 'comment' as const),
+        fc.integer({ min: 1, max: 50 }),
+        limits,
+        (text, trust, firstLine, chosen) => {
+          const scanned = scanMarkdownLimits(text, trust, firstLine, chosen);
+          expect(checkMarkdownLimits(text, trust, firstLine, chosen)).toEqual(scanned);
+          if (scanned === undefined) accepted++;
+          else refused++;
+        },
+      ),
+      { numRuns: 3000 },
+    );
+    // Both verdicts are common, so the shortcut is tried on both sides of every limit.
+    expect(Math.min(accepted, refused)).toBeGreaterThan(300);
   });
 
   it('the post limits are above the comment limits', () => {
