@@ -226,37 +226,82 @@ export function decodeExact(value: unknown): unknown {
  * Whether JSON writes `value` exactly as {@link encodeExact} does (strings, finite numbers other than
  * `-0`, booleans, `null`, arrays without holes and plain objects of them, no key starting with `$`),
  * so that plain `JSON.stringify` is enough. Front matter nearly always is, and checking costs far
- * less than encoding.
+ * less than encoding. In `store` mode (as {@link encodeExact}'s), objects without a prototype and
+ * any object reached twice are refused too: then `JSON.stringify(value)` is the text of
+ * `encodeExact(value)`, and decodes to an identical value.
+ *
+ * @example
+ * ```ts
+ * isPlainJson({ title: 'A', tags: ['b'] }); // true: JSON.stringify(value) will do
+ * isPlainJson({ date: new Date(0) }); // false: encodeExact tags the date
+ * ```
  */
-export function isPlainJson(value: unknown, depth = 0): boolean {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return true;
-    case 'number':
-      return Number.isFinite(value) && !Object.is(value, -0);
-    case 'object': {
-      if (value === null) return true;
-      if (depth > 64) return false;
-      if (Array.isArray(value)) {
-        if (Object.getPrototypeOf(value) !== Array.prototype) return false;
-        for (let index = 0; index < value.length; index++) {
-          if (!(index in value) || !isPlainJson(value[index], depth + 1)) return false;
+export function isPlainJson(value: unknown, options: Pick<ExactOptions, 'mode'> = {}): boolean {
+  const seen = options.mode === 'store' ? new Set<object>() : undefined;
+  const check = (item: unknown, depth: number): boolean => {
+    switch (typeof item) {
+      case 'string':
+      case 'boolean':
+        return true;
+      case 'number':
+        return Number.isFinite(item) && !Object.is(item, -0);
+      case 'object': {
+        if (item === null) return true;
+        if (depth > 64) return false;
+        if (Array.isArray(item)) {
+          if (Object.getPrototypeOf(item) !== Array.prototype) return false;
+          if (seen !== undefined) {
+            // As encodeExact stores: each array once, and nothing beside its items.
+            if (seen.has(item) || Object.keys(item).length !== item.length) return false;
+            seen.add(item);
+          }
+          for (let index = 0; index < item.length; index++) {
+            if (!(index in item) || !check(item[index], depth + 1)) return false;
+          }
+          return true;
+        }
+        const prototype = Object.getPrototypeOf(item);
+        if (seen === undefined) {
+          if (prototype !== Object.prototype && prototype !== null) return false;
+          for (const key in item) {
+            if (key.charCodeAt(0) === 36 || !check((item as Record<string, unknown>)[key], depth + 1)) {
+              return false;
+            }
+          }
+          return true;
+        }
+        // As encodeExact stores: each object once, own enumerable data properties only.
+        if (prototype !== Object.prototype || seen.has(item)) return false;
+        seen.add(item);
+        if (Object.getOwnPropertySymbols(item).length > 0) return false;
+        for (const name of Object.getOwnPropertyNames(item)) {
+          const descriptor = Object.getOwnPropertyDescriptor(item, name)!;
+          if (!descriptor.enumerable || !('value' in descriptor) || name.charCodeAt(0) === 36) return false;
+          if (!check(descriptor.value, depth + 1)) return false;
         }
         return true;
       }
-      const prototype = Object.getPrototypeOf(value);
-      if (prototype !== Object.prototype && prototype !== null) return false;
-      for (const key in value) {
-        if (key.charCodeAt(0) === 36 || !isPlainJson((value as Record<string, unknown>)[key], depth + 1)) {
-          return false;
-        }
-      }
-      return true;
+      default:
+        return false;
     }
-    default:
-      return false;
-  }
+  };
+  return check(value, 0);
+}
+
+/**
+ * The JSON text of {@link encodeExact}'s value in `store` mode, or `undefined` when the value cannot
+ * be stored exactly: plain data is written as it is ({@link isPlainJson}), without the encoded copy.
+ *
+ * @example
+ * ```ts
+ * storedText({ title: 'A' }); // '{"title":"A"}'
+ * storedText({ at: new Date(0) }); // '{"at":{"$t":"date","v":"0"}}'
+ * ```
+ */
+export function storedText(value: unknown): string | undefined {
+  if (isPlainJson(value, { mode: 'store' })) return JSON.stringify(value);
+  const encoded = encodeExact(value);
+  return encoded === NOT_EXACT ? undefined : JSON.stringify(encoded);
 }
 
 /** Sets an own enumerable property, `__proto__` included (an assignment would set the prototype). */

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { Pack } from '../cache/pack';
 import type { DiagnosticCollector } from '../diagnostics/collector';
 import type { Diagnostic } from '../diagnostics/diagnostic';
-import { decodeExact, encodeExact, NOT_EXACT } from '../fingerprint/exact';
+import { decodeExact, storedText } from '../fingerprint/exact';
 import { contentHash } from '../fingerprint/hash';
 import { decodeValidUtf8, frontMatterLength, parserIdentity } from '../parse/parse';
 import { VERSION } from '../version';
@@ -90,9 +90,10 @@ export class FrontMatterCache {
    * `false`, storing nothing, when the data cannot be stored so that it comes back identical.
    */
   set(key: string, entry: CachedFrontMatter): boolean {
-    const data = encodeExact(entry.data);
-    if (data === NOT_EXACT) return false;
-    this.pack.set(key, JSON.stringify({ bodyStart: entry.bodyStart, data }));
+    const data = storedText(entry.data);
+    if (data === undefined) return false;
+    // The text of JSON.stringify({ bodyStart, data: encodeExact(data) }).
+    this.pack.set(key, `{"bodyStart":${JSON.stringify(entry.bodyStart)},"data":${data}}`);
     return true;
   }
 
@@ -195,7 +196,11 @@ export function frontMatterStore(
     },
     save(index, text, entry) {
       if (files[index]?.kind === 'author') return;
-      const key = cache.key(text.slice(0, entry.bodyStart));
+      // The key looked up for the same text up to the same place, or that text's.
+      const key =
+        keys[index] !== undefined && lengths[index] === entry.bodyStart
+          ? keys[index]
+          : cache.key(text.slice(0, entry.bodyStart));
       if (cache.set(key, entry)) keys[index] = key;
     },
     keyOf: (index) => keys[index],

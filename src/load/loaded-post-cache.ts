@@ -7,7 +7,7 @@ import { displayPath } from '../common/paths';
 import type { DiagnosticCollector } from '../diagnostics/collector';
 import { type Diagnostic, diagnostic } from '../diagnostics/diagnostic';
 import { withoutRenames } from '../fingerprint/code';
-import { decodeExact, encodeExact, NOT_EXACT } from '../fingerprint/exact';
+import { decodeExact, encodeExact, isPlainJson, NOT_EXACT, storedText } from '../fingerprint/exact';
 import { contentHash } from '../fingerprint/hash';
 import { decodeUtf8, decodeValidUtf8, parserIdentity } from '../parse/parse';
 import { configIdentity } from '../render/plugin-identity';
@@ -439,11 +439,12 @@ function encodeOutcome(outcome: FileOutcome, bodyStart: number): string | undefi
   const stored: StoredOutcome = { k: 'n', x: outcome.diagnostics };
   const entry = outcome.post ?? outcome.comment;
   if (entry) {
-    const data = encodeExact(entry.data);
+    // Plain data (the usual) is stored as it is: its JSON is the text of `encodeExact`'s.
+    const data = isPlainJson(entry.data, { mode: 'store' }) ? entry.data : encodeExact(entry.data);
     if (data === NOT_EXACT) return undefined;
     Object.assign(stored, { s: bodyStart, d: data, t: entry.date.getTime() });
     // Compared as text: `encodeExact` gives the same text for identical values.
-    if (JSON.stringify(encodeExact(entry.parsed.data)) === JSON.stringify(data)) stored.r = 1;
+    if (storedText(entry.parsed.data) === JSON.stringify(data)) stored.r = 1;
   }
   if (outcome.post) {
     stored.k = 'p';

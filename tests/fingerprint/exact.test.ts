@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeExact, encodeExact, exactText, isPlainJson, NOT_EXACT } from '../../src/fingerprint/exact';
+import {
+  decodeExact,
+  encodeExact,
+  exactText,
+  isPlainJson,
+  NOT_EXACT,
+  storedText,
+} from '../../src/fingerprint/exact';
 
 /** Values of the kinds YAML gives (and more): what front matter can hold. */
 const value = fc.anything({
@@ -80,5 +87,35 @@ describe('isPlainJson', () => {
         if (isPlainJson(item)) expect(JSON.stringify(item)).toBe(exactText(item));
       }),
     );
+  });
+
+  it('in store mode, holds only for values JSON writes as encodeExact stores them: storedText is that text', () => {
+    // Plain data most of the time, and what store mode refuses: objects without a prototype, holes,
+    // an object reached twice, getters, symbols, hidden properties, keys starting with `$`.
+    const plain = fc.jsonValue({ maxDepth: 3 });
+    const awkward = fc.oneof(
+      fc.anything({ withNullPrototype: true, withSparseArray: true, withDate: true, maxDepth: 2 }),
+      plain.map((item) => ({ a: item, b: item })),
+      plain.map((item) => [item, item]),
+      plain.map((item) => Object.defineProperty({ a: 1 }, 'b', { get: () => item, enumerable: true })),
+      plain.map((item) => Object.defineProperty({ a: item }, 'hidden', { value: 1, enumerable: false })),
+      plain.map((item) => ({ a: item, [Symbol('s')]: 1 })),
+      plain.map((item) => Object.assign([item], { extra: 1 })),
+      plain.map((item) => ({ $ref: item })),
+    );
+    let plainCount = 0;
+    fc.assert(
+      fc.property(fc.oneof(plain, awkward, fc.record({ a: awkward, b: plain })), (item) => {
+        const encoded = encodeExact(item);
+        const text = encoded === NOT_EXACT ? undefined : JSON.stringify(encoded);
+        expect(storedText(item)).toBe(text);
+        if (isPlainJson(item, { mode: 'store' })) {
+          plainCount++;
+          expect(JSON.stringify(item)).toBe(text);
+        }
+      }),
+      { numRuns: 1000 },
+    );
+    expect(plainCount).toBeGreaterThan(100);
   });
 });
