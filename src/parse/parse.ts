@@ -132,13 +132,32 @@ export function parserIdentity(): string {
  * so the front matter cache keys a parse by that text.
  */
 export function frontMatterLength(text: string): number | undefined {
+  return splitFrontMatter(text)?.bodyStart;
+}
+
+/**
+ * Where the parts of a markdown file's text are when it has front matter (an opening fence on the
+ * first line, a closing fence on a later one): the YAML between the fences, the body (from the line
+ * after the closing fence, or the text's end) and the closing fence's 0-based line; `undefined`
+ * without both fences. Only the lines up to the closing fence are looked at.
+ */
+function splitFrontMatter(
+  text: string,
+): { yamlStart: number; yamlEnd: number; bodyStart: number; closingLine: number } | undefined {
   let end = text.indexOf('\n');
   if (end === -1 || !FENCE.test(text.slice(0, end))) return undefined;
-  while (end !== -1) {
+  const yamlStart = end + 1;
+  for (let line = 1; end !== -1; line++) {
     const start = end + 1;
     end = text.indexOf('\n', start);
     if (CLOSING_FENCE.test(text.slice(start, end === -1 ? text.length : end))) {
-      return end === -1 ? text.length : end + 1;
+      // Without a line between the fences, the YAML is empty (not the line feed before the fence).
+      return {
+        yamlStart,
+        yamlEnd: Math.max(yamlStart, start - 1),
+        bodyStart: end === -1 ? text.length : end + 1,
+        closingLine: line,
+      };
     }
   }
   return undefined;
@@ -157,26 +176,19 @@ export function parseFrontMatterFile(
   ): { diagnostics: Diagnostic[] } => ({
     diagnostics: [diagnostic({ code, file, line, column, message })],
   });
-  if (text.trim() === '')
+  // `\S` is what `trim` keeps: a file of white space alone is empty (without a copy of the text).
+  if (!/\S/.test(text))
     return at(1, 1, 'empty-file', 'the file is empty: a post needs front matter and a body');
-  const lines = text.split('\n');
-  if (!FENCE.test(lines[0]!)) {
-    return at(1, 1, 'missing-front-matter', 'the file must start with front matter between two "---" lines');
+  const split = splitFrontMatter(text);
+  if (split === undefined) {
+    const firstLine = text.slice(0, text.indexOf('\n') === -1 ? text.length : text.indexOf('\n'));
+    return FENCE.test(firstLine)
+      ? at(1, 1, 'unclosed-front-matter', 'the front matter opened here has no closing "---" line')
+      : at(1, 1, 'missing-front-matter', 'the file must start with front matter between two "---" lines');
   }
-  let closing = -1;
-  for (let index = 1; index < lines.length; index++) {
-    if (CLOSING_FENCE.test(lines[index]!)) {
-      closing = index;
-      break;
-    }
-  }
-  if (closing === -1)
-    return at(1, 1, 'unclosed-front-matter', 'the front matter opened here has no closing "---" line');
-  const yamlText = lines.slice(1, closing).join('\n');
-  const body = lines.slice(closing + 1).join('\n');
-  const result = parseYaml(file, yamlText, 1, { line: 1, column: 1 });
+  const result = parseYaml(file, text.slice(split.yamlStart, split.yamlEnd), 1, { line: 1, column: 1 });
   if ('diagnostics' in result) return result;
-  return { parsed: { ...result.parsed, body, bodyLine: closing + 2 } };
+  return { parsed: { ...result.parsed, body: text.slice(split.bodyStart), bodyLine: split.closingLine + 2 } };
 }
 
 /** Parses a whole YAML file (an author profile). */
