@@ -6,6 +6,7 @@ import type { RenderSession } from '../render/render-session';
 import type { ResolvedConfig } from '../schema/config';
 import { absoluteUrl, paths } from '../site/paths';
 import type { SourceFile } from './files';
+import type { FrontMatterStore } from './front-matter-cache';
 import type { LoadedPostStore } from './loaded-post-cache';
 import type { AssetSource } from './post-assets';
 import { commentRenderJob, postRenderJob } from './render-site';
@@ -51,18 +52,23 @@ export function offerEarlyRenders(
 }
 
 /**
- * How many post and comment files of `files` the loaded-post cache does not have (new or changed
- * since the last load): a warm build's render session starts its thread when there are any. None
- * without the cache (a watch loop keeps its own outcomes).
+ * How many post and comment files of `files` changed since the last load (the loaded-post cache does
+ * not have them) with their front matter as it was (the front matter cache has it): their body
+ * changed, so their render is most likely not in the render cache, and a warm build's render session
+ * starts its thread now. A file whose front matter changed too (or a new one) starts it only if its
+ * render is missing, when the load offers its job: an edit of front matter alone (a title, tags)
+ * renders nothing, and starting a thread that loads the unified stack would be work for nothing.
+ * None without the cache (a watch loop keeps its own outcomes).
  */
 export function changedDocuments(
   files: readonly SourceFile[],
   outcomes: LoadedPostStore | undefined,
+  frontMatter: FrontMatterStore,
 ): number {
   if (!outcomes) return 0;
   let changed = 0;
   for (let index = 0; index < files.length; index++) {
-    if (files[index]!.kind !== 'author' && !outcomes.has(index)) changed++;
+    if (files[index]!.kind !== 'author' && !outcomes.has(index) && frontMatter.has(index)) changed++;
   }
   return changed;
 }

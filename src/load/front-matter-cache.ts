@@ -145,6 +145,8 @@ export interface FrontMatterStore {
   save(index: number, text: string, entry: CachedFrontMatter): void;
   /** The key file `index`'s front matter was looked up or stored under (`undefined` when none). */
   keyOf(index: number): string | undefined;
+  /** Whether the cache has the parse of file `index`'s front matter (not taken yet): it is as it was. */
+  has(index: number): boolean;
 }
 
 /** A store that has nothing and keeps nothing (`cache: false`). */
@@ -152,6 +154,7 @@ export const noFrontMatterStore: FrontMatterStore = {
   take: () => undefined,
   save: () => {},
   keyOf: () => undefined,
+  has: () => false,
 };
 
 /**
@@ -204,6 +207,7 @@ export function frontMatterStore(
       if (cache.set(key, entry)) keys[index] = key;
     },
     keyOf: (index) => keys[index],
+    has: (index) => hits[index] !== undefined && hits[index]!.bodyStart === lengths[index],
   };
 }
 

@@ -174,8 +174,8 @@ export async function loadSiteWith<
       : await openLoadCaches(root, cacheFolder, files, { ...loaded, config }, problems, {
           outcomes: !memory,
         });
-  // A warm build starts its render thread as soon as it knows a post or comment changed.
-  await session?.changed(changedDocuments(files, caches?.outcomes));
+  // A warm build starts its render thread as soon as it knows the body of a post or comment changed.
+  if (caches) await session?.changed(changedDocuments(files, caches.outcomes, caches.frontMatter));
   const validated = validateFiles(
     files,
     {

@@ -118,6 +118,7 @@ export async function openLoadCaches(
     },
     save: (index, text, entry) => cached.save(index, text, entry),
     keyOf: (index) => keyOf.get(index) ?? cached.keyOf(index),
+    has: (index) => known.has(index) || cached.has(index),
   };
   return {
     frontMatter: store,

@@ -8,13 +8,26 @@ import { access, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { buildSite } from '../../src/index';
 import { repoRoot } from '../build/helpers';
 import { stallSite } from '../render/stall-site';
 import { GOLDEN_NOW, hashTree, packFolder, remarkLogSource, temporaryFolder, writeText } from './helpers';
 
 const run = promisify(execFile);
+
+/** How many render pools (each one or more threads) builds started in this file. */
+const pools = vi.hoisted(() => ({ started: 0 }));
+vi.mock('../../src/render/workers/render-pool', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../src/render/workers/render-pool')>();
+  class CountedPool extends original.RenderPool {
+    constructor(...args: ConstructorParameters<typeof original.RenderPool>) {
+      super(...args);
+      pools.started += 1;
+    }
+  }
+  return { ...original, RenderPool: CountedPool };
+});
 
 /**
  * A config whose remark plugin logs the `MARK-…` words of each post it renders, with where it ran
@@ -225,6 +238,30 @@ describe('a warm build renders what its cache lacks on a thread started while it
     await rm(log);
     expect((await buildSite({ root, out, now: GOLDEN_NOW, workers: 1 })).ok).toBe(true);
     expect(await renderLog(log)).toEqual([]);
+  }, 120_000);
+
+  it('starts no thread for an edit of front matter alone, and one for an edit of a body', async () => {
+    const { folder, root, log, state } = await loggingSite();
+    const out = path.join(folder, 'out');
+    expect((await buildSite({ root, out, now: GOLDEN_NOW, workers: 0 })).ok).toBe(true);
+    await rm(log);
+    // New titles: every render is in the cache.
+    apply(state, { kind: 'title', post: 0, word: 'renamed' });
+    apply(state, { kind: 'title', post: 2, word: 'again' });
+    await writeState(root, state);
+    const before = pools.started;
+    expect((await buildSite({ root, out, now: GOLDEN_NOW, workers: 1 })).ok).toBe(true);
+    expect(await renderLog(log)).toEqual([]);
+    expect(pools.started).toBe(before);
+    // A body edited: the thread starts and renders it.
+    apply(state, { kind: 'body', post: 3, word: 'body' });
+    await writeState(root, state);
+    expect((await buildSite({ root, out, now: GOLDEN_NOW, workers: 1 })).ok).toBe(true);
+    expect(await renderLog(log)).toEqual(['MARK-delta-body@thread', 'MARK-delta@thread']);
+    expect(pools.started).toBe(before + 1);
+    const fresh = path.join(folder, 'fresh');
+    expect((await buildSite({ root, out: fresh, now: GOLDEN_NOW, cache: false, workers: 0 })).ok).toBe(true);
+    expect(await hashTree(out)).toEqual(await hashTree(fresh));
   }, 120_000);
 
   it('keeps the render cache through a failed load: the next build renders only what changed', async () => {
