@@ -6,7 +6,7 @@ import { displayPath } from '../common/paths';
 import { CONFIG_FILE_NAMES } from '../config/load-config';
 import { type Diagnostic, diagnostic } from '../diagnostics/diagnostic';
 import { BroadsheetError } from '../errors';
-import { type LoadSiteOptions, loadSite } from '../load/load-site';
+import { type LoadSiteOptions, loadSiteWith } from '../load/load-site';
 import type { Site } from '../site/types';
 import { JOURNAL_FILE } from './commit';
 import {
@@ -156,17 +156,22 @@ async function build(
   speculation: Speculation | boolean,
 ): Promise<BuildSiteResult> {
   report({ phase: 'load' });
-  const loaded = await loadSite({
-    root,
-    configFile: options.configFile,
-    now: options.now,
-    future: options.future,
-    cache: options.cache,
-    workers: options.workers,
-    preview: options.preview,
-    onProgress: report,
-    out: options.out,
-  });
+  // The HTML of cached renders is decoded only for the output groups that are made.
+  const loaded = await loadSiteWith(
+    {
+      root,
+      configFile: options.configFile,
+      now: options.now,
+      future: options.future,
+      cache: options.cache,
+      workers: options.workers,
+      preview: options.preview,
+      onProgress: report,
+      out: options.out,
+    },
+    undefined,
+    true,
+  );
   if (!loaded.ok) return { ok: false, diagnostics: loaded.diagnostics };
   const { site, warnings } = loaded;
 

@@ -116,7 +116,10 @@ export function loadSite<TPost extends z.ZodType = PostSchema, TComment extends 
 /**
  * {@link loadSite} for a watch loop: `store` keeps this load's per-file work (reads, parses,
  * renders) and hands the stages the last load's, so that only changed files are read, parsed and
- * rendered again (see `LoadedFileStore`); the result is the same as `loadSite`'s.
+ * rendered again (see `LoadedFileStore`); the result is the same as `loadSite`'s. With `deferHtml`
+ * (a build, a check: they read the HTML of few documents), the `html` of a post or comment whose
+ * render came from the cache is decoded when first read (src/render/deferred-html.ts): the same
+ * string, from bytes already in memory.
  */
 export async function loadSiteWith<
   TPost extends z.ZodType = PostSchema,
@@ -124,6 +127,7 @@ export async function loadSiteWith<
 >(
   options: LoadSiteOptions<TPost, TComment>,
   store: LoadedFileStore | undefined,
+  deferHtml = false,
 ): Promise<LoadSiteResult<z.output<TPost>, z.output<TComment>>> {
   const root = path.resolve(options.root);
   const given = options.config as BroadsheetConfig<z.ZodType, z.ZodType> | undefined;
@@ -159,6 +163,7 @@ export async function loadSiteWith<
     workers: options.workers,
     memo: memory?.renders,
     needsBudget: overDefaultPostLimits(config),
+    deferHtml,
   };
   // A build that renders on threads starts them while it reads and validates (early-renders.ts).
   const opening = RenderSession.open(renderStage);

@@ -1,3 +1,4 @@
+import { type HeldHtml, heldHtml, sameHtml } from '../render/deferred-html';
 import type { Comment, Post } from '../site/types';
 import type { CommentSource, PostSource } from './sources';
 
@@ -7,10 +8,13 @@ import type { CommentSource, PostSource } from './sources';
 // the file it was validated from — so that the build's output keys fingerprint those instead of
 // serializing the fields (megabytes on a large site). Nothing else reads it.
 
-/** A document's render: the key of the render cache it was rendered under, and the HTML it gave. */
+/**
+ * A document's render: the key of the render cache it was rendered under, and the HTML it gave (or
+ * the cached bytes it is still to be decoded from, src/render/deferred-html.ts: never decoded here).
+ */
 interface RenderedAs {
   key: string;
-  html: string;
+  html: HeldHtml;
 }
 
 const renders = new WeakMap<Post | Comment, RenderedAs>();
@@ -49,7 +53,7 @@ export function recordLoaded(source: PostSource | CommentSource | undefined, ide
  * memo, a render stopped at its budget) records nothing.
  */
 export function recordRender(document: Post | Comment, key: string | undefined): void {
-  if (key !== undefined) renders.set(document, { key, html: document.html });
+  if (key !== undefined) renders.set(document, { key, html: heldHtml(document) });
 }
 
 /**
@@ -84,18 +88,22 @@ function recordMadeFrom(
 ): void {
   const identity = source === undefined || key === undefined ? undefined : loadedFrom.get(source);
   if (identity === undefined) return;
-  documents.set(document, {
-    source: identity,
-    names: Object.keys(document),
-    values: Object.values(document),
-  });
+  const names = Object.keys(document);
+  const values = new Array<unknown>(names.length);
+  // The HTML is the render key's to stand for (renderKeyOf), and read here it would be decoded.
+  for (let at = 0; at < names.length; at++) {
+    if (names[at] !== 'html') values[at] = (document as unknown as Record<string, unknown>)[names[at]!];
+  }
+  documents.set(document, { source: identity, names, values });
 }
 
 /**
  * The render key that stands for `document.html`: the one {@link recordRender} recorded, while
  * `document.html` is still the HTML recorded with it (strings are immutable, and an unchanged field
- * holds the very same string, so the check costs nothing); `undefined` when there is none or the
- * HTML was replaced since, for whoever fingerprints a document to hash its HTML instead.
+ * holds the very same string, so the check costs nothing; HTML still to be decoded from the render
+ * cache's bytes is the same while the document holds the same deferred HTML, and is not decoded,
+ * src/render/deferred-html.ts); `undefined` when there is none or the HTML was replaced since, for
+ * whoever fingerprints a document to hash its HTML instead.
  *
  * @example
  * ```ts
@@ -104,7 +112,7 @@ function recordMadeFrom(
  */
 export function renderKeyOf(document: Post | Comment): string | undefined {
   const recorded = renders.get(document);
-  return recorded !== undefined && recorded.html === document.html ? recorded.key : undefined;
+  return recorded !== undefined && sameHtml(document, recorded.html) ? recorded.key : undefined;
 }
 
 /**
@@ -113,7 +121,8 @@ export function renderKeyOf(document: Post | Comment): string | undefined {
  * (a string equal, anything else the very same object); `undefined` when none was recorded (no
  * cache, a watch loop, a `Site` built or copied by hand) or a field was set, added or removed since.
  * With {@link renderKeyOf}, it stands for every field of the document that comes from its file and
- * its render (src/build/output-keys.ts lists them).
+ * its render (src/build/output-keys.ts lists them): `html` is the render key's, not compared here
+ * (so not decoded), and whoever asks for the identity has asked for the render key first.
  *
  * @example
  * ```ts
@@ -126,7 +135,8 @@ export function sourceIdentityOf(document: Post | Comment): string | undefined {
   const { names, values } = made;
   let count = 0;
   for (const name in document) {
-    if (name !== names[count] || (document as unknown as Record<string, unknown>)[name] !== values[count]) {
+    if (name !== names[count]) return undefined;
+    if (name !== 'html' && (document as unknown as Record<string, unknown>)[name] !== values[count]) {
       return undefined;
     }
     count++;

@@ -1,5 +1,7 @@
 import type { DiagnosticCollector } from '../diagnostics/collector';
+import { withRenderedHtml } from '../render/deferred-html';
 import type { PostAssets } from '../render/rehype-assets';
+import type { RenderResult } from '../render/render-markdown';
 import type { RenderSession } from '../render/render-session';
 import { type RenderJob, type RenderStageOptions, renderDocuments } from '../render/render-stage';
 import type { ResolvedConfig } from '../schema/config';
@@ -63,6 +65,9 @@ export async function renderSite(
   problems.addAll(errors);
   let next = 0;
   const posts: Post[] = [];
+  // A build's posts and comments take the HTML of cached renders undecoded (withRenderedHtml, below).
+  const deferred = stage.deferHtml === true;
+  const htmlOf = (rendered: RenderResult) => (deferred ? '' : rendered.html);
   for (const [index, { post, authors, tags, unpublished }] of published.entries()) {
     const { url, thread, assets, isFolderPost } = threads[index]!;
     const at = next;
@@ -70,9 +75,9 @@ export async function renderSite(
     if (rendered.assetProblems) {
       problems.addAll(missingAssetDiagnostics(post.parsed, isFolderPost, rendered.assetProblems));
     }
-    const comments = publishComments(post.slug, thread, url, () => results[next++]!.html);
+    const comments = publishComments(post.slug, thread, url, () => htmlOf(results[next++]!));
     const { data } = post;
-    posts.push({
+    const made: Post = {
       slug: post.slug,
       title: data.title,
       date: post.date,
@@ -86,7 +91,7 @@ export async function renderSite(
       lang: data.lang ?? config.site.language,
       canonical: data.canonical,
       image: data.image,
-      html: rendered.html,
+      html: htmlOf(rendered),
       headings: rendered.headings,
       wordCount: rendered.wordCount,
       readingTime: rendered.readingTime,
@@ -94,7 +99,8 @@ export async function renderSite(
       data: post.data,
       ...(assets.length > 0 ? { assets } : {}),
       ...(unpublished ? { unpublished } : {}),
-    });
+    };
+    posts.push(deferred ? withRenderedHtml(made, results, at) : made);
     // The render keys of the post (job `at`) and its comments (the jobs after it) stand for their HTML,
     // and the identities of their files for the fields made of them.
     recordRenders(posts[posts.length - 1]!, keys, at, post, thread);

@@ -4,6 +4,7 @@ import { exists } from '../common/fs';
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import { contentHash } from '../fingerprint/hash';
 import { assetsIdentity } from './assets-identity';
+import { CachedRender } from './deferred-html';
 import type { PostAssets } from './rehype-assets';
 import type { RenderResult } from './render-markdown';
 
@@ -84,7 +85,10 @@ export class RenderCache {
     return this.pack.has(key);
   }
 
-  /** The cached renders of `keys`, in their order; `undefined` for a miss or a corrupt entry. */
+  /**
+   * The cached renders of `keys`, in their order; `undefined` for a miss or a corrupt entry. Each
+   * render's HTML is decoded when first read (src/render/deferred-html.ts), from bytes read now.
+   */
   getMany(keys: readonly string[]): (RenderResult | undefined)[] {
     return this.pack.getMany(keys, decodeRenderResult);
   }
@@ -117,20 +121,24 @@ export class RenderCache {
   }
 }
 
+/**
+ * A render from its record's payload (checked: its bytes are those written). Its HTML stays bytes
+ * until read (src/render/deferred-html.ts): `payload` is a view of a buffer `Pack.getMany` read for
+ * this cache alone, and any bytes decode to a string, so nothing about the HTML can fail later.
+ */
 function decodeRenderResult(payload: Buffer): RenderResult | undefined {
   const lineEnd = payload.indexOf(LINE_FEED);
   if (lineEnd === -1) return undefined;
   const value: unknown = JSON.parse(payload.toString('utf8', 0, lineEnd));
   if (value === null || typeof value !== 'object' || Object.hasOwn(value, 'html')) return undefined;
-  const result = { html: payload.toString('utf8', lineEnd + 1), ...value };
-  return isRenderResult(result) ? result : undefined;
+  return isRenderFields(value) ? new CachedRender(value, payload.subarray(lineEnd + 1)) : undefined;
 }
 
-function isRenderResult(value: unknown): value is RenderResult {
+/** Whether `value` has the fields of a render but its HTML. */
+function isRenderFields(value: unknown): value is Omit<RenderResult, 'html'> {
   if (value === null || typeof value !== 'object') return false;
   const result = value as Record<string, unknown>;
   return (
-    typeof result.html === 'string' &&
     typeof result.summary === 'string' &&
     typeof result.wordCount === 'number' &&
     typeof result.readingTime === 'number' &&

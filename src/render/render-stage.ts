@@ -58,6 +58,12 @@ export interface RenderStageOptions {
    * through. Default: only documents over {@link THREAD_DOCUMENT_CHARACTERS}.
    */
   needsBudget?: (job: RenderJob) => boolean;
+  /**
+   * The site's posts and comments keep the HTML of a render read from the cache as its bytes until
+   * something reads it (src/render/deferred-html.ts): a build's and a check's load, which read few.
+   * Default: every `html` a plain string (what `loadSite` returns).
+   */
+  deferHtml?: boolean;
 }
 
 /** Renders, their `cache-corrupt` warnings and their `render-timeout` errors. */

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadSite } from '../../load/load-site';
+import { loadSiteWith } from '../../load/load-site';
 import { tuneHeapForRendering } from '../heap';
 import { type CliIo, EXIT } from '../io';
 import { countOf, failureExitCode, failureSummary, type ReportFormat, reportDiagnostics } from '../report';
@@ -22,12 +22,12 @@ export async function checkCommand(args: string[], io: CliIo): Promise<number> {
   const format: ReportFormat = parseFormat(values.format);
   const root = path.resolve(io.cwd, values.root ?? '.');
   await tuneHeapForRendering(root, values['no-cache'] !== true);
-  const result = await loadSite({
-    root,
-    configFile: values.config,
-    future: true,
-    cache: values['no-cache'] !== true,
-  });
+  // A check reads no HTML: the cached renders' stays undecoded (src/render/deferred-html.ts).
+  const result = await loadSiteWith(
+    { root, configFile: values.config, future: true, cache: values['no-cache'] !== true },
+    undefined,
+    true,
+  );
   if (!result.ok) {
     reportDiagnostics(io, result.diagnostics, format);
     if (format === 'text') io.stderr(failureSummary('check', result.diagnostics));
