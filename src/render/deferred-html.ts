@@ -29,7 +29,8 @@ function textOf(deferred: DeferredHtml): string {
 
 /**
  * A render read from the render cache: its fields as stored, its HTML decoded when first read (a
- * getter of the class: `html` is not an own field, which nothing that handles renders needs).
+ * getter of the class: `html` is not an own field, which nothing that handles renders needs; what
+ * it is decoded from is private, so that a spread of the render is its other fields).
  */
 export class CachedRender implements RenderResult {
   readonly summary: string;
@@ -38,7 +39,7 @@ export class CachedRender implements RenderResult {
   readonly readingTime: number;
   declare readonly assetProblems?: AssetProblem[];
   /** The HTML, decoded or not. */
-  readonly deferred: DeferredHtml;
+  readonly #deferred: DeferredHtml;
 
   /** The render of `fields` (checked by the cache) whose HTML is the UTF-8 `bytes` (see {@link DeferredHtml}). */
   constructor(fields: Omit<RenderResult, 'html'>, bytes: Buffer) {
@@ -47,11 +48,18 @@ export class CachedRender implements RenderResult {
     this.wordCount = fields.wordCount;
     this.readingTime = fields.readingTime;
     if (fields.assetProblems !== undefined) this.assetProblems = fields.assetProblems;
-    this.deferred = { bytes, text: undefined };
+    this.#deferred = { bytes, text: undefined };
   }
 
   get html(): string {
-    return textOf(this.deferred);
+    return textOf(this.#deferred);
+  }
+
+  /** The deferred HTML of `render`, when it is a cached render's and not read yet. */
+  static unread(render: RenderResult): DeferredHtml | undefined {
+    if (!(render instanceof CachedRender)) return undefined;
+    const deferred = render.#deferred;
+    return deferred.text === undefined ? deferred : undefined;
   }
 }
 
@@ -104,7 +112,8 @@ const HTML_ACCESSOR: PropertyDescriptor = {
  * ```
  */
 export function withHtmlOf<T extends { html: string }>(fields: T, source: RenderResult): T {
-  if (!(source instanceof CachedRender) || source.deferred.text !== undefined) {
+  const deferred = CachedRender.unread(source);
+  if (deferred === undefined) {
     fields.html = source.html;
     return fields;
   }
@@ -113,7 +122,7 @@ export function withHtmlOf<T extends { html: string }>(fields: T, source: Render
     if (name === 'html') Object.defineProperty(copy, 'html', HTML_ACCESSOR);
     else copy[name] = fields[name];
   }
-  Object.defineProperty(copy, DEFERRED, { value: source.deferred });
+  Object.defineProperty(copy, DEFERRED, { value: deferred });
   return copy as T;
 }
 
