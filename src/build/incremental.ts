@@ -9,12 +9,20 @@ import { type Diagnostic, diagnostic } from '../diagnostics/diagnostic';
 import type { Site } from '../site/types';
 import { commitJournal, journalFor, touchedFolders } from './commit';
 import { checkOutputOnDisk, type OutputOnDisk } from './disk-check';
-import { MARKER_FILE, MARKER_TEXT, recoverSiblings, removeMarkedFolder } from './out-folder';
+import {
+  hasStraySiblings,
+  MARKER_FILE,
+  MARKER_TEXT,
+  recoverSiblings,
+  removeMarkedFolder,
+} from './out-folder';
 import { OutputKeys } from './output-keys';
 import {
+  type ManifestRead,
   type OutputManifest,
   outputCodeIdentity,
   readOutputManifest,
+  readOutputManifestSync,
   writeOutputManifest,
 } from './output-manifest';
 import { OutputStore } from './output-store';
@@ -85,8 +93,6 @@ export interface EarlyPrevious {
   started: Promise<{ read: ManifestRead; checks?: Promise<OutputOnDisk> } | undefined>;
 }
 
-type ManifestRead = Awaited<ReturnType<typeof readOutputManifest>>;
-
 /**
  * Starts what {@link readPrevious} does first for an output folder the build will likely write
  * (`--out`, or the one the last whole tree went to): undoing a killed commit beside it, reading its
@@ -95,6 +101,16 @@ type ManifestRead = Awaited<ReturnType<typeof readOutputManifest>>;
  * into another folder does it all again there; a failure here is met again, and reported, there.
  */
 export function startReadingPrevious(cache: BuildCache, out: string): EarlyPrevious {
+  if (!hasStraySiblings(out)) {
+    // Nothing to undo: the manifest is read and the checks start now, before the load's reads
+    // (synchronous, they would hold back an asynchronous start until the files are read).
+    try {
+      const read = readOutputManifestSync(cache.folder, out);
+      return { out, started: Promise.resolve({ read, checks: checksOf(out, read) }) };
+    } catch {
+      return { out, started: Promise.resolve(undefined) };
+    }
+  }
   const started = (async () => {
     await recoverSiblings(out);
     const read = await readOutputManifest(cache.folder, out);

@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { lstat, readdir, readFile, realpath, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { CONFIG_FILE_NAMES } from '../config/load-config';
@@ -87,6 +88,23 @@ export function claimSibling(folder: string): void {
 /** Forgets a sibling folder claimed with {@link claimSibling}. */
 export function releaseSibling(folder: string): void {
   activeSiblings.delete(folder);
+}
+
+/**
+ * Whether {@link recoverSiblings} may have something to do beside `out`: a sibling folder named as a
+ * build's (`<out>.broadsheet-…`) that no build of this process holds. Synchronous: one listing.
+ */
+export function hasStraySiblings(out: string): boolean {
+  const prefix = `${path.basename(out)}.broadsheet-`;
+  let entries: string[];
+  try {
+    entries = readdirSync(path.dirname(out));
+  } catch {
+    // Left to recoverSiblings, which reads the folder again and treats a failure as nothing there.
+    return true;
+  }
+  const parent = path.dirname(out);
+  return entries.some((entry) => entry.startsWith(prefix) && !activeSiblings.has(path.join(parent, entry)));
 }
 
 /**

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { moduleFile } from '../common/module-file';
@@ -72,10 +73,7 @@ interface StoredManifest {
  * an earlier format, which the build replaces), or `'corrupt'` when the file is not a manifest (the
  * build then writes every file).
  */
-export async function readOutputManifest(
-  cacheFolder: string,
-  out: string,
-): Promise<{ manifest: OutputManifest; file: string } | { corrupt: string } | undefined> {
+export async function readOutputManifest(cacheFolder: string, out: string): Promise<ManifestRead> {
   const file = manifestFile(cacheFolder, out);
   let text: string;
   try {
@@ -83,6 +81,26 @@ export async function readOutputManifest(
   } catch {
     return undefined;
   }
+  return manifestOfText(text, file, out);
+}
+
+/** What {@link readOutputManifest} gives: read now, on this thread (a build reads it before it loads). */
+export function readOutputManifestSync(cacheFolder: string, out: string): ManifestRead {
+  const file = manifestFile(cacheFolder, out);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  return manifestOfText(text, file, out);
+}
+
+/** The manifest of the last build into `out`, `'corrupt'`, or none: see {@link readOutputManifest}. */
+export type ManifestRead = { manifest: OutputManifest; file: string } | { corrupt: string } | undefined;
+
+/** The manifest the text of the manifest file `file` of `out` holds (see {@link readOutputManifest}). */
+function manifestOfText(text: string, file: string, out: string): ManifestRead {
   let value: Partial<Record<keyof StoredManifest, unknown>>;
   try {
     value = JSON.parse(text);
