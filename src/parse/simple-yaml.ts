@@ -33,9 +33,9 @@ type Read = unknown | typeof OUTSIDE;
  *   are indented (all by the same spaces) `key: value` (a mapping), or `- value` (a list, indented
  *   or not);
  * - a value on one line: `"text"` with no escape but `\"` and `\\`, `'text'` with `''`, a flow list
- *   `[a, "b", 'c']` of such scalars, or a plain scalar: a string (starting with a letter, a digit or
- *   a non-ASCII character, without `#`, without `:` before a space or at its end, with single spaces
- *   between words), plain digits (a number, as `parseInt` reads them), or a null or boolean word.
+ *   `[a, "b", 'c']` of such scalars, or a plain scalar: a string (starting with a letter, a digit,
+ *   `(` or a non-ASCII character, without `#` after a space, without `:` before a space or at its
+ *   end, with single spaces between words), plain digits (a number, as `parseInt` reads them), or a null or boolean word.
  *
  * Only characters that YAML prints as they are appear: ASCII from space to `~` and non-ASCII other
  * than C1 controls, U+2028, U+2029, U+FEFF, U+FFFE, U+FFFF and lone surrogates.
@@ -196,7 +196,7 @@ function readFlowList(line: string, at: number): Read {
 function readPlain(text: string, flow: boolean): Read {
   if (text === '') return OUTSIDE;
   const first = text.charCodeAt(0);
-  if (!(isAsciiLetterOrDigit(first) || first >= 0xa0)) return OUTSIDE;
+  if (!(isAsciiLetterOrDigit(first) || first === 40 || first >= 0xa0)) return OUTSIDE; // 40: `(`
   for (let index = 0; index < text.length; index++) {
     const code = text.charCodeAt(index);
     if (code === 32) {
@@ -204,7 +204,8 @@ function readPlain(text: string, flow: boolean): Read {
       if (index === text.length - 1 || text.charCodeAt(index + 1) === 32) return OUTSIDE;
       continue;
     }
-    if (code === 35) return OUTSIDE; // `#`
+    // `#` after a space starts a comment; after anything else (`C#`) it is text.
+    if (code === 35 && (index === 0 || text.charCodeAt(index - 1) === 32)) return OUTSIDE;
     if (code === 58) {
       // `:` before a space or at the end is a mapping's; anywhere in a flow list, kept out.
       if (flow || index === text.length - 1 || text.charCodeAt(index + 1) === 32) return OUTSIDE;
