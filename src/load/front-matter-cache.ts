@@ -4,7 +4,7 @@ import type { DiagnosticCollector } from '../diagnostics/collector';
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import { decodeExact, storedText } from '../fingerprint/exact';
 import { contentHash } from '../fingerprint/hash';
-import { decodeValidUtf8, frontMatterLength, parserIdentity } from '../parse/parse';
+import { decodeValidUtf8, frontMatterLength, parserIdentity, parseSimpleFrontMatter } from '../parse/parse';
 import { VERSION } from '../version';
 import type { SourceFile } from './files';
 
@@ -32,8 +32,9 @@ export interface FrontMatterHit extends CachedFrontMatter {
  * parse reads, see `frontMatterLength`) and of the parser's identity (broadsheet's version and the
  * source of the parsing functions); stored in a {@link Pack} at `<cache folder>/front-matter-v2/`.
  *
- * Only files that parsed without a diagnostic are stored (diagnostics need positions, which come
- * from a real parse). Values that JSON does not carry (dates, `.inf`, `.nan`, `-0`, binary, sets,
+ * Only files that `yaml` parsed without a diagnostic are stored (diagnostics need positions, which
+ * come from a real parse). Front matter that the fast path reads (src/parse/simple-yaml.ts, most of
+ * it) is read again by {@link frontMatterStore}, never stored: reading it costs less than a lookup. Values that JSON does not carry (dates, `.inf`, `.nan`, `-0`, binary, sets,
  * ordered maps) are stored tagged and come back identical; a value that cannot come back identical
  * (one object reached twice through YAML aliases) is not stored, and its file is parsed every time.
  *
@@ -161,7 +162,7 @@ export const noFrontMatterStore: FrontMatterStore = {
  * The store of `cache` for `files`: each wanted post's and comment's front matter key is computed
  * from its decoded text (a file that is not valid UTF-8 has none: it is decoded again, and reported,
  * by the validate stage) and every cached parse is looked up at once (neighbouring records are read
- * together); the cache's `cache-corrupt` warnings go to `problems`. Author profiles (few) are always
+ * together); a front matter the fast path reads is read instead, and given as a hit. The cache's `cache-corrupt` warnings go to `problems`. Author profiles (few) are always
  * parsed. Files that `wanted` refuses (answered elsewhere: the loaded-post cache) are not decoded;
  * the entries of `kept` (their keys) stay in the cache.
  */
@@ -175,11 +176,18 @@ export function frontMatterStore(
   const keys: (string | undefined)[] = new Array(files.length).fill(undefined);
   const texts: (string | undefined)[] = new Array(files.length).fill(undefined);
   const lengths: number[] = new Array(files.length).fill(-1);
+  const simple: (CachedFrontMatter | undefined)[] = new Array(files.length).fill(undefined);
   for (let index = 0; index < files.length; index++) {
     const source = files[index]!;
     if (source.kind === 'author' || !wanted(index)) continue;
     const text = decodeValidUtf8(source.bytes);
     if (text === undefined) continue;
+    // Front matter the fast path reads is read now, not looked up (nor stored: see the class).
+    simple[index] = parseSimpleFrontMatter(text);
+    if (simple[index] !== undefined) {
+      texts[index] = text;
+      continue;
+    }
     const length = frontMatterLength(text);
     if (length === undefined) continue;
     texts[index] = text;
@@ -193,8 +201,11 @@ export function frontMatterStore(
     take(index) {
       const hit = hits[index];
       const text = texts[index];
+      const read = simple[index];
       hits[index] = undefined;
       texts[index] = undefined;
+      simple[index] = undefined;
+      if (read !== undefined) return { ...read, text: text! };
       return hit && text !== undefined && hit.bodyStart === lengths[index] ? { ...hit, text } : undefined;
     },
     save(index, text, entry) {

@@ -9,7 +9,7 @@ import { type Diagnostic, diagnostic } from '../diagnostics/diagnostic';
 import { withoutRenames } from '../fingerprint/code';
 import { decodeExact, encodeExact, isPlainJson, NOT_EXACT, storedText } from '../fingerprint/exact';
 import { contentHash } from '../fingerprint/hash';
-import { decodeUtf8, decodeValidUtf8, parserIdentity } from '../parse/parse';
+import { decodeUtf8, decodeValidUtf8, parserIdentity, parseSimpleFrontMatter } from '../parse/parse';
 import { configIdentity } from '../render/plugin-identity';
 import type { ResolvedConfig } from '../schema/config';
 import { VERSION } from '../version';
@@ -90,14 +90,21 @@ export async function openLoadCaches(
   problems.addAll(loaded.warnings);
   // A changed file whose front matter is the same as in its last line (an edit to the body), and
   // whose raw front matter was its validated data, needs neither yaml nor the front matter cache.
-  const known = new Map<number, FrontMatterHit & { key: string }>();
+  // So does one whose front matter the fast path reads (src/parse/simple-yaml.ts): it is read now.
+  const known = new Map<number, FrontMatterHit & { key?: string }>();
   const others = new Set<number>();
   files.forEach((source, index) => {
     if (source.kind === 'author' || outcomes.has(index)) return;
     const text = decodeValidUtf8(source.bytes);
-    const found = text === undefined ? undefined : frontMatterKey(text);
+    if (text === undefined) return;
+    const simple = parseSimpleFrontMatter(text);
+    if (simple) {
+      known.set(index, { ...simple, text });
+      return;
+    }
+    const found = frontMatterKey(text);
     const data = found && outcomes.frontMatterOf(index, found.key);
-    if (data) known.set(index, { data, bodyStart: found.bodyStart, text: text!, key: found.key });
+    if (data) known.set(index, { data, bodyStart: found.bodyStart, text, key: found.key });
     else if (found) others.add(index);
   });
   // A build where no other file has front matter to look up (a CI build, most warm builds) neither
@@ -106,10 +113,12 @@ export async function openLoadCaches(
   const cached = frontMatter
     ? frontMatterStore(frontMatter, files, problems, (index) => others.has(index), [
         ...outcomes.keptKeys(),
-        ...[...known.values()].map((hit) => hit.key),
+        ...[...known.values()].flatMap((hit) => (hit.key === undefined ? [] : [hit.key])),
       ])
     : noFrontMatterStore;
-  const keyOf = new Map([...known].map(([index, hit]) => [index, hit.key]));
+  const keyOf = new Map(
+    [...known].flatMap(([index, hit]) => (hit.key === undefined ? [] : [[index, hit.key]])),
+  );
   store = {
     take(index) {
       const hit = known.get(index);

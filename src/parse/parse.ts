@@ -136,6 +136,25 @@ export function frontMatterLength(text: string): number | undefined {
 }
 
 /**
+ * What {@link parseFrontMatterFile} gives for `text` when its front matter is one the fast path reads
+ * (src/parse/simple-yaml.ts): the data and where the body starts (no diagnostic, no `yaml`); else
+ * `undefined`. The load caches answer such files with it: reading one costs less than looking it up.
+ *
+ * @example
+ * ```ts
+ * parseSimpleFrontMatter('---\ntitle: A\n---\nBody'); // { data: { title: 'A' }, bodyStart: 17 }
+ * ```
+ */
+export function parseSimpleFrontMatter(
+  text: string,
+): { data: Record<string, unknown>; bodyStart: number } | undefined {
+  const split = splitFrontMatter(text);
+  if (split === undefined || split.yamlEnd - split.yamlStart > MAX_FRONT_MATTER_CHARACTERS) return undefined;
+  const data = parseSimpleYaml(text.slice(split.yamlStart, split.yamlEnd));
+  return data === undefined ? undefined : { data, bodyStart: split.bodyStart };
+}
+
+/**
  * Where the parts of a markdown file's text are when it has front matter (an opening fence on the
  * first line, a closing fence on a later one): the YAML between the fences, the body (from the line
  * after the closing fence, or the text's end) and the closing fence's 0-based line; `undefined`

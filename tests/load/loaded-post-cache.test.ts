@@ -10,7 +10,13 @@ import { type LoadSiteOptions, loadSite } from '../../src/index';
 import { schemaText } from '../../src/load/loaded-post-cache';
 import { postSchema } from '../../src/schema/content';
 import { repoRoot } from '../build/helpers';
-import { copyGoldenSite, GOLDEN_NOW, temporaryFolder, writeText } from '../cache/helpers';
+import {
+  copyGoldenSite,
+  frontMatterReadByYaml,
+  GOLDEN_NOW,
+  temporaryFolder,
+  writeText,
+} from '../cache/helpers';
 
 const QUIET_POST = 'content/posts/2024/2024-03-05-quiet-post.md';
 
@@ -78,7 +84,8 @@ describe('the loaded-post cache', () => {
   });
 
   it('takes the front matter of a file whose body alone changed from its last line, when that was its validated data', async () => {
-    const root = await copyGoldenSite();
+    // Front matter that yaml reads: the fast path's is read again, needing no line.
+    const root = await frontMatterReadByYaml(await copyGoldenSite());
     const file = path.join(root, QUIET_POST);
     const text = await readFile(file, 'utf8');
     await loadSite({ root, now: GOLDEN_NOW, workers: 0 });
@@ -94,7 +101,7 @@ describe('the loaded-post cache', () => {
     expect(post?.html).toContain('A new last line.');
     expect((await stat(index)).mtimeMs).toBe(before.mtimeMs);
     // Without a planted title, the same as a load without the cache.
-    const fresh = await copyGoldenSite();
+    const fresh = await frontMatterReadByYaml(await copyGoldenSite());
     await loaded(fresh);
     await writeFile(path.join(fresh, QUIET_POST), `${text}\nA new last line.\n`);
     const reference = await loaded(fresh, { cache: false });
