@@ -92,6 +92,8 @@ export async function openLoadCaches(
   // whose raw front matter was its validated data, needs neither yaml nor the front matter cache.
   // So does one whose front matter the fast path reads (src/parse/simple-yaml.ts): it is read now.
   const known = new Map<number, FrontMatterHit & { key?: string }>();
+  // The changed files whose front matter is as it was: their body changed (see `changedDocuments`).
+  const asItWas = new Set<number>();
   const others = new Set<number>();
   files.forEach((source, index) => {
     if (source.kind === 'author' || outcomes.has(index)) return;
@@ -100,12 +102,15 @@ export async function openLoadCaches(
     const simple = parseSimpleFrontMatter(text);
     if (simple) {
       known.set(index, { ...simple, text });
+      if (outcomes.storedAsData(index, simple.data)) asItWas.add(index);
       return;
     }
     const found = frontMatterKey(text);
     const data = found && outcomes.frontMatterOf(index, found.key);
-    if (data) known.set(index, { data, bodyStart: found.bodyStart, text, key: found.key });
-    else if (found) others.add(index);
+    if (data) {
+      known.set(index, { data, bodyStart: found.bodyStart, text, key: found.key });
+      asItWas.add(index);
+    } else if (found) others.add(index);
   });
   // A build where no other file has front matter to look up (a CI build, most warm builds) neither
   // opens nor rewrites it.
@@ -127,7 +132,7 @@ export async function openLoadCaches(
     },
     save: (index, text, entry) => cached.save(index, text, entry),
     keyOf: (index) => keyOf.get(index) ?? cached.keyOf(index),
-    has: (index) => known.has(index) || cached.has(index),
+    has: (index) => asItWas.has(index) || cached.has(index),
   };
   return {
     frontMatter: store,
@@ -222,6 +227,11 @@ export interface LoadedPostStore extends FileOutcomeStore {
    * validated data stored.
    */
   frontMatterOf(index: number, key: string): Record<string, unknown> | undefined;
+  /**
+   * Whether the last line of file `index`'s path, which it does not answer, stored `data` (raw front
+   * matter read again) as the validated data that was its raw front matter: the same front matter.
+   */
+  storedAsData(index: number, data: Record<string, unknown>): boolean;
 }
 
 /**
@@ -367,6 +377,12 @@ export class LoadedPostCache {
         return last?.frontMatter === key && last.stored.r === 1
           ? (last.stored.d as Record<string, unknown>)
           : undefined;
+      },
+      storedAsData: (index, data) => {
+        const last = lines[index] === undefined ? this.lines.get(names[index]!) : undefined;
+        if (last?.stored.r !== 1) return false;
+        const text = storedText(data);
+        return text !== undefined && text === storedText(last.stored.d);
       },
       outcome: (source, validate, index) => {
         const kept = known(index);
