@@ -105,7 +105,7 @@ export function startReadingPrevious(cache: BuildCache, out: string): EarlyPrevi
     // Nothing to undo: the manifest is read and the checks start now, before the load's reads
     // (synchronous, they would hold back an asynchronous start until the files are read).
     try {
-      const read = readOutputManifestSync(cache.folder, out);
+      const read = existsSync(out) ? readOutputManifestSync(cache.folder, out) : undefined;
       return { out, started: Promise.resolve({ read, checks: checksOf(out, read) }) };
     } catch {
       return { out, started: Promise.resolve(undefined) };
@@ -113,7 +113,7 @@ export function startReadingPrevious(cache: BuildCache, out: string): EarlyPrevi
   }
   const started = (async () => {
     await recoverSiblings(out);
-    const read = await readOutputManifest(cache.folder, out);
+    const read = existsSync(out) ? await readOutputManifest(cache.folder, out) : undefined;
     return { read, checks: checksOf(out, read) };
   })().catch(() => undefined);
   return { out, started };
@@ -156,7 +156,9 @@ export async function readPrevious(
   warnings: Diagnostic[],
 ): Promise<Previous> {
   const early = cache.early?.out === out ? await cache.early.started : undefined;
-  const read = early ? early.read : await readOutputManifest(cache.folder, out);
+  // Without `out` (a CI job with the cache restored) nothing of the last output can be reused: its
+  // manifest is not read.
+  const read = early ? early.read : existsSync(out) ? await readOutputManifest(cache.folder, out) : undefined;
   if (read && 'corrupt' in read) warnings.push(cacheCorrupt(root, read.corrupt));
   const manifest = read && 'manifest' in read ? read.manifest : undefined;
   // The `lstat` of every recorded file and folder runs on another thread while the keys are computed.
