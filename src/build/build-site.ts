@@ -125,18 +125,15 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
   const cache = options.cache === false ? undefined : await openBuildCache(root, Boolean(options.preview));
   // A CI build (the output gone, the output store kept) starts writing the last build's files now, or
   // once its keys are known (src/build/speculation.ts).
+  // Where this build will likely write: `--out`, or where the last whole tree went.
+  const likelyOut =
+    options.out === undefined ? cache && rememberedOut(cache.folder) : path.resolve(root, options.out);
   const when = cache && !options.preview ? speculationStart() : 'off';
   const speculation =
     cache && when === 'early'
-      ? Speculation.start({
-          root,
-          out: options.out === undefined ? undefined : path.resolve(root, options.out),
-          cacheFolder: cache.folder,
-        })
+      ? Speculation.start({ root, out: likelyOut, cacheFolder: cache.folder })
       : undefined;
-  // The last build's output is read and checked while this one loads, where it will likely go.
-  const likelyOut =
-    options.out === undefined ? cache && rememberedOut(cache.folder) : path.resolve(root, options.out);
+  // The last build's output there is read and checked while this one loads.
   if (cache && likelyOut) cache.early = startReadingPrevious(cache, likelyOut);
   try {
     return await build(options, root, report, cache, speculation ?? when === 'late');

@@ -22,7 +22,6 @@ import {
   type OutputManifest,
   outputCodeIdentity,
   readOutputManifest,
-  readOutputManifestSync,
   writeOutputManifest,
 } from './output-manifest';
 import { OutputStore } from './output-store';
@@ -78,12 +77,6 @@ export async function openBuildCache(root: string, preview: boolean): Promise<Bu
   return { folder, trash, emptied };
 }
 
-/** The checks of an output that is not there. */
-const NOTHING_ON_DISK: Promise<OutputOnDisk> = Promise.resolve({
-  foldersUnchanged: false,
-  fileUnchanged: () => false,
-});
-
 /**
  * The manifest of the last build into `out` and the checks of its files on disk, started before
  * the site is loaded ({@link startReadingPrevious}); `undefined` when they could not be.
@@ -101,29 +94,28 @@ export interface EarlyPrevious {
  * into another folder does it all again there; a failure here is met again, and reported, there.
  */
 export function startReadingPrevious(cache: BuildCache, out: string): EarlyPrevious {
-  if (!hasStraySiblings(out)) {
-    // Nothing to undo: the manifest is read and the checks start now, before the load's reads
-    // (synchronous, they would hold back an asynchronous start until the files are read).
-    try {
-      const read = existsSync(out) ? readOutputManifestSync(cache.folder, out) : undefined;
-      return { out, started: Promise.resolve({ read, checks: checksOf(out, read) }) };
-    } catch {
-      return { out, started: Promise.resolve(undefined) };
-    }
-  }
+  // With nothing to undo, nothing is awaited before the read: the manifest is read and the checks
+  // start now, not after the load's synchronous reads of every content file.
+  const now = !hasStraySiblings(out);
   const started = (async () => {
-    await recoverSiblings(out);
-    const read = existsSync(out) ? await readOutputManifest(cache.folder, out) : undefined;
+    if (!now) await recoverSiblings(out);
+    const read = previousManifest(cache, out);
     return { read, checks: checksOf(out, read) };
   })().catch(() => undefined);
   return { out, started };
 }
 
+/**
+ * The manifest of the last build into `out`, read when `out` is there: without it (a CI job with the
+ * cache restored) nothing of the last output can be reused.
+ */
+function previousManifest(cache: BuildCache, out: string): ManifestRead {
+  return existsSync(out) ? readOutputManifest(cache.folder, out) : undefined;
+}
+
 /** The checks on disk of the files of a manifest read of `out` (none without one). */
 function checksOf(out: string, read: ManifestRead): Promise<OutputOnDisk> | undefined {
-  const manifest = read && 'manifest' in read ? read.manifest : undefined;
-  // When `out` is gone (a CI job with the cache restored), nothing of it is on disk.
-  return !manifest ? undefined : existsSync(out) ? checkOutputOnDisk(out, manifest) : NOTHING_ON_DISK;
+  return read && 'manifest' in read ? checkOutputOnDisk(out, read.manifest) : undefined;
 }
 
 /** What the last build left of `out`, as far as this one can reuse it. */
@@ -156,9 +148,7 @@ export async function readPrevious(
   warnings: Diagnostic[],
 ): Promise<Previous> {
   const early = cache.early?.out === out ? await cache.early.started : undefined;
-  // Without `out` (a CI job with the cache restored) nothing of the last output can be reused: its
-  // manifest is not read.
-  const read = early ? early.read : existsSync(out) ? await readOutputManifest(cache.folder, out) : undefined;
+  const read = early ? early.read : previousManifest(cache, out);
   if (read && 'corrupt' in read) warnings.push(cacheCorrupt(root, read.corrupt));
   const manifest = read && 'manifest' in read ? read.manifest : undefined;
   // The `lstat` of every recorded file and folder runs on another thread while the keys are computed.

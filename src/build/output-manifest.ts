@@ -73,22 +73,11 @@ interface StoredManifest {
  * an earlier format, which the build replaces), or `'corrupt'` when the file is not a manifest (the
  * build then writes every file).
  */
-export async function readOutputManifest(cacheFolder: string, out: string): Promise<ManifestRead> {
+export function readOutputManifest(cacheFolder: string, out: string): ManifestRead {
   const file = manifestFile(cacheFolder, out);
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-  return manifestOfText(text, file, out);
-}
-
-/** What {@link readOutputManifest} gives: read now, on this thread (a build reads it before it loads). */
-export function readOutputManifestSync(cacheFolder: string, out: string): ManifestRead {
-  const file = manifestFile(cacheFolder, out);
-  let text: string;
-  try {
+    // Synchronous: a build reads it before it loads the site (src/build/incremental.ts).
     text = readFileSync(file, 'utf8');
   } catch {
     return undefined;

@@ -34,8 +34,9 @@ export interface FrontMatterHit extends CachedFrontMatter {
  *
  * Only files that `yaml` parsed without a diagnostic are stored (diagnostics need positions, which
  * come from a real parse). Front matter that the fast path reads (src/parse/simple-yaml.ts, most of
- * it) is read again by {@link frontMatterStore}, never stored: reading it costs less than a lookup. Values that JSON does not carry (dates, `.inf`, `.nan`, `-0`, binary, sets,
- * ordered maps) are stored tagged and come back identical; a value that cannot come back identical
+ * it) is read again by {@link frontMatterStore}, never stored: reading it costs less than a lookup.
+ * Values that JSON does not carry (dates, `.inf`, `.nan`, `-0`, binary, sets, ordered maps) are
+ * stored tagged and come back identical; a value that cannot come back identical
  * (one object reached twice through YAML aliases) is not stored, and its file is parsed every time.
  *
  * @example
@@ -162,8 +163,8 @@ export const noFrontMatterStore: FrontMatterStore = {
  * The store of `cache` for `files`: each wanted post's and comment's front matter key is computed
  * from its decoded text (a file that is not valid UTF-8 has none: it is decoded again, and reported,
  * by the validate stage) and every cached parse is looked up at once (neighbouring records are read
- * together); a front matter the fast path reads is read instead, and given as a hit. The cache's `cache-corrupt` warnings go to `problems`. Author profiles (few) are always
- * parsed. Files that `wanted` refuses (answered elsewhere: the loaded-post cache) are not decoded;
+ * together); a front matter the fast path reads is read instead, and given as a hit. The cache's
+ * `cache-corrupt` warnings go to `problems`. Author profiles (few) are always parsed. Files that `wanted` refuses (answered elsewhere: the loaded-post cache) are not decoded;
  * the entries of `kept` (their keys) stay in the cache.
  */
 export function frontMatterStore(
