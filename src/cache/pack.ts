@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readFileSync, write, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, read, readFileSync, write, writeSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -19,6 +19,9 @@ const CHUNK_BYTES = 1 << 20;
 
 /** Records this close in a segment are read with one call (the bytes between are read and skipped). */
 const READ_GAP_BYTES = 16 * 1024;
+
+/** At most this many bytes of records are read ahead by {@link Pack.prefetch}; the rest are read when asked for. */
+const PREFETCH_BYTES = 256 * CHUNK_BYTES;
 
 /** How many bytes of chunks may wait for the disk; beyond, chunks are written synchronously. */
 const MAX_QUEUED_BYTES = 8 * CHUNK_BYTES;
@@ -48,6 +51,11 @@ interface Location {
   meta?: unknown;
   /** The entry's position in the index read at open (the last, for a key found twice). */
   position?: number;
+  /**
+   * The record's bytes (header and payload, unchecked), once {@link Pack.prefetch} has read them:
+   * a view of a buffer read for this pack alone, never reused; dropped when `getMany` takes it.
+   */
+  bytes?: Buffer;
 }
 
 /** A record's place as {@link Pack.locate} gives it: its segment's path, its offset and length, its `meta`. */
@@ -150,6 +158,8 @@ export class Pack {
   /** The segment another thread writes, and whether it said all of it is on disk. */
   private readonly outside = new Map<ExternalSegment, { name: string; done: boolean }>();
   private closed: Promise<void> | undefined;
+  /** The reads {@link Pack.prefetch} started, settled when all are done (never rejected). */
+  private prefetching: Promise<void> | undefined;
 
   private constructor(
     private readonly options: PackOptions,
@@ -219,8 +229,9 @@ export class Pack {
   /**
    * The values of `keys`, in their order: each record found is checked and given to `decode`, whose
    * `undefined` (a payload it does not accept) counts as corrupt. A key not in the pack, or whose
-   * record is corrupt, gives `undefined`. Records are read in file order, neighbours with one call,
-   * into buffers from `allocate` (by default new ones; a caller that reads many may reuse its own).
+   * record is corrupt, gives `undefined`. Records {@link Pack.prefetch} read are taken as read; the
+   * others are read now in file order, neighbours with one call, into buffers from `allocate` (by
+   * default new ones; a caller that reads many may reuse its own).
    */
   getMany<T>(
     keys: readonly (string | undefined)[],
@@ -229,60 +240,107 @@ export class Pack {
   ): (T | undefined)[] {
     const results: (T | undefined)[] = new Array(keys.length).fill(undefined);
     const wanted: { index: number; key: string; location: Location }[] = [];
-    keys.forEach((key, index) => {
+    for (let index = 0; index < keys.length; index++) {
+      const key = keys[index];
       const location = key === undefined ? undefined : this.entries.get(key);
-      if (location) wanted.push({ index, key: key!, location });
-    });
-    wanted.sort(
-      (a, b) => compareText(a.location.segment, b.location.segment) || a.location.offset - b.location.offset,
-    );
-    for (let start = 0; start < wanted.length; ) {
-      const first = wanted[start]!.location;
-      let end = start + 1;
-      let runEnd = first.offset + first.length;
-      while (end < wanted.length) {
-        const next = wanted[end]!.location;
-        if (next.segment !== first.segment || next.offset > runEnd + READ_GAP_BYTES) break;
-        const nextEnd = Math.max(runEnd, next.offset + next.length);
-        if (nextEnd - first.offset > CHUNK_BYTES) break;
-        runEnd = nextEnd;
-        end += 1;
+      if (location === undefined) continue;
+      const bytes = location.bytes;
+      if (bytes === undefined) wanted.push({ index, key: key!, location });
+      else {
+        location.bytes = undefined;
+        results[index] = this.take(key!, location, bytes, decode);
       }
-      const run = wanted.slice(start, end);
-      start = end;
-      const segmentFile = path.join(this.options.folder, first.segment);
-      const descriptor = this.descriptor(first.segment);
+    }
+    wanted.sort((a, b) => byPlace(a.location, b.location));
+    for (const { start, end, offset, length } of runsOf(wanted, (item) => item.location)) {
+      const segment = wanted[start]!.location.segment;
+      const descriptor = this.descriptor(segment);
       if (descriptor === null) continue;
       let buffer: Buffer;
       let filled: number;
       try {
-        buffer = allocate(runEnd - first.offset);
-        filled = readFully(descriptor, buffer, first.offset);
+        buffer = allocate(length);
+        filled = readFully(descriptor, buffer, offset);
       } catch {
-        for (const _ of run) this.report(segmentFile);
+        for (let at = start; at < end; at++) this.report(this.segmentFile(segment));
         continue;
       }
-      for (const { index, key, location } of run) {
-        const at = location.offset - first.offset;
-        const payload =
-          at + location.length <= filled ? verify(buffer.subarray(at, at + location.length), key) : undefined;
-        let value: T | undefined;
-        if (payload) {
-          try {
-            value = decode(payload);
-          } catch {
-            value = undefined;
-          }
-        }
-        if (value === undefined) {
-          this.report(segmentFile);
-          continue;
-        }
-        results[index] = value;
-        this.kept.set(key, location);
+      for (let at = start; at < end; at++) {
+        const { index, key, location } = wanted[at]!;
+        const from = location.offset - offset;
+        const record =
+          from + location.length <= filled ? buffer.subarray(from, from + location.length) : undefined;
+        results[index] = this.take(key, location, record, decode);
       }
     }
     return results;
+  }
+
+  /**
+   * The value of the record of `key` read as `record` (`undefined`: it could not be read whole),
+   * when it checks and decodes; kept in the index written at `close`. Otherwise `undefined`, counted
+   * as corrupt.
+   */
+  private take<T>(
+    key: string,
+    location: Location,
+    record: Buffer | undefined,
+    decode: (payload: Buffer) => T | undefined,
+  ): T | undefined {
+    const payload = record === undefined ? undefined : verify(record, key);
+    let value: T | undefined;
+    if (payload !== undefined) {
+      try {
+        value = decode(payload);
+      } catch {
+        value = undefined;
+      }
+    }
+    if (value === undefined) this.report(this.segmentFile(location.segment));
+    else this.kept.set(key, location);
+    return value;
+  }
+
+  /**
+   * Starts reading the records of the index read at open (at most {@link PREFETCH_BYTES} of them)
+   * on libuv's threads, in file order, neighbours with one call, while this thread does other work:
+   * `getMany` then takes their bytes as read (and checks them) instead of reading them itself. For a
+   * pack whose entries are nearly all read in each session (the render cache's). Settles when every
+   * read is done, never rejects; a read that fails or comes back short leaves its records to
+   * `getMany` to read (and find missing or corrupt) as without it. Nothing is read after `close`.
+   */
+  prefetch(): Promise<void> {
+    this.prefetching ??= this.readAhead();
+    return this.prefetching;
+  }
+
+  private async readAhead(): Promise<void> {
+    const locations = [...this.entries.values()].sort(byPlace);
+    const runs: { start: number; end: number; offset: number; length: number }[] = [];
+    let budget = PREFETCH_BYTES;
+    for (const run of runsOf(locations, (location) => location)) {
+      budget -= run.length;
+      if (budget < 0) break;
+      runs.push(run);
+    }
+    // Two reads at a time: the load's own asynchronous reads share libuv's threads.
+    let next = 0;
+    const reader = async () => {
+      while (next < runs.length && !this.closed) {
+        const { start, end, offset, length } = runs[next++]!;
+        const descriptor = this.descriptor(locations[start]!.segment);
+        if (descriptor === null) continue;
+        const buffer = Buffer.allocUnsafe(length);
+        const filled = await readFullyAsync(descriptor, buffer, offset).catch(() => 0);
+        for (let at = start; at < end; at++) {
+          const location = locations[at]!;
+          const from = location.offset - offset;
+          if (from + location.length <= filled)
+            location.bytes = buffer.subarray(from, from + location.length);
+        }
+      }
+    };
+    await Promise.all([reader(), reader()]);
   }
 
   /** The keys of the index read at open, in its order. */
@@ -321,7 +379,7 @@ export class Pack {
    * Stores `payload` under `key`: appended to this session's segment now, written in the background
    * (a failed write only means the entry is not indexed). A later `set` of the same key wins.
    */
-  set(key: string, payload: string, meta?: unknown): void {
+  set(key: string, payload: string | Uint8Array, meta?: unknown): void {
     if (this.closed || !KEY.test(key)) return;
     this.writer ??= new SegmentWriter(this.options.folder, `${uniqueName()}.seg`);
     const { offset, length } = this.writer.append(key, payload);
@@ -339,12 +397,17 @@ export class Pack {
     const location = this.entries.get(key);
     if (!location) return undefined;
     const { segment, offset, length, meta, position } = location;
-    let file = this.segmentFiles.get(segment);
+    return { file: this.segmentFile(segment), offset, length, meta, position };
+  }
+
+  /** The path of the segment `name` (joined once per segment, not once per entry). */
+  private segmentFile(name: string): string {
+    let file = this.segmentFiles.get(name);
     if (file === undefined) {
-      file = path.join(this.options.folder, segment);
-      this.segmentFiles.set(segment, file);
+      file = path.join(this.options.folder, name);
+      this.segmentFiles.set(name, file);
     }
-    return { file, offset, length, meta, position };
+    return file;
   }
 
   /** The record of `key` was found corrupt by whoever read it: not kept, and counted in {@link Pack.warnings}. */
@@ -352,7 +415,7 @@ export class Pack {
     const location = this.entries.get(key);
     if (!location) return;
     this.kept.delete(key);
-    this.report(path.join(this.options.folder, location.segment));
+    this.report(this.segmentFile(location.segment));
   }
 
   /**
@@ -411,7 +474,8 @@ export class Pack {
    * entries this session read or wrote, and removes segments nothing references. Never throws.
    */
   close(): Promise<void> {
-    this.closed ??= this.finish()
+    this.closed ??= this.settle()
+      .then(() => this.finish())
       .catch(() => {})
       .finally(() => {
         for (const descriptor of this.descriptors.values()) {
@@ -420,6 +484,15 @@ export class Pack {
         this.descriptors.clear();
       });
     return this.closed;
+  }
+
+  /**
+   * Waits for the reads {@link Pack.prefetch} started (none starts once `close` is called: their
+   * descriptors are closed after) and drops the bytes `getMany` did not take.
+   */
+  private async settle(): Promise<void> {
+    await this.prefetching;
+    for (const location of this.entries.values()) location.bytes = undefined;
   }
 
   private async finish(): Promise<void> {
@@ -487,38 +560,27 @@ export class Pack {
   ): Promise<{ name: string; size: number } | undefined> {
     const moving = [...entries]
       .filter(([, location]) => rewrite.has(location.segment))
-      .sort(([, a], [, b]) => compareText(a.segment, b.segment) || a.offset - b.offset);
+      .sort(([, a], [, b]) => byPlace(a, b));
     const writer = new SegmentWriter(this.options.folder, `${uniqueName()}.seg`);
     const moved = new Map<string, Location>();
     const dropped: string[] = [];
-    for (let start = 0; start < moving.length; ) {
-      const first = moving[start]![1];
-      let end = start + 1;
-      let runEnd = first.offset + first.length;
-      while (end < moving.length) {
-        const next = moving[end]![1];
-        if (next.segment !== first.segment || next.offset > runEnd + READ_GAP_BYTES) break;
-        const nextEnd = Math.max(runEnd, next.offset + next.length);
-        if (nextEnd - first.offset > CHUNK_BYTES) break;
-        runEnd = nextEnd;
-        end += 1;
-      }
-      const run = moving.slice(start, end);
-      start = end;
-      const descriptor = this.descriptor(first.segment);
+    for (const { start, end, offset, length } of runsOf(moving, ([, location]) => location)) {
+      const descriptor = this.descriptor(moving[start]![1].segment);
       let buffer = Buffer.alloc(0);
       let filled = 0;
       if (descriptor !== null) {
         try {
-          buffer = Buffer.allocUnsafe(runEnd - first.offset);
-          filled = readFully(descriptor, buffer, first.offset);
+          buffer = Buffer.allocUnsafe(length);
+          filled = readFully(descriptor, buffer, offset);
         } catch {
           filled = 0;
         }
       }
-      for (const [key, location] of run) {
-        const at = location.offset - first.offset;
-        const record = at + location.length <= filled ? buffer.subarray(at, at + location.length) : undefined;
+      for (let at = start; at < end; at++) {
+        const [key, location] = moving[at]!;
+        const from = location.offset - offset;
+        const record =
+          from + location.length <= filled ? buffer.subarray(from, from + location.length) : undefined;
         if (!record || !sameHeader(record, key)) {
           dropped.push(key);
           continue;
@@ -622,15 +684,16 @@ class SegmentWriter {
   }
 
   /** Appends a record; returns where it is. */
-  append(key: string, payload: string): { offset: number; length: number } {
-    const bytes = Buffer.byteLength(payload, 'utf8');
+  append(key: string, payload: string | Uint8Array): { offset: number; length: number } {
+    const bytes = typeof payload === 'string' ? Buffer.byteLength(payload, 'utf8') : payload.length;
     const length = HEADER_BYTES + bytes;
     const at = this.reserve(length);
     const chunk = this.chunk!;
     chunk.writeUInt32LE(RECORD_MAGIC, at);
     chunk.writeUInt32LE(bytes, at + 4);
     chunk.write(key, at + 12, 32, 'hex');
-    chunk.write(payload, at + HEADER_BYTES, bytes, 'utf8');
+    if (typeof payload === 'string') chunk.write(payload, at + HEADER_BYTES, bytes, 'utf8');
+    else chunk.set(payload, at + HEADER_BYTES);
     chunk.writeUInt32LE(crc32(chunk.subarray(at + HEADER_BYTES, at + length)), at + 8);
     return { offset: this.commit(length), length };
   }
@@ -710,6 +773,52 @@ class SegmentWriter {
   }
 }
 
+/** The order records are read in: by segment, then offset. */
+function byPlace(a: Location, b: Location): number {
+  return compareText(a.segment, b.segment) || a.offset - b.offset;
+}
+
+/**
+ * The runs of `sorted` (in {@link byPlace} order) to read with one call each: neighbours in one
+ * segment at most {@link READ_GAP_BYTES} apart, at most {@link CHUNK_BYTES} in all (or one record
+ * larger than that). `start`, `end`: the run's items; `offset`, `length`: the bytes to read.
+ */
+function* runsOf<T>(
+  sorted: readonly T[],
+  locationOf: (item: T) => Location,
+): Generator<{ start: number; end: number; offset: number; length: number }> {
+  for (let start = 0; start < sorted.length; ) {
+    const first = locationOf(sorted[start]!);
+    let end = start + 1;
+    let runEnd = first.offset + first.length;
+    while (end < sorted.length) {
+      const next = locationOf(sorted[end]!);
+      if (next.segment !== first.segment || next.offset > runEnd + READ_GAP_BYTES) break;
+      const nextEnd = Math.max(runEnd, next.offset + next.length);
+      if (nextEnd - first.offset > CHUNK_BYTES) break;
+      runEnd = nextEnd;
+      end += 1;
+    }
+    yield { start, end, offset: first.offset, length: runEnd - first.offset };
+    start = end;
+  }
+}
+
+/** `readFully` on libuv's threads: the bytes read into `buffer` from `position` (fewer: the file ended). */
+async function readFullyAsync(descriptor: number, buffer: Buffer, position: number): Promise<number> {
+  let filled = 0;
+  while (filled < buffer.length) {
+    const done = await new Promise<number>((resolve, reject) => {
+      read(descriptor, buffer, filled, buffer.length - filled, position + filled, (error, count) =>
+        error ? reject(error) : resolve(count),
+      );
+    });
+    if (done === 0) break;
+    filled += done;
+  }
+  return filled;
+}
+
 /** `fs.write` as a promise of the bytes written. */
 function writeAsync(descriptor: number, data: Buffer, offset: number, length: number, position: number) {
   return new Promise<number>((resolve, reject) => {
@@ -786,8 +895,27 @@ function sameHeader(record: Buffer, key: string): boolean {
     record.length >= HEADER_BYTES &&
     record.readUInt32LE(0) === RECORD_MAGIC &&
     record.readUInt32LE(4) === record.length - HEADER_BYTES &&
-    record.toString('hex', 12, HEADER_BYTES) === key
+    holdsKey(record, 12, key)
   );
+}
+
+/** The value of each lower-case hex digit's character code (-1: not one). */
+const HEX_VALUES = Int8Array.from({ length: 128 }, (_, code) =>
+  code >= 48 && code <= 57 ? code - 48 : code >= 97 && code <= 102 ? code - 87 : -1,
+);
+
+/**
+ * Whether the 32 bytes of `record` at `at` are the SHA-256 whose 64 lower-case hex digits are `key`
+ * (compared digit by digit: no hex string made per record).
+ */
+function holdsKey(record: Buffer, at: number, key: string): boolean {
+  if (key.length !== 64) return false;
+  for (let index = 0; index < 32; index++) {
+    const high = HEX_VALUES[key.charCodeAt(2 * index)] ?? -1;
+    const low = HEX_VALUES[key.charCodeAt(2 * index + 1)] ?? -1;
+    if (high < 0 || low < 0 || record[at + index] !== high * 16 + low) return false;
+  }
+  return true;
 }
 
 /**

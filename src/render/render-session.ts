@@ -276,7 +276,7 @@ export class RenderSession {
         else rest.push({ at, key: offered.key });
       } else rest.push({ at, key: this.keyOf(job) });
     }
-    const hits = this.cache ? this.cache.getMany(rest.map(({ key }) => key)) : [];
+    const hits = this.cache ? await this.cache.getMany(rest.map(({ key }) => key)) : [];
     const missing: { at: number; key: string }[] = [];
     for (let offset = 0; offset < rest.length; offset++) {
       const { at, key } = rest[offset]!;

@@ -132,7 +132,7 @@ export async function renderJobs(
   errors: Diagnostic[],
   keys: readonly string[],
 ): Promise<RenderResult[]> {
-  const results: (RenderResult | undefined)[] = cache ? cache.getMany(keys) : new Array(jobs.length);
+  const results: (RenderResult | undefined)[] = cache ? await cache.getMany(keys) : new Array(jobs.length);
   const missing: number[] = [];
   for (let index = 0; index < jobs.length; index++) if (!results[index]) missing.push(index);
 

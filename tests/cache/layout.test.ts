@@ -4,21 +4,25 @@ import { describe, expect, it } from 'vitest';
 import { build, cacheEntries, copyGoldenSite, hashTree, packFolder, temporaryFolder } from './helpers';
 
 describe('the render cache layout', () => {
-  it('the cache of an earlier layout (render-v2) is set aside without a warning, not read', async () => {
-    const root = await copyGoldenSite();
-    const folder = await temporaryFolder();
-    const first = await build(root, path.join(folder, 'first'));
-    const current = await packFolder('render-v3');
-    const entries = await cacheEntries('render-v3');
-    expect(entries.length).toBeGreaterThan(0);
-    // What an earlier broadsheet left: its pack under its own layout's name, and none of this one.
-    await rename(current, path.join(path.dirname(current), 'render-v2'));
+  // render-v2: the HTML inside one JSON payload; render-v3: a JSON line of the fields, then the HTML.
+  it.each(['render-v2', 'render-v3'])(
+    'the cache of an earlier layout (%s) is set aside without a warning, not read',
+    async (earlier) => {
+      const root = await copyGoldenSite();
+      const folder = await temporaryFolder();
+      const first = await build(root, path.join(folder, 'first'));
+      const current = await packFolder('render-v4');
+      const entries = await cacheEntries('render-v4');
+      expect(entries.length).toBeGreaterThan(0);
+      // What an earlier broadsheet left: its pack under its own layout's name, and none of this one.
+      await rename(current, path.join(path.dirname(current), earlier));
 
-    const second = await build(root, path.join(folder, 'second'));
-    expect(second.warnings).toEqual(first.warnings);
-    expect(await hashTree(path.join(folder, 'second'))).toEqual(await hashTree(path.join(folder, 'first')));
-    const site = path.dirname(current);
-    expect((await readdir(site)).filter((name) => name.startsWith('render-'))).toEqual(['render-v3']);
-    expect(await cacheEntries('render-v3')).toEqual(entries);
-  });
+      const second = await build(root, path.join(folder, 'second'));
+      expect(second.warnings).toEqual(first.warnings);
+      expect(await hashTree(path.join(folder, 'second'))).toEqual(await hashTree(path.join(folder, 'first')));
+      const site = path.dirname(current);
+      expect((await readdir(site)).filter((name) => name.startsWith('render-'))).toEqual(['render-v4']);
+      expect(await cacheEntries('render-v4')).toEqual(entries);
+    },
+  );
 });
