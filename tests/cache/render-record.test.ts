@@ -60,10 +60,18 @@ describe('render cache records', () => {
   it('do not store a render whose summary or headings hold a lone surrogate (UTF-8 cannot)', () => {
     const base: RenderResult = { html: '<p>x</p>', summary: 'x', headings: [], wordCount: 1, readingTime: 1 };
     expect(encodeRenderResult({ ...base, summary: 'a\ud800b' })).toBeUndefined();
-    expect(encodeRenderResult({ ...base, headings: [{ depth: 2, text: '\udc00', id: 'a' }] })).toBeUndefined();
-    expect(encodeRenderResult({ ...base, headings: [{ depth: 2, text: 'a', id: 'b\ud83d' }] })).toBeUndefined();
+    expect(
+      encodeRenderResult({ ...base, headings: [{ depth: 2, text: '\udc00', id: 'a' }] }),
+    ).toBeUndefined();
+    expect(
+      encodeRenderResult({ ...base, headings: [{ depth: 2, text: 'a', id: 'b\ud83d' }] }),
+    ).toBeUndefined();
     // A pair is a character like any other.
-    const paired = { ...base, summary: '\ud83d\ude00', headings: [{ depth: 2, text: '\ud83d\ude00', id: 'x' }] };
+    const paired = {
+      ...base,
+      summary: '\ud83d\ude00',
+      headings: [{ depth: 2, text: '\ud83d\ude00', id: 'x' }],
+    };
     expect(plain(decodeRenderResult(encodeRenderResult(paired)!))).toStrictEqual(paired);
   });
 
