@@ -16,6 +16,7 @@ import { BroadsheetError } from '../errors';
 import { contentHash } from '../fingerprint/hash';
 import type { OutputOnDisk } from './disk-check';
 import { FileWriter, type WrittenStats } from './file-writer';
+import { MadeBytes } from './made-bytes';
 import type { KeyedGroup } from './output-keys';
 import type { FolderRecord, GroupKeys, OutputManifest, OutputRecord } from './output-manifest';
 import {
@@ -355,16 +356,20 @@ export async function stagePlan(
   /** The records of the files of each speculated group kept, filled with their stats once written. */
   const speculated = new Map<number, OutputRecord[]>();
 
+  const encoder = new MadeBytes();
   /** Makes a group: every file made, hashed and placed; stored when the store is open. */
   const makeGroup = (group: KeyedGroup, key: string | undefined): void => {
     const first = group.paths[0];
     if (first !== undefined) groups.made.push(first);
     const made = group.make();
     if (storeByWriter && key !== undefined && made.every((file) => file.source === undefined)) {
-      const entries: StoredEntry[] = made.map((file) => ({
+      // Each file's text is encoded once: hashed, sized and copied into the writer's batch from there.
+      encoder.reset();
+      const encoded = made.map((file) => encoder.encode(file.contents));
+      const entries: StoredEntry[] = made.map((file, at) => ({
         path: file.path,
-        hash: record ? contentHash(file.contents) : '',
-        size: Buffer.byteLength(file.contents, 'utf8'),
+        hash: record ? encoded[at]!.hash : '',
+        size: encoded[at]!.bytes.length,
       }));
       let segment = segments.get(writer!);
       if (!segment) {
@@ -375,7 +380,7 @@ export async function stagePlan(
       for (const [at, file] of made.entries()) {
         const { hash, size } = entries[at]!;
         place(file.path, hash, (target, writer, done) =>
-          writer!.file(target, file.contents, done!, true, size),
+          writer!.file(target, encoded[at]!.bytes, done!, true, size),
         );
       }
       writer!.endRecord(key);
