@@ -37,8 +37,8 @@ export class MadeBytes {
     const most = head.length + 3 * text.length + 1;
     if (this.used + most > this.room.length) this.grow(most);
     const start = this.used;
-    const bytesAt = start + this.room.latin1Write(head, start);
-    const length = this.room.utf8Write(text, bytesAt);
+    const bytesAt = start + this.room.write(head, start, 'latin1');
+    const length = this.room.write(text, bytesAt, 'utf8');
     const end = bytesAt + length;
     this.room[end] = 0;
     this.used = end + 1;
