@@ -162,8 +162,17 @@ function apiPostListDocument(site: Site, page: Page<Post>, total: number): ApiPo
 
 /** `api/posts/<slug>.json`: one post with its HTML, headings and approved comments. */
 export function apiPostDocument(site: Site, post: Post): ApiPost {
+  // The summary's fields first, written out rather than spread from apiPostSummary's object (a copy per post).
   return {
-    ...apiPostSummary(site, post),
+    slug: post.slug,
+    url: post.url,
+    title: post.title,
+    date: post.date.toISOString(),
+    updated: post.updated?.toISOString() ?? null,
+    summary: post.summary,
+    tags: post.tags.map((tag) => apiTagRef(site, tag)),
+    authors: post.authors.map((author) => apiAuthor(site, author)),
+    commentCount: post.comments.length,
     lang: post.lang,
     canonical: httpUrl(post.canonical) ?? null,
     image: httpUrl(post.image, post.url) ?? null,
@@ -211,6 +220,7 @@ function pagination(site: Site, page: Page<unknown>, total: number): ApiPaginati
   };
 }
 
+/** A post as lists show it; {@link apiPostDocument} starts with the same fields. */
 function apiPostSummary(site: Site, post: Post): ApiPostSummary {
   return {
     slug: post.slug,

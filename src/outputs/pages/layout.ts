@@ -122,12 +122,94 @@ export function siteFeeds(site: Site): { posts: FeedSet; comments: FeedSet } {
   };
 }
 
+/**
+ * The parts of a page that are the same on every page of a site: its feeds, their autodiscovery
+ * links and "Subscribe to:" links, the site header's title and navigation, the stylesheet, the theme's
+ * head and the footer's copyright. They are made once and kept while the site's settings stay the
+ * same objects with the same values ({@link siteChrome}): a cold build of 4,000 posts made them
+ * for each of its ~8,000 pages (docs/decisions/performance.md, "Round six").
+ */
+interface SiteChrome {
+  config: Site['config'];
+  url: string;
+  menu: Site['menu'];
+  stylesheet: Site['stylesheet'];
+  title: string;
+  description: string | undefined;
+  copyright: string | undefined;
+  themeHead: string | undefined;
+  feedLinks: string;
+  css: string;
+  headerTitle: string;
+  headingTitle: string;
+  headerRest: string;
+  footer: string;
+}
+
+let lastChrome: SiteChrome | undefined;
+
+/** The {@link SiteChrome} of `site`: the last one made when `site`'s settings are still the same. */
+function siteChrome(site: Site): SiteChrome {
+  const settings = site.config.site;
+  const themeHead = site.config.theme?.head;
+  const last = lastChrome;
+  if (
+    last !== undefined &&
+    last.config === site.config &&
+    last.url === site.url &&
+    last.menu === site.menu &&
+    last.stylesheet === site.stylesheet &&
+    last.title === settings.title &&
+    last.description === settings.description &&
+    last.copyright === settings.copyright &&
+    last.themeHead === themeHead
+  ) {
+    return last;
+  }
+  const feeds = siteFeeds(site);
+  const siteTitle = html`<a href="${site.url}">${settings.title}</a>`;
+  const nav = joinHtml(
+    [
+      html`<a href="${site.url}">Home</a>`,
+      ...site.menu.map((item) => html`<a href="${item.url}">${item.title}</a>`),
+      html`<a href="${absoluteUrl(site.url, paths.tagIndex())}">Tags</a>`,
+    ],
+    ' · ',
+  );
+  lastChrome = {
+    config: site.config,
+    url: site.url,
+    menu: site.menu,
+    stylesheet: site.stylesheet,
+    title: settings.title,
+    description: settings.description,
+    copyright: settings.copyright,
+    themeHead,
+    feedLinks: html`${alternateLinks(site, feeds.posts)}`.markup,
+    css: stylesheetOf(site),
+    headerTitle: html`<p class="site-title">${siteTitle}</p>`.markup,
+    headingTitle: html`<h1 class="site-title">${siteTitle}</h1>`.markup,
+    headerRest:
+      html`${settings.description ? html`<p class="site-description">${settings.description}</p>\n` : ''}<nav aria-label="Site"><p>${nav}</p></nav>`
+        .markup,
+    footer: html`${subscribeLinks(feeds.posts)}
+${subscribeLinks(feeds.comments)}
+${settings.copyright ? html`<p>${settings.copyright}</p>\n` : ''}`.markup,
+  };
+  return lastChrome;
+}
+
+/** `text` without the line feeds at its end (a scan from the end, not a regular expression over all of it). */
+function withoutFinalNewlines(text: string): string {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 0x0a) end -= 1;
+  return end === text.length ? text : text.slice(0, end);
+}
+
 /** A whole HTML page: head, site header, the page's `<main>`, site footer. */
 export function layout(page: PageShell): string {
   const { site } = page;
-  const settings = site.config.site;
-  const feeds = siteFeeds(site);
-  const siteTitle = html`<a href="${site.url}">${settings.title}</a>`;
+  const chrome = siteChrome(site);
   // A title of nothing but characters a page cannot carry would be empty, which HTML forbids.
   const title = htmlSafeText(page.title).trim() === '' ? site.url : page.title;
   const canonical = page.canonical ?? absoluteUrl(site.url, page.path);
@@ -144,29 +226,20 @@ export function layout(page: PageShell): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title}</title>
-${page.description ? html`<meta name="description" content="${page.description}">\n` : ''}${head}${page.head ?? ''}${alternateLinks(site, feeds.posts)}${(page.feeds ?? []).map((set) => alternateLinks(site, set))}<style>
-${new HtmlFragment(stylesheetOf(site) + (page.style ?? '').replace(/\n$/, ''))}
+${page.description ? html`<meta name="description" content="${page.description}">\n` : ''}${head}${page.head ?? ''}${new HtmlFragment(chrome.feedLinks)}${(page.feeds ?? []).map((set) => alternateLinks(site, set))}<style>
+${new HtmlFragment(chrome.css + (page.style ?? '').replace(/\n$/, ''))}
 </style>
-${site.config.theme?.head ? html`${trustedHtml(site.config.theme.head.trim())}\n` : ''}</head>
+${chrome.themeHead ? html`${trustedHtml(chrome.themeHead.trim())}\n` : ''}</head>
 <body>
 <header class="site-header">
-${page.siteTitleIsHeading ? html`<h1 class="site-title">${siteTitle}</h1>` : html`<p class="site-title">${siteTitle}</p>`}
-${settings.description ? html`<p class="site-description">${settings.description}</p>\n` : ''}<nav aria-label="Site"><p>${joinHtml(
-    [
-      html`<a href="${site.url}">Home</a>`,
-      ...site.menu.map((item) => html`<a href="${item.url}">${item.title}</a>`),
-      html`<a href="${absoluteUrl(site.url, paths.tagIndex())}">Tags</a>`,
-    ],
-    ' · ',
-  )}</p></nav>
+${new HtmlFragment(page.siteTitleIsHeading ? chrome.headingTitle : chrome.headerTitle)}
+${new HtmlFragment(chrome.headerRest)}
 </header>
 <main>
-${new HtmlFragment(page.main.markup.replace(/\n+$/, ''))}
+${new HtmlFragment(withoutFinalNewlines(page.main.markup))}
 </main>
 <footer class="site-footer">
-${subscribeLinks(feeds.posts)}
-${subscribeLinks(feeds.comments)}
-${settings.copyright ? html`<p>${settings.copyright}</p>\n` : ''}</footer>
+${new HtmlFragment(chrome.footer)}</footer>
 </body>
 </html>
 `;
