@@ -1,5 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import {
+  escapeXml,
+  plainTextElement,
+  serializeXml,
+  type XmlElement,
+  xml,
+  xmlCharacters,
+} from '../../src/outputs/feeds/xml';
 import { escapeHtml, htmlSafeText } from '../../src/outputs/pages/html';
 
 /**
@@ -92,5 +100,118 @@ describe('escapeHtml', () => {
         if (escapeHtml(text) !== escapeHtmlBefore(text)) expect.unreachable(`U+${unit.toString(16)}`);
       }
     }
+  });
+});
+
+const XML_REFERENCES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  '\t': '&#9;',
+  '\n': '&#10;',
+  '\r': '&#13;',
+};
+const XML_HEX_REFERENCES: Record<string, string> = {
+  ...XML_REFERENCES,
+  '&': '&#x26;',
+  '<': '&#x3C;',
+  '>': '&#x3E;',
+};
+
+/** `escapeXml` before round six. */
+function escapeXmlBefore(text: string, context: 'text' | 'attribute' | 'plain-text'): string {
+  const pattern = context === 'attribute' ? /[&<>"\t\n\r]/g : /[&<>\r]/g;
+  const references = context === 'plain-text' ? XML_HEX_REFERENCES : XML_REFERENCES;
+  return xmlCharacters(text).replace(pattern, (character) => references[character]!);
+}
+
+/** `serializeXml` before round six: pieces pushed to an array, joined at the end. */
+function serializeXmlBefore(root: XmlElement): string {
+  const out: string[] = ['<?xml version="1.0" encoding="utf-8"?>\n'];
+  const startTag = (element: XmlElement, end = '>'): string => {
+    let tag = `<${element.name}`;
+    for (const [name, value] of element.attributes)
+      tag += ` ${name}="${escapeXmlBefore(value, 'attribute')}"`;
+    return tag + end;
+  };
+  const writeInline = (element: XmlElement): void => {
+    if (element.children.length === 0) {
+      out.push(startTag(element, '/>'));
+      return;
+    }
+    out.push(startTag(element));
+    for (const child of element.children) {
+      if (typeof child === 'string')
+        out.push(escapeXmlBefore(child, element.plainText ? 'plain-text' : 'text'));
+      else writeInline(child);
+    }
+    out.push('</', element.name, '>');
+  };
+  const writeElement = (element: XmlElement, indent: string): void => {
+    out.push(indent);
+    const { children } = element;
+    if (children.length > 0 && children.every((child) => typeof child !== 'string')) {
+      out.push(startTag(element), '\n');
+      for (const child of children) writeElement(child as XmlElement, `${indent}  `);
+      out.push(indent, '</', element.name, '>\n');
+      return;
+    }
+    writeInline(element);
+    out.push('\n');
+  };
+  writeElement(root, '');
+  return out.join('');
+}
+
+describe('escapeXml', () => {
+  it('gives what it gave before its fast path, for any text in each context', () => {
+    fc.assert(
+      fc.property(anyText, fc.constantFrom('text', 'attribute', 'plain-text' as const), (text, context) => {
+        expect(escapeXml(text, context)).toBe(escapeXmlBefore(text, context));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('gives what it gave before for every single code unit and pair', () => {
+    for (let unit = 0; unit <= 0xffff; unit++) {
+      const text = `a${String.fromCharCode(unit)}b`;
+      for (const context of ['text', 'attribute', 'plain-text'] as const) {
+        if (escapeXml(text, context) !== escapeXmlBefore(text, context)) {
+          expect.unreachable(`U+${unit.toString(16)} (${context})`);
+        }
+      }
+    }
+    for (const text of ['\uD83D\uDE00', '\uD83F\uDFFE', '\uDBFF\uDFFF', '\uDE00\uD83D']) {
+      expect(escapeXml(text, 'text')).toBe(escapeXmlBefore(text, 'text'));
+    }
+  });
+});
+
+describe('serializeXml', () => {
+  const name = fc.constantFrom('feed', 'entry', 'title', 'link', 'thr:in-reply-to', 'a');
+  const attributes = fc.dictionary(
+    fc.constantFrom('href', 'rel', 'xml:lang', 'type', 'n'),
+    fc.oneof(anyText, fc.integer(), fc.constant(undefined)),
+    { maxKeys: 3 },
+  );
+  const tree = fc.letrec<{ element: XmlElement }>((tie) => ({
+    element: fc.oneof(
+      { depthSize: 'small' },
+      fc
+        .tuple(name, attributes, fc.array(fc.oneof(anyText, tie('element')), { maxLength: 4 }))
+        .map(([elementName, given, children]) => xml(elementName, given, ...children)),
+      fc.tuple(name, anyText).map(([elementName, text]) => plainTextElement(elementName, text)),
+    ),
+  }));
+
+  it('writes any tree as it wrote it before (one string built as it goes)', () => {
+    fc.assert(
+      fc.property(tree.element, (root) => {
+        expect(serializeXml(root)).toBe(serializeXmlBefore(root));
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -17,6 +17,15 @@ const TEXT_SPECIAL = /[&<>\r]/g;
 /** Inside a double-quoted attribute value, white space is also normalised by parsers, so it is escaped. */
 const ATTRIBUTE_SPECIAL = /[&<>"\t\n\r]/g;
 
+/**
+ * Any character {@link escapeXml} may change in text: `TEXT_SPECIAL` and those of `MAY_NEED_DROPPING`
+ * (a surrogate, even of a pair, is only a character that may need dropping). Text without one is
+ * returned as it is, after a single scan.
+ */
+const TEXT_MAY_CHANGE = /[&<>\r\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
+/** The same for attribute values: `ATTRIBUTE_SPECIAL` and those of `MAY_NEED_DROPPING`. */
+const ATTRIBUTE_MAY_CHANGE = /[&<>"\t\n\r\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
+
 const REFERENCES: Record<string, string> = {
   '&': '&amp;',
   '<': '&lt;',
@@ -65,6 +74,8 @@ const HEX_REFERENCES: Record<string, string> = {
  * ```
  */
 export function escapeXml(text: string, context: 'text' | 'attribute' | 'plain-text'): string {
+  // Most text (a URL, a date, a name) has nothing to change: one scan finds that.
+  if (!(context === 'attribute' ? ATTRIBUTE_MAY_CHANGE : TEXT_MAY_CHANGE).test(text)) return text;
   const pattern = context === 'attribute' ? ATTRIBUTE_SPECIAL : TEXT_SPECIAL;
   const references = context === 'plain-text' ? HEX_REFERENCES : REFERENCES;
   return xmlCharacters(text).replace(pattern, (character) => references[character]!);
@@ -101,7 +112,9 @@ export function xml(
   ...children: XmlChild[]
 ): XmlElement {
   const kept: [string, string][] = [];
-  for (const [key, value] of Object.entries(attributes)) {
+  for (const key in attributes) {
+    if (!Object.hasOwn(attributes, key)) continue;
+    const value = attributes[key];
     if (value !== undefined) kept.push([key, String(value)]);
   }
   return { name, attributes: kept, children: flatten(children) };
@@ -147,36 +160,31 @@ function flatten(children: XmlChild[]): XmlNode[] {
  * ```
  */
 export function serializeXml(root: XmlElement): string {
-  const out: string[] = ['<?xml version="1.0" encoding="utf-8"?>\n'];
-  writeElement(root, '', out);
-  return out.join('');
+  // One string built as it goes (no array of pieces joined at the end).
+  return writeElement(root, '', '<?xml version="1.0" encoding="utf-8"?>\n');
 }
 
-function writeElement(element: XmlElement, indent: string, out: string[]): void {
-  out.push(indent);
+/** `out` followed by the element, indented by `indent`, and a line feed. */
+function writeElement(element: XmlElement, indent: string, out: string): string {
   const { children } = element;
   if (children.length > 0 && children.every((child) => typeof child !== 'string')) {
-    out.push(startTag(element), '\n');
-    for (const child of children) writeElement(child as XmlElement, `${indent}  `, out);
-    out.push(indent, '</', element.name, '>\n');
-    return;
+    let written = `${out}${indent}${startTag(element)}\n`;
+    const inner = `${indent}  `;
+    for (const child of children) written = writeElement(child as XmlElement, inner, written);
+    return `${written}${indent}</${element.name}>\n`;
   }
-  writeInline(element, out);
-  out.push('\n');
+  return `${writeInline(element, out + indent)}\n`;
 }
 
-/** Writes an element on one line, its text exactly as it is. */
-function writeInline(element: XmlElement, out: string[]): void {
-  if (element.children.length === 0) {
-    out.push(startTag(element, '/>'));
-    return;
-  }
-  out.push(startTag(element));
+/** `out` followed by the element on one line, its text exactly as it is. */
+function writeInline(element: XmlElement, out: string): string {
+  if (element.children.length === 0) return out + startTag(element, '/>');
+  let written = out + startTag(element);
+  const context = element.plainText ? 'plain-text' : 'text';
   for (const child of element.children) {
-    if (typeof child === 'string') out.push(escapeXml(child, element.plainText ? 'plain-text' : 'text'));
-    else writeInline(child, out);
+    written = typeof child === 'string' ? written + escapeXml(child, context) : writeInline(child, written);
   }
-  out.push('</', element.name, '>');
+  return `${written}</${element.name}>`;
 }
 
 function startTag(element: XmlElement, end = '>'): string {
