@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { jsonText, toJsonValue } from '../../src/outputs/api/json';
+import { httpUrl, normalizeUrl } from '../../src/outputs/api/links';
 import {
   escapeXml,
   plainTextElement,
@@ -9,6 +11,7 @@ import {
   xmlCharacters,
 } from '../../src/outputs/feeds/xml';
 import { escapeHtml, htmlSafeText } from '../../src/outputs/pages/html';
+import { isHttpUrl } from '../../src/schema/urls';
 
 /**
  * Round six made the outputs' escaping cheaper (docs/decisions/performance.md, "Round six"): each
@@ -210,6 +213,103 @@ describe('serializeXml', () => {
     fc.assert(
       fc.property(tree.element, (root) => {
         expect(serializeXml(root)).toBe(serializeXmlBefore(root));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+/** `toJsonValue` before round six: every value converted, every object copied. */
+function toJsonValueBefore(value: unknown, ancestors = new Set<object>()): unknown {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value !== 'object') return undefined;
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
+  if (value instanceof URL) return value.href;
+  if (ancestors.has(value)) return null;
+  ancestors.add(value);
+  try {
+    if (Array.isArray(value) || value instanceof Set) {
+      return [...value].map((item) => toJsonValueBefore(item, ancestors) ?? null);
+    }
+    const entries =
+      value instanceof Map ? [...value].map(([key, item]) => [String(key), item]) : Object.entries(value);
+    const result: Record<string, unknown> = {};
+    for (const [key, item] of entries) {
+      const converted = toJsonValueBefore(item, ancestors);
+      if (converted !== undefined) {
+        Object.defineProperty(result, key as string, {
+          value: converted,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      }
+    }
+    return result;
+  } finally {
+    ancestors.delete(value);
+  }
+}
+
+describe('toJsonValue', () => {
+  it('gives the JSON text it gave before for any value (plain JSON is written as it is)', () => {
+    const plain = fc.jsonValue();
+    const any = fc.anything({
+      withBigInt: true,
+      withDate: true,
+      withMap: true,
+      withSet: true,
+      withNullPrototype: true,
+    });
+    const withProto = fc.constant(JSON.parse('{"__proto__": {"a": 1}, "b": [1, -0, "\\ud800"]}'));
+    fc.assert(
+      fc.property(fc.oneof(plain, any, withProto), (value) => {
+        // A Map keyed by an object that has no string form throws, before as now.
+        const outcome = (convert: (value: unknown) => unknown) => {
+          try {
+            return jsonText(convert(value));
+          } catch (error) {
+            return `throws ${(error as Error).name}`;
+          }
+        };
+        expect(outcome(toJsonValue)).toBe(outcome((item) => toJsonValueBefore(item)));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+describe('httpUrl', () => {
+  /** `httpUrl` before round six: worked out at each call. */
+  const httpUrlBefore = (value: string | undefined, base?: string): string | undefined => {
+    const href = normalizeUrl(value, base);
+    return href !== undefined && isHttpUrl(href) ? href : undefined;
+  };
+  const url = fc.oneof(
+    fc.webUrl(),
+    fc.constantFrom(
+      'https://a.example/',
+      'x',
+      '1:x',
+      '/p',
+      'javascript:alert(1)',
+      'https://u:p@h/',
+      ' https://a/',
+    ),
+    anyText,
+  );
+
+  it('gives what it gave before, for any value and base, asked once or again', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(url, fc.option(url, { nil: undefined })), { maxLength: 8 }), (calls) => {
+        for (const [value, base] of [...calls, ...calls]) {
+          expect(httpUrl(value, base)).toBe(httpUrlBefore(value, base));
+          expect(httpUrl(`${base?.length ?? 0}:${base ?? ''}${value}`)).toBe(
+            httpUrlBefore(`${base?.length ?? 0}:${base ?? ''}${value}`),
+          );
+        }
       }),
       { numRuns: 500 },
     );

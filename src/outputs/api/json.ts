@@ -1,11 +1,15 @@
+import { isPlainJson } from '../../fingerprint/exact';
+
 /**
  * A value as JSON can carry it: dates become RFC 3339 strings, big integers decimal strings,
  * maps objects, sets arrays; functions, symbols and `undefined` are left out (`null` in an array);
  * a value met again inside itself becomes `null`. Front matter that a schema extension turned into
- * such values still gives a valid document.
+ * such values still gives a valid document. Plain JSON (`isPlainJson`) is returned as it is: its
+ * JSON text is the same.
  */
 export function toJsonValue(value: unknown): unknown {
-  return convert(value, new Set());
+  // Front matter nearly always is plain JSON already: it is then written as it is, not copied.
+  return isPlainJson(value) ? value : convert(value, new Set());
 }
 
 function convert(value: unknown, ancestors: Set<object>): unknown {

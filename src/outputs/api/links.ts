@@ -53,6 +53,23 @@ export function normalizeUrl(value: string | undefined, base?: string): string |
  * that {@link isHttpUrl} accepts as written; else `undefined`.
  */
 export function httpUrl(value: string | undefined, base?: string): string | undefined {
-  const href = normalizeUrl(value, base);
-  return href !== undefined && isHttpUrl(href) ? href : undefined;
+  if (value === undefined) return undefined;
+  // A pure function of its text: the same URLs (a commenter's, a post's image) come back in several outputs.
+  const known = base === undefined ? knownHttpUrls : knownHttpUrlsWithBase;
+  const key = base === undefined ? value : `${base.length}:${base}${value}`;
+  let href = known.get(key);
+  if (href === undefined) {
+    const normal = normalizeUrl(value, base);
+    href = normal !== undefined && isHttpUrl(normal) ? normal : null;
+    if (known.size >= MAX_KNOWN_URLS) known.clear();
+    known.set(key, href);
+  }
+  return href ?? undefined;
 }
+
+/** What {@link httpUrl} gave for a value without a base (`null` for `undefined`). */
+const knownHttpUrls = new Map<string, string | null>();
+/** The same for a value and a base, by `<base length>:<base><value>`. */
+const knownHttpUrlsWithBase = new Map<string, string | null>();
+/** Either map is cleared when it holds this many URLs. */
+const MAX_KNOWN_URLS = 8192;
