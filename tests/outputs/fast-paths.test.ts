@@ -219,38 +219,12 @@ describe('serializeXml', () => {
   });
 });
 
-/** `toJsonValue` before round six: every value converted, every object copied. */
-function toJsonValueBefore(value: unknown, ancestors = new Set<object>()): unknown {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
-  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
-  if (typeof value === 'bigint') return value.toString();
-  if (typeof value !== 'object') return undefined;
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
-  if (value instanceof URL) return value.href;
-  if (ancestors.has(value)) return null;
-  ancestors.add(value);
-  try {
-    if (Array.isArray(value) || value instanceof Set) {
-      return [...value].map((item) => toJsonValueBefore(item, ancestors) ?? null);
-    }
-    const entries =
-      value instanceof Map ? [...value].map(([key, item]) => [String(key), item]) : Object.entries(value);
-    const result: Record<string, unknown> = {};
-    for (const [key, item] of entries) {
-      const converted = toJsonValueBefore(item, ancestors);
-      if (converted !== undefined) {
-        Object.defineProperty(result, key as string, {
-          value: converted,
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
-      }
-    }
-    return result;
-  } finally {
-    ancestors.delete(value);
-  }
+/**
+ * `toJsonValue` before round six: every value converted, every object copied. It is still the way
+ * for a value that is not plain JSON: inside an object with a `$` key (which `isPlainJson` refuses).
+ */
+function toJsonValueBefore(value: unknown): unknown {
+  return (toJsonValue({ $: value }) as { $?: unknown }).$;
 }
 
 describe('toJsonValue', () => {
@@ -274,7 +248,7 @@ describe('toJsonValue', () => {
             return `throws ${(error as Error).name}`;
           }
         };
-        expect(outcome(toJsonValue)).toBe(outcome((item) => toJsonValueBefore(item)));
+        expect(outcome(toJsonValue)).toBe(outcome(toJsonValueBefore));
       }),
       { numRuns: 1000 },
     );

@@ -162,17 +162,8 @@ function apiPostListDocument(site: Site, page: Page<Post>, total: number): ApiPo
 
 /** `api/posts/<slug>.json`: one post with its HTML, headings and approved comments. */
 export function apiPostDocument(site: Site, post: Post): ApiPost {
-  // The summary's fields first, written out rather than spread from apiPostSummary's object (a copy per post).
-  return {
-    slug: post.slug,
-    url: post.url,
-    title: post.title,
-    date: post.date.toISOString(),
-    updated: post.updated?.toISOString() ?? null,
-    summary: post.summary,
-    tags: post.tags.map((tag) => apiTagRef(site, tag)),
-    authors: post.authors.map((author) => apiAuthor(site, author)),
-    commentCount: post.comments.length,
+  // The summary's fields first: added to its object rather than spread into a copy of it.
+  return Object.assign(apiPostSummary(site, post), {
     lang: post.lang,
     canonical: httpUrl(post.canonical) ?? null,
     image: httpUrl(post.image, post.url) ?? null,
@@ -184,7 +175,7 @@ export function apiPostDocument(site: Site, post: Post): ApiPost {
     commentFeeds: postCommentFeedLinks(site, post.slug),
     comments: post.comments.map(apiComment),
     data: toJsonValue(post.data) as Record<string, unknown>,
-  };
+  });
 }
 
 /** `api/tags.json`: every tag with its post count, ordered by slug. */
