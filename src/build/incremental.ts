@@ -9,6 +9,7 @@ import { type Diagnostic, diagnostic } from '../diagnostics/diagnostic';
 import type { Site } from '../site/types';
 import { commitJournal, journalFor, touchedFolders } from './commit';
 import { checkOutputOnDisk, type OutputOnDisk } from './disk-check';
+import { ListingPrints } from './listing-prints';
 import {
   hasStraySiblings,
   MARKER_FILE,
@@ -155,7 +156,7 @@ export async function readPrevious(
   const checks = early ? early.checks : checksOf(out, read);
   const keyNamespace = await outputCodeIdentity();
   if (keyNamespace === undefined) return { manifest, onDisk: await checks };
-  await computeKeys(site, plan);
+  await computeKeys(site, plan, ListingPrints.read(cache.folder, keyNamespace));
   const openStore = () => OutputStore.open({ root, folder: cache.folder, namespace: keyNamespace });
   return { manifest, onDisk: await checks, keyNamespace, openStore };
 }
@@ -164,8 +165,8 @@ export async function readPrevious(
  * Computes every group's key, letting the event loop turn every few milliseconds: the checks of the
  * output run meanwhile, and the trash is emptied.
  */
-async function computeKeys(site: Site, plan: PlannedOutput): Promise<void> {
-  const keys = new OutputKeys(site);
+async function computeKeys(site: Site, plan: PlannedOutput, prints: ListingPrints): Promise<void> {
+  const keys = new OutputKeys(site, prints);
   let turned = performance.now();
   for (const [index, group] of plan.outputs.entries()) {
     plan.groups[index]!.key = keys.keyOf(group.paths, group.inputs);
@@ -174,6 +175,7 @@ async function computeKeys(site: Site, plan: PlannedOutput): Promise<void> {
       turned = performance.now();
     }
   }
+  await prints.save();
 }
 
 /**

@@ -62,7 +62,14 @@ export class OutputKeys {
   /** The text of each long list already written once (`site.posts` is read by several groups). */
   private readonly lists = new WeakMap<readonly unknown[], string>();
 
-  constructor(private readonly site: Site) {
+  /**
+   * `memo`: listing fingerprints kept from earlier builds by post fingerprint (src/build/listing-prints.ts),
+   * which it is given the new ones to keep.
+   */
+  constructor(
+    private readonly site: Site,
+    private readonly memo?: ListingMemo,
+  ) {
     for (const post of site.posts) {
       this.refs.set(post, POST);
       for (const [index, comment] of post.comments.entries()) {
@@ -76,13 +83,16 @@ export class OutputKeys {
 
   /**
    * The key of a group with these paths and inputs (both are in it): the same key in two builds
-   * means the same files at the same paths. `undefined` when an input cannot be fingerprinted.
+   * means the same files at the same paths. `undefined` when an input cannot be fingerprinted. One
+   * part for {@link contentHash}: the site fingerprint (64 hex digits), the paths (their length
+   * first) and the text of the inputs.
    */
   keyOf(paths: readonly string[], inputs: GroupInputs): string | undefined {
     const site = this.siteWide();
     if (site === null) return undefined;
     try {
-      return contentHash(site, paths.length === 1 ? paths[0]! : paths.join('\0'), this.inputText(inputs));
+      const joined = paths.length === 1 ? paths[0]! : paths.join('\0');
+      return contentHash(`${site}${joined.length}:${joined}\0${this.inputText(inputs)}`);
     } catch (error) {
       if (error instanceof NoFingerprint || error instanceof TypeError) return undefined;
       throw error;
@@ -191,7 +201,8 @@ export class OutputKeys {
   private printsOf(post: Post): { post: string | null; listing: string } {
     let prints = this.postPrints.get(post);
     if (prints === undefined) {
-      prints = postFingerprints(post);
+      // Asked only while a key is computed, after the site fingerprint (keyOf).
+      prints = postFingerprints(post, this.siteFingerprint!, this.memo);
       this.postPrints.set(post, prints);
     }
     return prints;
@@ -245,14 +256,31 @@ function quotedKey(key: string): string {
 }
 
 /**
+ * Listing fingerprints kept by post fingerprint across builds (src/build/listing-prints.ts): `get`
+ * gives the one computed for a post fingerprint, `set` records a new one.
+ */
+export interface ListingMemo {
+  get(post: string): string | undefined;
+  set(post: string, listing: string): void;
+}
+
+/**
  * A post's fingerprint and its listing's, from one pass over its fields.
  *
  * - The **listing fingerprint** covers the fields a listing shows (`LISTING_FIELDS` in
  *   src/outputs/listing.ts) and the post's comments: the JSON of those fields, then each comment's
  *   JSON without its HTML, then the HTML of the comments that have no render key.
- * - The **post fingerprint** covers every field of the post and of its comments: the listing
- *   fingerprint (which stands for the text it hashed), the JSON of the other fields, then the
- *   post's HTML when it has no render key.
+ * - The **post fingerprint** covers every field of the post and of its comments. For a post made of
+ *   a file of known identity ({@link sourceIdentityOf}) rendered under a render key, it is made of
+ *   those identities, of the site fingerprint `site`, and of what is decided across files besides
+ *   them (`unpublished`, `assets`, the comments as in the listing): those decide every field of the
+ *   post (`MadeFields` below, and the listing's fields: tags and authors are the post's own front
+ *   matter resolved against the config and the author profiles, which the site fingerprint covers;
+ *   URL and language the front matter and the config). Its listing fingerprint is then taken from
+ *   `memo` by the post fingerprint when an earlier build computed it (src/build/listing-prints.ts),
+ *   and computed otherwise. For any other post, the post fingerprint is the listing fingerprint
+ *   (which stands for the text it hashed), the JSON of the other fields, then the post's HTML when
+ *   it has no render key.
  *
  * The bulk of a post is its HTML. A document whose HTML is still that of the render it was loaded
  * with stands as the render's key ({@link renderKeyOf}, src/load/render-identity.ts: the render
@@ -265,7 +293,11 @@ function quotedKey(key: string): string {
  * `LISTING_FIELDS` and `HIDDEN_FIELDS` (src/outputs/listing.ts, which fails to compile while a field
  * of `Post` is in neither), and any other field a post has is written after them ({@link otherFields}).
  */
-function postFingerprints(post: Post): { post: string | null; listing: string } {
+function postFingerprints(
+  post: Post,
+  site: string,
+  memo: ListingMemo | undefined,
+): { post: string | null; listing: string } {
   const comments = post.comments;
   // The HTML of the comments that have no render key, hashed as it is after the JSON.
   const htmls: string[] = [];
@@ -284,17 +316,31 @@ function postFingerprints(post: Post): { post: string | null; listing: string } 
     commentText += `${index === 0 ? '' : ','}${text}`;
   }
   commentText += ']';
-  const shown = JSON.stringify(fieldValues(post, LISTING_FIELDS));
-  const listing = contentHash('listing', shown, commentText, ...htmls);
+  const listingOf = () =>
+    contentHash('listing', JSON.stringify(fieldValues(post, LISTING_FIELDS)), commentText, ...htmls);
   const key = renderKeyOf(post);
   const source = key === undefined ? undefined : sourceIdentityOf(post);
   if (source !== undefined) {
-    // The fields made of the post's file and render stand as their identities (`MadeFields`).
-    return {
-      listing,
-      post: contentHash('post-made', listing, source, key!, JSON.stringify(post.assets ?? null)),
-    };
+    // The fields made of the post's file and render stand as their identities (`MadeFields`), the
+    // listing's as those and the site fingerprint.
+    const print = contentHash(
+      'post-made',
+      site,
+      source,
+      key!,
+      JSON.stringify(post.unpublished ?? null),
+      JSON.stringify(post.assets ?? null),
+      commentText,
+      ...htmls,
+    );
+    let listing = memo?.get(print);
+    if (listing === undefined) {
+      listing = listingOf();
+      memo?.set(print, listing);
+    }
+    return { listing, post: print };
   }
+  const listing = listingOf();
   let hidden: string;
   try {
     const values = fieldValues(post, HIDDEN_FIELDS);
@@ -330,6 +376,19 @@ type MadeFields = MadeField | 'wordCount' | 'readingTime' | 'data';
 type Unmade = Exclude<(typeof HIDDEN_FIELDS)[number], MadeFields | 'assets'>;
 const everyHiddenFieldMade: [Unmade] extends [never] ? true : Unmade = true;
 void everyHiddenFieldMade;
+
+/**
+ * The fields a listing shows that a post fingerprint made of identities covers through them (see
+ * {@link postFingerprints}): the front matter's and the file's (slug, title, dates, tags, authors,
+ * language), the render's (the summary when the front matter has none), and the config's and the
+ * author profiles' (URL, tag URLs, the authors' fields: the site fingerprint). The others it writes:
+ * `comments` and `unpublished` (the build time). A field added to `LISTING_FIELDS` fails to compile
+ * until it is one of these.
+ */
+type ListingMade = 'slug' | 'title' | 'date' | 'updated' | 'url' | 'summary' | 'tags' | 'authors' | 'lang';
+type Unwritten = Exclude<(typeof LISTING_FIELDS)[number], ListingMade | 'comments' | 'unpublished'>;
+const everyListingFieldCovered: [Unwritten] extends [never] ? true : Unwritten = true;
+void everyListingFieldCovered;
 
 /**
  * A field of a post as {@link postFingerprints} writes it in JSON: absent as `null` (no field of a
@@ -411,7 +470,8 @@ export function keyedGroups(site: Site, plan: readonly OutputGroup[]): KeyedGrou
 }
 
 /**
- * Every group of a plan of `site` with its key, computed now.
+ * Every group of a plan of `site` with its key, computed now (with `memo`, the listing fingerprints
+ * kept from earlier builds, see {@link OutputKeys}).
  *
  * @example
  * ```ts
@@ -419,8 +479,8 @@ export function keyedGroups(site: Site, plan: readonly OutputGroup[]): KeyedGrou
  * groups[0].key; // the same in a build where the site settings and this group's inputs are the same
  * ```
  */
-export function keyPlan(site: Site, plan: readonly OutputGroup[]): KeyedGroup[] {
-  const keys = new OutputKeys(site);
+export function keyPlan(site: Site, plan: readonly OutputGroup[], memo?: ListingMemo): KeyedGroup[] {
+  const keys = new OutputKeys(site, memo);
   const groups = keyedGroups(site, plan);
   for (const [index, group] of plan.entries()) groups[index]!.key = keys.keyOf(group.paths, group.inputs);
   return groups;

@@ -42,8 +42,8 @@ void everyFieldListed;
 const listings = new WeakMap<Post, Post>();
 const tagListings = new WeakMap<Tag, Tag>();
 
-/** Where a listing keeps the post it was made of: not enumerable, so JSON, keys and spreads never see it. */
-const SOURCE: unique symbol = Symbol('listing source');
+/** The post each listing was made of, beside it: no field of the listing, so JSON, keys and spreads never see it. */
+const sources = new WeakMap<object, Post>();
 
 /**
  * The prototype of every listing: each field a listing does not show is a getter that throws. One
@@ -89,15 +89,15 @@ export function postListing(post: Post): Post {
   for (const name of LISTING_FIELDS) {
     if (name in post) fields[name] = post[name];
   }
-  Object.defineProperty(fields, SOURCE, { value: post });
   listing = Object.freeze(fields) as unknown as Post;
   listings.set(post, listing);
+  sources.set(listing, post);
   return listing;
 }
 
 /** The post a {@link postListing} was made of; `undefined` for anything else. */
 export function listingSource(value: object): Post | undefined {
-  return (value as { [SOURCE]?: Post })[SOURCE];
+  return sources.get(value);
 }
 
 /** A tag whose posts are {@link postListing}s (the same object for the same tag). */
