@@ -186,16 +186,20 @@ export async function stagePlan(
   let writer: FileWriter | undefined;
   const folderRecords = new Map<string, FolderRecord>();
   const made = new Set<string>();
+  // Output paths are checked relative `/`-separated paths (checkOutputPaths): a join needs no normalizing.
+  const stagingPrefix = staging.endsWith(path.sep) ? staging : staging + path.sep;
   const ensureParent = (file: string): void => {
-    const parent = path.posix.dirname(file);
-    if (parent === '.' || made.has(parent)) return;
+    const slash = file.lastIndexOf('/');
+    if (slash < 0) return;
+    const parent = file.slice(0, slash);
+    if (made.has(parent)) return;
     const missing: string[] = [];
     for (let folder = parent; folder !== '.' && !made.has(folder); folder = path.posix.dirname(folder)) {
       missing.push(folder);
       made.add(folder);
     }
     if (!writer) mkdirSync(path.join(staging, parent), { recursive: true });
-    else for (const folder of missing.reverse()) writer.folder(path.join(staging, folder));
+    else for (const folder of missing.reverse()) writer.folder(stagingPrefix + folder);
   };
   /** Puts the previous output's file into the staging tree: a hard link, else a copy. */
   const takeFromPrevious = (file: string, orCopy: boolean): boolean => {
@@ -254,7 +258,7 @@ export async function stagePlan(
       linked += 1;
     } else {
       ensureParent(file);
-      const target = path.join(staging, file);
+      const target = stagingPrefix + file;
       written += 1;
       if (writer) {
         // Its record (in `files` now, so that they keep the plan's order) gets the stats once written.
@@ -405,7 +409,6 @@ export async function stagePlan(
     if (toStore && toStore.length === made.length) store!.save(key!, toStore);
   };
 
-  const stagingPrefix = staging.endsWith(path.sep) ? staging : staging + path.sep;
   /** Has the writer write a stored group from its record; one found unsound is made at the end. */
   const writeStored = (index: number, key: string, stored: StoredPlace): void => {
     groups.stored += 1;
@@ -425,7 +428,6 @@ export async function stagePlan(
       written += 1;
       const entry: OutputRecord = { hash: file.hash, size: 0, mtimeMs: 0, ino: 0 };
       if (record) files.set(file.path, entry);
-      // Output paths are checked relative `/`-separated paths (checkOutputPaths): a join needs no normalizing.
       writer!.recordFile(stagingPrefix + file.path, file.size, (stats) => {
         if (stats.size >= 0) Object.assign(entry, stats);
         else unsoundRecord();

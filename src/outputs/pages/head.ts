@@ -1,6 +1,6 @@
 import type { Post, Site } from '../../site/types';
 import { httpUrl } from '../api/links';
-import { HtmlFragment, type HtmlValue, html, htmlSafeText } from './html';
+import { escapeHtml, HtmlFragment, htmlSafeText } from './html';
 
 /** What a page tells link previews (Open Graph and Twitter cards). */
 export interface SocialCard {
@@ -21,20 +21,31 @@ export interface SocialCard {
  * `url`: a large-image card when there is an image, else a summary card. Every value is escaped.
  */
 export function socialMeta(site: Site, url: string, card: SocialCard): HtmlFragment {
-  const property = (name: string, content: string | undefined): HtmlValue =>
-    content === undefined || content === '' ? '' : html`<meta property="${name}" content="${content}">\n`;
-  const named = (name: string, content: string | undefined): HtmlValue =>
-    content === undefined || content === '' ? '' : html`<meta name="${name}" content="${content}">\n`;
+  // One string built as it goes: a page has up to a dozen of these tags. Names are constants of this
+  // function; every content is escaped.
+  let markup = '';
+  const meta = (attribute: 'property' | 'name', name: string, content: string | undefined): void => {
+    if (content !== undefined && content !== '') {
+      markup += `<meta ${attribute}="${name}" content="${escapeHtml(content)}">\n`;
+    }
+  };
   const { article } = card;
-  return html`${property('og:site_name', site.config.site.title)}${property('og:type', card.type)}${property('og:title', card.title)}${property('og:url', url)}${property('og:description', card.description)}${property('og:image', card.image)}${
-    article
-      ? [
-          property('article:published_time', article.published.toISOString()),
-          property('article:modified_time', article.modified?.toISOString()),
-          article.tags.map((tag) => property('article:tag', tag)),
-        ]
-      : ''
-  }${named('twitter:card', card.image ? 'summary_large_image' : 'summary')}${named('twitter:title', card.title)}${named('twitter:description', card.description)}${named('twitter:image', card.image)}`;
+  meta('property', 'og:site_name', site.config.site.title);
+  meta('property', 'og:type', card.type);
+  meta('property', 'og:title', card.title);
+  meta('property', 'og:url', url);
+  meta('property', 'og:description', card.description);
+  meta('property', 'og:image', card.image);
+  if (article) {
+    meta('property', 'article:published_time', article.published.toISOString());
+    meta('property', 'article:modified_time', article.modified?.toISOString());
+    for (const tag of article.tags) meta('property', 'article:tag', tag);
+  }
+  meta('name', 'twitter:card', card.image ? 'summary_large_image' : 'summary');
+  meta('name', 'twitter:title', card.title);
+  meta('name', 'twitter:description', card.description);
+  meta('name', 'twitter:image', card.image);
+  return new HtmlFragment(markup);
 }
 
 /** A post's image as an absolute http(s) URL (a path is resolved against the post's URL). */
