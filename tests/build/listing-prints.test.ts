@@ -4,10 +4,12 @@ import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ListingPrints } from '../../src/build/listing-prints';
 import { keyPlan, type ListingMemo } from '../../src/build/output-keys';
+import { outputCodeIdentity } from '../../src/build/output-manifest';
+import { cacheFolder } from '../../src/cache/location';
 import { loadSite } from '../../src/index';
 import { siteFilePlan } from '../../src/outputs/index';
 import type { Site } from '../../src/site/types';
-import { copyGoldenSite, GOLDEN_NOW, temporaryFolder } from './helpers';
+import { copyGoldenSite, GOLDEN_NOW, goldenBuild, temporaryFolder } from './helpers';
 import {
   applyEdit,
   builtSite,
@@ -172,6 +174,36 @@ describe('listing fingerprints kept across builds', () => {
     // Every key holds the site fingerprint, which holds the profiles: nothing is kept of the old ones.
     expect(after.found).toBe(0);
     expect(changed(before.keys, after.keys)).toContain('index.html');
+  });
+});
+
+describe('a build', () => {
+  it('keeps the listing fingerprints of its posts in the cache folder, and uses them in the next build', async () => {
+    const root = await copyGoldenSite();
+    await goldenBuild(root, path.join(root, 'public'));
+    const folder = await cacheFolder(root);
+    const namespace = (await outputCodeIdentity())!;
+    const site = await load(root, GOLDEN_NOW);
+    // Every post of the site has its listing fingerprint kept, the one computed without it.
+    const plain = keys(site);
+    const prints = ListingPrints.read(folder, namespace);
+    let found = 0;
+    const counting: ListingMemo = {
+      get: (post) => {
+        const listing = prints.get(post);
+        if (listing !== undefined) found++;
+        return listing;
+      },
+      set: () => {},
+    };
+    expect(keys(site, counting)).toEqual(plain);
+    expect(found).toBe(site.posts.length);
+  });
+
+  it('keeps none without the cache', async () => {
+    const root = await copyGoldenSite();
+    await goldenBuild(root, path.join(root, 'public'), { cache: false });
+    await expect(readFile(path.join(await cacheFolder(root), 'listing-prints-v1'))).rejects.toThrow();
   });
 });
 
