@@ -10,15 +10,16 @@ import type { AssetProblem, PostAssets } from './rehype-assets';
 import type { RenderResult } from './render-markdown';
 
 /**
- * The layout of the render cache's files; a new layout starts an empty cache. `render-v4`: a record's
- * payload is the render's fields in a fixed binary layout ({@link encodeRenderResult}), then the
- * HTML's bytes (`render-v3` had the fields as a line of JSON, parsed and checked for every cached
- * render a build read; `render-v2` had the HTML inside the JSON too).
+ * The layout of the render cache's files; a new layout starts an empty cache. `render-v5`: a record's
+ * payload is the render's fields in a fixed binary layout ({@link encodeRenderResult}), its texts
+ * decoded with one call, then the HTML's bytes (`render-v4` decoded each text on its own;
+ * `render-v3` had the fields as a line of JSON, parsed and checked for every cached render a build
+ * read; `render-v2` had the HTML inside the JSON too).
  */
-const LAYOUT = 'render-v4';
+const LAYOUT = 'render-v5';
 
 /** Folders of earlier layouts, removed once the new one is written. */
-const RETIRED_LAYOUTS = ['render-v1', 'render-v2', 'render-v3'];
+const RETIRED_LAYOUTS = ['render-v1', 'render-v2', 'render-v3', 'render-v4'];
 
 /**
  * Whether the cache folder `folder` (see `cacheFolder`) holds a render cache of the current layout:
@@ -33,7 +34,7 @@ export function renderCacheExists(folder: string): Promise<boolean> {
  * namespace (broadsheet's version, the config, the plugin lists) and the document (trust level, page
  * URL, markdown). Not by modification time: a fresh clone hits the cache.
  *
- * The entries live in a {@link Pack} (`<cache folder>/render-v4/`: a few segment files and an
+ * The entries live in a {@link Pack} (`<cache folder>/render-v5/`: a few segment files and an
  * index), so a cold build writes a few large files instead of one file per document. An entry that
  * cannot be read is ignored with a `cache-corrupt` warning (one per file) and rendered again; the
  * cache never makes a build fail, and a killed build leaves the previous index in force.
@@ -127,16 +128,21 @@ export class RenderCache {
   }
 }
 
-// A record's payload (little-endian): the word count and reading time (float64 each), the byte
-// lengths of the summary (uint32), the number of headings (uint32), the byte length of the asset
-// problems' JSON (uint32, 0 when the render has none), then the summary's UTF-8, each heading (its
-// depth as a float64, the byte lengths of its text and id as uint32, then their UTF-8), the asset
-// problems' JSON, and the HTML's UTF-8 to the end. Numbers as float64 come back exactly; the rare
-// asset problems stay JSON.
+// A record's payload (little-endian):
+//   0  the word count (float64)          8  the reading time (float64)
+//  16  the number of headings (uint32)   20  the byte length of the texts' UTF-8 (uint32)
+//  24  the byte length of the asset problems' JSON (uint32, 0 when the render has none)
+//  28  the summary's length in UTF-16 code units (uint32)
+//  32  each heading: its depth (float64), its text's and id's lengths in UTF-16 code units (uint32 each)
+//  then the texts' UTF-8 (the summary, then each heading's text and id, one after the other), the
+//  asset problems' JSON, and the HTML's UTF-8 to the end.
+// The texts are decoded with one call and cut at their lengths (the UTF-8 of a concatenation is
+// the concatenation of the UTF-8s, for text without lone surrogates). Numbers as float64 come back
+// exactly; the rare asset problems stay JSON.
 
-/** The bytes before the summary. */
-const FIELDS_BYTES = 28;
-/** The bytes of a heading before its text. */
+/** The bytes before the headings. */
+const FIELDS_BYTES = 32;
+/** The bytes of a heading. */
 const HEADING_BYTES = 16;
 
 /**
@@ -152,70 +158,73 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 export function encodeRenderResult(result: RenderResult): Buffer | undefined {
   const { summary, headings, assetProblems, html } = result;
   if (LONE_SURROGATE.test(summary)) return undefined;
-  const summaryBytes = Buffer.byteLength(summary, 'utf8');
-  let size = FIELDS_BYTES + summaryBytes;
+  let texts = summary;
   for (const { text, id } of headings) {
     if (LONE_SURROGATE.test(text) || LONE_SURROGATE.test(id)) return undefined;
-    size += HEADING_BYTES + Buffer.byteLength(text, 'utf8') + Buffer.byteLength(id, 'utf8');
+    texts += text + id;
   }
+  const textBytes = Buffer.byteLength(texts, 'utf8');
   const problems = assetProblems === undefined ? '' : JSON.stringify(assetProblems);
   const problemsBytes = Buffer.byteLength(problems, 'utf8');
-  size += problemsBytes + Buffer.byteLength(html, 'utf8');
-  const payload = Buffer.allocUnsafe(size);
+  const start = FIELDS_BYTES + headings.length * HEADING_BYTES;
+  const payload = Buffer.allocUnsafe(start + textBytes + problemsBytes + Buffer.byteLength(html, 'utf8'));
   payload.writeDoubleLE(result.wordCount, 0);
   payload.writeDoubleLE(result.readingTime, 8);
-  payload.writeUInt32LE(summaryBytes, 16);
-  payload.writeUInt32LE(headings.length, 20);
+  payload.writeUInt32LE(headings.length, 16);
+  payload.writeUInt32LE(textBytes, 20);
   payload.writeUInt32LE(problemsBytes, 24);
-  let at = FIELDS_BYTES + payload.write(summary, FIELDS_BYTES, 'utf8');
+  payload.writeUInt32LE(summary.length, 28);
+  let at = FIELDS_BYTES;
   for (const { depth, text, id } of headings) {
     payload.writeDoubleLE(depth, at);
-    const textBytes = payload.write(text, at + HEADING_BYTES, 'utf8');
-    const idBytes = payload.write(id, at + HEADING_BYTES + textBytes, 'utf8');
-    payload.writeUInt32LE(textBytes, at + 8);
-    payload.writeUInt32LE(idBytes, at + 12);
-    at += HEADING_BYTES + textBytes + idBytes;
+    payload.writeUInt32LE(text.length, at + 8);
+    payload.writeUInt32LE(id.length, at + 12);
+    at += HEADING_BYTES;
   }
+  at += payload.write(texts, at, 'utf8');
   at += payload.write(problems, at, 'utf8');
   payload.write(html, at, 'utf8');
   return payload;
 }
 
 /**
- * A render from its record's payload (checked: its bytes are those written), when every length in it
- * fits the payload; `undefined` otherwise. Its HTML stays bytes until read (src/render/deferred-html.ts):
- * `payload` is a view of a buffer `Pack.getMany` read for this cache alone, and any bytes decode to a
- * string, so nothing about the HTML can fail later.
+ * A render from its record's payload (checked: its bytes are those written), when its lengths fit
+ * the payload and its texts; `undefined` otherwise. Its HTML stays bytes until read
+ * (src/render/deferred-html.ts): `payload` is a view of a buffer `Pack.getMany` read for this cache
+ * alone, and any bytes decode to a string, so nothing about the HTML can fail later.
  */
 export function decodeRenderResult(payload: Buffer): RenderResult | undefined {
   const size = payload.length;
   if (size < FIELDS_BYTES) return undefined;
-  const summaryEnd = FIELDS_BYTES + payload.readUInt32LE(16);
-  const count = payload.readUInt32LE(20);
+  const count = payload.readUInt32LE(16);
+  const textBytes = payload.readUInt32LE(20);
   const problemsBytes = payload.readUInt32LE(24);
-  if (summaryEnd + count * HEADING_BYTES + problemsBytes > size) return undefined;
+  const start = FIELDS_BYTES + count * HEADING_BYTES;
+  if (start + textBytes + problemsBytes > size) return undefined;
+  const texts = payload.toString('utf8', start, start + textBytes);
+  let cut = payload.readUInt32LE(28);
+  const summary = texts.slice(0, cut);
   const headings: Heading[] = [];
-  let at = summaryEnd;
-  for (let index = 0; index < count; index++) {
-    if (at + HEADING_BYTES > size) return undefined;
-    const textEnd = at + HEADING_BYTES + payload.readUInt32LE(at + 8);
+  for (let at = FIELDS_BYTES; at < start; at += HEADING_BYTES) {
+    const textEnd = cut + payload.readUInt32LE(at + 8);
     const idEnd = textEnd + payload.readUInt32LE(at + 12);
-    if (idEnd > size) return undefined;
     headings.push({
       depth: payload.readDoubleLE(at),
-      text: payload.toString('utf8', at + HEADING_BYTES, textEnd),
-      id: payload.toString('utf8', textEnd, idEnd),
+      text: texts.slice(cut, textEnd),
+      id: texts.slice(textEnd, idEnd),
     });
-    at = idEnd;
+    cut = idEnd;
   }
+  // The lengths add up to the texts decoded: none cut short or running past the others.
+  if (cut !== texts.length) return undefined;
   const fields: Omit<RenderResult, 'html'> = {
-    summary: payload.toString('utf8', FIELDS_BYTES, summaryEnd),
+    summary,
     headings,
     wordCount: payload.readDoubleLE(0),
     readingTime: payload.readDoubleLE(8),
   };
+  let at = start + textBytes;
   if (problemsBytes > 0) {
-    if (at + problemsBytes > size) return undefined;
     const problems: unknown = JSON.parse(payload.toString('utf8', at, at + problemsBytes));
     if (!isAssetProblemList(problems)) return undefined;
     fields.assetProblems = problems;
@@ -224,6 +233,7 @@ export function decodeRenderResult(payload: Buffer): RenderResult | undefined {
   return new CachedRender(fields, payload.subarray(at));
 }
 
+/** Whether `value` is a list of asset problems as a render gives them. */
 function isAssetProblemList(value: unknown): value is AssetProblem[] {
   return (
     Array.isArray(value) &&

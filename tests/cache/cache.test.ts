@@ -189,7 +189,7 @@ describe('a corrupted cache', () => {
     {
       name: 'garbage bytes inside a record (its fields still decode: only the checksum sees it)',
       corrupt: async () => {
-        const record = await firstRecord('render-v4');
+        const record = await firstRecord('render-v5');
         const payload = await readFile(record.file);
         // Inside the HTML, the end of the payload: its last closing tag (`</p>`) becomes `XYZ>`.
         const at = payload.lastIndexOf('</', record.offset + record.length);
@@ -202,11 +202,11 @@ describe('a corrupted cache', () => {
     {
       name: 'a record whose checksum matches but whose lengths do not fit it',
       corrupt: async () => {
-        const record = await firstRecord('render-v4');
+        const record = await firstRecord('render-v5');
         const bytes = await readFile(record.file);
         const payload = bytes.subarray(record.offset + 44, record.offset + record.length);
-        // The number of headings (after the word count and reading time, and the summary's length).
-        payload.writeUInt32LE(0xffffffff, 20);
+        // The number of headings (after the word count and the reading time).
+        payload.writeUInt32LE(0xffffffff, 16);
         bytes.writeUInt32LE(crc32(payload), record.offset + 8);
         await writeFile(record.file, bytes);
         return record.file;
@@ -215,7 +215,7 @@ describe('a corrupted cache', () => {
     {
       name: 'a truncated segment',
       corrupt: async () => {
-        const record = await firstRecord('render-v4');
+        const record = await firstRecord('render-v5');
         const { size } = await stat(record.file);
         await truncate(record.file, Math.floor(size / 2));
         return record.file;
@@ -224,39 +224,39 @@ describe('a corrupted cache', () => {
     {
       name: 'an index pointing past the end of its segment file',
       corrupt: async () => {
-        const index = await readIndex('render-v4');
+        const index = await readIndex('render-v5');
         const segment = index.segments[0]!;
         const entry = index.entries.find(([, number]) => number === 0)!;
         entry[2] = segment.size;
         segment.size += entry[3];
-        await writeIndex('render-v4', index);
-        return path.join(await packFolder('render-v4'), segment.name);
+        await writeIndex('render-v5', index);
+        return path.join(await packFolder('render-v5'), segment.name);
       },
     },
     {
       name: 'an index whose entry lies beyond the segment size it records',
       corrupt: async () => {
-        const index = await readIndex('render-v4');
+        const index = await readIndex('render-v5');
         index.entries[0]![2] = index.segments[index.entries[0]![1]]!.size;
-        await writeIndex('render-v4', index);
-        return path.join(await packFolder('render-v4'), 'index.json');
+        await writeIndex('render-v5', index);
+        return path.join(await packFolder('render-v5'), 'index.json');
       },
     },
     {
       name: 'an index of the wrong shape',
       corrupt: async () => {
-        const index = await readIndex('render-v4');
-        await writeIndex('render-v4', {
+        const index = await readIndex('render-v5');
+        await writeIndex('render-v5', {
           ...index,
           entries: Object.fromEntries(index.entries.map((e) => [e[0], e])),
         });
-        return path.join(await packFolder('render-v4'), 'index.json');
+        return path.join(await packFolder('render-v5'), 'index.json');
       },
     },
     {
       name: 'an index that is not JSON',
       corrupt: async () => {
-        const file = path.join(await packFolder('render-v4'), 'index.json');
+        const file = path.join(await packFolder('render-v5'), 'index.json');
         await writeFile(file, '\u0000{not json');
         return file;
       },
@@ -338,8 +338,8 @@ describe('a corrupted cache', () => {
     const root = await copyGoldenSite();
     const out = path.join(await temporaryFolder(), 'out');
     await build(root, out);
-    const index = await readIndex('render-v4');
-    const file = path.join(await packFolder('render-v4'), index.segments[0]!.name);
+    const index = await readIndex('render-v5');
+    const file = path.join(await packFolder('render-v5'), index.segments[0]!.name);
     const records = index.entries.filter(([, segment]) => segment === 0).slice(0, 3);
     for (const [, , offset] of records) await overwrite(file, offset + 44 + 12, 'XYZ');
     const { warnings } = await build(root, out);
@@ -354,8 +354,8 @@ describe('a corrupted cache', () => {
     await build(root, path.join(folder, 'reference'), { cache: false });
     const out = path.join(folder, 'out');
     await build(root, out);
-    const index = await readIndex('render-v4');
-    await rm(path.join(await packFolder('render-v4'), index.segments[0]!.name));
+    const index = await readIndex('render-v5');
+    await rm(path.join(await packFolder('render-v5'), index.segments[0]!.name));
     const { warnings } = await build(root, out);
     expect(warnings.filter((warning) => warning.startsWith('cache-corrupt'))).toEqual([]);
     expect(await hashTree(out)).toEqual(await hashTree(path.join(folder, 'reference')));

@@ -62,10 +62,10 @@ export async function inodes(folder: string): Promise<Record<string, number>> {
 }
 
 /** The packs of the cache: rendered markdown and parsed front matter. */
-export type PackName = 'render-v4' | 'front-matter-v2';
+export type PackName = 'render-v5' | 'front-matter-v2';
 
 /** The folder of a pack of the one site in the test's cache folder. */
-export async function packFolder(pack: PackName = 'render-v4'): Promise<string> {
+export async function packFolder(pack: PackName = 'render-v5'): Promise<string> {
   const folder = process.env.BROADSHEET_CACHE_DIR!;
   const sites = (await readdir(folder)).filter((name) => name !== 'trash');
   if (sites.length !== 1) throw new Error(`expected one site in the cache folder, found ${sites.join(', ')}`);
@@ -73,7 +73,7 @@ export async function packFolder(pack: PackName = 'render-v4'): Promise<string> 
 }
 
 /** The keys a pack's index holds (its entries), sorted; none when there is no index. */
-export async function cacheEntries(pack: PackName = 'render-v4'): Promise<string[]> {
+export async function cacheEntries(pack: PackName = 'render-v5'): Promise<string[]> {
   const folder = process.env.BROADSHEET_CACHE_DIR!;
   const entries = await readdir(folder, { recursive: true, withFileTypes: true });
   const indexes = entries.filter(

@@ -86,16 +86,36 @@ describe('render cache records', () => {
 
   it('cut short anywhere before their HTML, or with a length past the end, read as a miss', () => {
     fc.assert(
-      fc.property(render, fc.nat(), fc.integer({ min: 16, max: 27 }), (result, cut, field) => {
+      fc.property(render, fc.nat(), fc.integer({ min: 16, max: 31 }), (result, cut, field) => {
         const payload = encodeRenderResult(result)!;
         const htmlBytes = Buffer.byteLength(result.html, 'utf8');
         const fields = payload.length - htmlBytes;
         // Cut inside the fields (the summary, a heading, the asset problems): a miss.
         expect(decodeRenderResult(payload.subarray(0, cut % fields))).toBeUndefined();
-        // A length or count (summary, headings, asset problems) made larger than the payload: a miss.
+        // A count or length (headings, texts, asset problems, summary) made larger than the payload: a miss.
         const damaged = Buffer.from(payload);
         const at = field - (field % 4);
         damaged.writeUInt32LE(payload.length + 1 + damaged.readUInt32LE(at), at);
+        expect(decodeRenderResult(damaged)).toBeUndefined();
+      }),
+    );
+  });
+
+  it('whose text lengths do not add up to their texts read as a miss', () => {
+    fc.assert(
+      fc.property(render, fc.nat(), fc.integer({ min: -3, max: 3 }), (result, pick, change) => {
+        fc.pre(change !== 0);
+        const payload = encodeRenderResult(result)!;
+        // The summary's length, or a heading's text or id length (after its depth).
+        const places = [
+          28,
+          ...result.headings.flatMap((_, index) => [32 + 16 * index + 8, 32 + 16 * index + 12]),
+        ];
+        const at = places[pick % places.length]!;
+        const length = payload.readUInt32LE(at) + change;
+        fc.pre(length >= 0);
+        const damaged = Buffer.from(payload);
+        damaged.writeUInt32LE(length, at);
         expect(decodeRenderResult(damaged)).toBeUndefined();
       }),
     );
