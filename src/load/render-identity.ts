@@ -9,17 +9,6 @@ import type { CommentSource, PostSource } from './sources';
 // serializing the fields (megabytes on a large site). Nothing else reads it.
 
 /**
- * A document's render: the key of the render cache it was rendered under, and the HTML it gave (or
- * the cached bytes it is still to be decoded from, src/render/deferred-html.ts: never decoded here).
- */
-interface RenderedAs {
-  key: string;
-  html: HeldHtml;
-}
-
-const renders = new WeakMap<Post | Comment, RenderedAs>();
-
-/**
  * The loaded-post cache's identity of each post and comment source it answered or stored: the hash
  * of the cache's header (layout, version, parsing and validating code, config, schemas), the hash of
  * the file's bytes (64 hex digits each) and the file's path, which decide the validated outcome
@@ -34,7 +23,19 @@ interface MadeFrom {
   values: unknown[];
 }
 
-const documents = new WeakMap<Post | Comment, MadeFrom>();
+/**
+ * What a document was made of: the key of the render cache it was rendered under and the HTML it
+ * gave (or the cached bytes it is still to be decoded from, src/render/deferred-html.ts: never
+ * decoded here), and, when its source has a loaded-post identity, that identity and its fields.
+ */
+interface Recorded {
+  key: string;
+  html: HeldHtml;
+  made: MadeFrom | undefined;
+}
+
+/** One entry per document (one WeakMap to fill per document, not one per fact). */
+const recorded = new WeakMap<Post | Comment, Recorded>();
 
 /**
  * Records that `source` is the validated outcome of the file whose loaded-post cache identity is
@@ -47,22 +48,15 @@ export function recordLoaded(source: PostSource | CommentSource | undefined, ide
 }
 
 /**
- * Records that `document.html`, as it is now, is the HTML of the render whose render cache key is
- * `key` (src/render/render-cache.ts: the version, config, plugins, trust level, URL, markdown and
- * asset facts, which decide the whole render). No key (a render not keyed: no cache, a watch loop's
- * memo, a render stopped at its budget) records nothing.
- */
-export function recordRender(document: Post | Comment, key: string | undefined): void {
-  if (key !== undefined) renders.set(document, { key, html: heldHtml(document) });
-}
-
-/**
- * {@link recordRender} for a post and its comments, rendered as `keys[at]` and the keys after it, one
- * per comment in `post.comments` order (how `renderSite` lays out its jobs); no keys record nothing.
- * With the `source` the post was made of and the `thread` its comments were (in the same order),
- * also records, for each document rendered under a key whose source has a loaded-post identity
- * ({@link recordLoaded}), that identity and the document's own fields as they are now
- * ({@link sourceIdentityOf}).
+ * Records, for a post and its comments rendered as `keys[at]` and the keys after it (one per comment
+ * in `post.comments` order, how `renderSite` lays out its jobs), that each one's `html`, as it is
+ * now, is the HTML of the render whose render cache key is that key (src/render/render-cache.ts:
+ * the version, config, plugins, trust level, URL, markdown and asset facts, which decide the whole
+ * render). No keys, or no key for a document (a render not keyed: no cache, a watch loop's memo, a
+ * render stopped at its budget), record nothing for it. With the `source` the post was made of and
+ * the `thread` its comments were (in the same order), also records, for each document whose source
+ * has a loaded-post identity ({@link recordLoaded}), that identity and the document's own fields as
+ * they are now ({@link sourceIdentityOf}).
  */
 export function recordRenders(
   post: Post,
@@ -72,33 +66,38 @@ export function recordRenders(
   thread?: readonly { comment: CommentSource }[],
 ): void {
   if (keys === undefined) return;
-  recordRender(post, keys[at]);
-  recordMadeFrom(post, keys[at], source);
+  record(post, keys[at], source);
   for (let index = 0; index < post.comments.length; index++) {
-    const comment = post.comments[index]!;
-    recordRender(comment, keys[at + 1 + index]);
-    recordMadeFrom(comment, keys[at + 1 + index], thread?.[index]?.comment);
+    record(post.comments[index]!, keys[at + 1 + index], thread?.[index]?.comment);
   }
 }
 
-function recordMadeFrom(
+function record(
   document: Post | Comment,
   key: string | undefined,
   source: PostSource | CommentSource | undefined,
 ): void {
-  const identity = source === undefined || key === undefined ? undefined : loadedFrom.get(source);
-  if (identity === undefined) return;
+  if (key === undefined) return;
+  const identity = source === undefined ? undefined : loadedFrom.get(source);
+  recorded.set(document, {
+    key,
+    html: heldHtml(document),
+    made: identity === undefined ? undefined : madeFrom(document, identity),
+  });
+}
+
+function madeFrom(document: Post | Comment, source: string): MadeFrom {
   const names = Object.keys(document);
   const values = new Array<unknown>(names.length);
   // The HTML is the render key's to stand for (renderKeyOf), and read here it would be decoded.
   for (let at = 0; at < names.length; at++) {
     if (names[at] !== 'html') values[at] = (document as unknown as Record<string, unknown>)[names[at]!];
   }
-  documents.set(document, { source: identity, names, values });
+  return { source, names, values };
 }
 
 /**
- * The render key that stands for `document.html`: the one {@link recordRender} recorded, while
+ * The render key that stands for `document.html`: the one {@link recordRenders} recorded, while
  * `document.html` is still the HTML recorded with it (strings are immutable, and an unchanged field
  * holds the very same string, so the check costs nothing; HTML still to be decoded from the render
  * cache's bytes is the same while the document holds the same deferred HTML, and is not decoded,
@@ -111,8 +110,8 @@ function recordMadeFrom(
  * ```
  */
 export function renderKeyOf(document: Post | Comment): string | undefined {
-  const recorded = renders.get(document);
-  return recorded !== undefined && sameHtml(document, recorded.html) ? recorded.key : undefined;
+  const entry = recorded.get(document);
+  return entry !== undefined && sameHtml(document, entry.html) ? entry.key : undefined;
 }
 
 /**
@@ -130,7 +129,7 @@ export function renderKeyOf(document: Post | Comment): string | undefined {
  * ```
  */
 export function sourceIdentityOf(document: Post | Comment): string | undefined {
-  const made = documents.get(document);
+  const made = recorded.get(document)?.made;
   if (made === undefined) return undefined;
   const { names, values } = made;
   let count = 0;
