@@ -52,10 +52,11 @@ interface Location {
   /** The entry's position in the index read at open (the last, for a key found twice). */
   position?: number;
   /**
-   * The record's bytes (header and payload, unchecked), once {@link Pack.prefetch} has read them:
-   * a view of a buffer read for this pack alone, never reused; dropped when `getMany` takes it.
+   * The buffer {@link Pack.prefetch} read the record into (unchecked; read for this pack alone, never
+   * reused), the record at `from`; dropped when `getMany` takes it.
    */
-  bytes?: Buffer;
+  run?: Buffer | undefined;
+  from?: number;
 }
 
 /** A record's place as {@link Pack.locate} gives it: its segment's path, its offset and length, its `meta`. */
@@ -244,11 +245,11 @@ export class Pack {
       const key = keys[index];
       const location = key === undefined ? undefined : this.entries.get(key);
       if (location === undefined) continue;
-      const bytes = location.bytes;
-      if (bytes === undefined) wanted.push({ index, key: key!, location });
+      const run = location.run;
+      if (run === undefined) wanted.push({ index, key: key!, location });
       else {
-        location.bytes = undefined;
-        results[index] = this.take(key!, location, bytes, decode);
+        location.run = undefined;
+        results[index] = this.take(key!, location, run, location.from!, decode);
       }
     }
     wanted.sort((a, b) => byPlace(a.location, b.location));
@@ -268,26 +269,26 @@ export class Pack {
       for (let at = start; at < end; at++) {
         const { index, key, location } = wanted[at]!;
         const from = location.offset - offset;
-        const record =
-          from + location.length <= filled ? buffer.subarray(from, from + location.length) : undefined;
-        results[index] = this.take(key, location, record, decode);
+        const read = from + location.length <= filled ? buffer : undefined;
+        results[index] = this.take(key, location, read, from, decode);
       }
     }
     return results;
   }
 
   /**
-   * The value of the record of `key` read as `record` (`undefined`: it could not be read whole),
-   * when it checks and decodes; kept in the index written at `close`. Otherwise `undefined`, counted
-   * as corrupt.
+   * The value of the record of `key` read into `buffer` at `from` (`undefined`: it could not be read
+   * whole), when it checks and decodes; kept in the index written at `close`. Otherwise `undefined`,
+   * counted as corrupt.
    */
   private take<T>(
     key: string,
     location: Location,
-    record: Buffer | undefined,
+    buffer: Buffer | undefined,
+    from: number,
     decode: (payload: Buffer) => T | undefined,
   ): T | undefined {
-    const payload = record === undefined ? undefined : verify(record, key);
+    const payload = buffer === undefined ? undefined : verify(buffer, from, location.length, key);
     let value: T | undefined;
     if (payload !== undefined) {
       try {
@@ -335,8 +336,10 @@ export class Pack {
         for (let at = start; at < end; at++) {
           const location = locations[at]!;
           const from = location.offset - offset;
-          if (from + location.length <= filled)
-            location.bytes = buffer.subarray(from, from + location.length);
+          if (from + location.length <= filled) {
+            location.run = buffer;
+            location.from = from;
+          }
         }
       }
     };
@@ -492,7 +495,7 @@ export class Pack {
    */
   private async settle(): Promise<void> {
     await this.prefetching;
-    for (const location of this.entries.values()) location.bytes = undefined;
+    for (const location of this.entries.values()) location.run = undefined;
   }
 
   private async finish(): Promise<void> {
@@ -581,7 +584,7 @@ export class Pack {
         const from = location.offset - offset;
         const record =
           from + location.length <= filled ? buffer.subarray(from, from + location.length) : undefined;
-        if (!record || !sameHeader(record, key)) {
+        if (!record || !sameHeader(record, 0, record.length, key)) {
           dropped.push(key);
           continue;
         }
@@ -846,11 +849,14 @@ function writeFullySync(descriptor: number, data: Buffer, position: number): voi
   }
 }
 
-/** The payload of a record, when its magic, length, key and checksum are right. */
-function verify(record: Buffer, key: string): Buffer | undefined {
-  if (!sameHeader(record, key)) return undefined;
-  const payload = record.subarray(HEADER_BYTES);
-  return crc32(payload) === record.readUInt32LE(8) ? payload : undefined;
+/**
+ * The payload of the record of `length` bytes at `from` in `buffer`, when its magic, length, key and
+ * checksum are right.
+ */
+function verify(buffer: Buffer, from: number, length: number, key: string): Buffer | undefined {
+  if (!sameHeader(buffer, from, length, key)) return undefined;
+  const payload = buffer.subarray(from + HEADER_BYTES, from + length);
+  return crc32(payload) === buffer.readUInt32LE(from + 8) ? payload : undefined;
 }
 
 /**
@@ -890,12 +896,14 @@ export function writeRecordHeader(
     target[at + 12 + index] = Number.parseInt(key.slice(2 * index, 2 * index + 2), 16);
 }
 
-function sameHeader(record: Buffer, key: string): boolean {
+/** Whether the `length` bytes at `from` in `buffer` start with the header of a record of `key` and of this length. */
+function sameHeader(buffer: Buffer, from: number, length: number, key: string): boolean {
   return (
-    record.length >= HEADER_BYTES &&
-    record.readUInt32LE(0) === RECORD_MAGIC &&
-    record.readUInt32LE(4) === record.length - HEADER_BYTES &&
-    holdsKey(record, 12, key)
+    length >= HEADER_BYTES &&
+    from + length <= buffer.length &&
+    buffer.readUInt32LE(from) === RECORD_MAGIC &&
+    buffer.readUInt32LE(from + 4) === length - HEADER_BYTES &&
+    holdsKey(buffer, from + 12, key)
   );
 }
 

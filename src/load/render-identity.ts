@@ -16,26 +16,28 @@ import type { CommentSource, PostSource } from './sources';
  */
 const loadedFrom = new WeakMap<PostSource | CommentSource, string>();
 
-/** A document made from a source of known identity: that identity, and its own fields as made. */
-interface MadeFrom {
-  source: string;
-  names: string[];
-  values: unknown[];
-}
-
 /**
  * What a document was made of: the key of the render cache it was rendered under and the HTML it
  * gave (or the cached bytes it is still to be decoded from, src/render/deferred-html.ts: never
- * decoded here), and, when its source has a loaded-post identity, that identity and its fields.
+ * decoded here); when its source has a loaded-post identity, that identity and its own fields as
+ * made (`names`, `values`), else `undefined` for all three.
  */
 interface Recorded {
   key: string;
   html: HeldHtml;
-  made: MadeFrom | undefined;
+  source: string | undefined;
+  names: readonly string[] | undefined;
+  values: unknown[] | undefined;
 }
 
 /** One entry per document (one WeakMap to fill per document, not one per fact). */
 const recorded = new WeakMap<Post | Comment, Recorded>();
+
+/**
+ * The field names of the last document recorded: the next one's, when they are the same (most
+ * documents of a site have the same fields), share its array rather than keep one each.
+ */
+let lastNames: readonly string[] = [];
 
 /**
  * Records that `source` is the validated outcome of the file whose loaded-post cache identity is
@@ -79,21 +81,31 @@ function record(
 ): void {
   if (key === undefined) return;
   const identity = source === undefined ? undefined : loadedFrom.get(source);
-  recorded.set(document, {
-    key,
-    html: heldHtml(document),
-    made: identity === undefined ? undefined : madeFrom(document, identity),
-  });
-}
-
-function madeFrom(document: Post | Comment, source: string): MadeFrom {
-  const names = Object.keys(document);
+  if (identity === undefined) {
+    recorded.set(document, {
+      key,
+      html: heldHtml(document),
+      source: undefined,
+      names: undefined,
+      values: undefined,
+    });
+    return;
+  }
+  let names: readonly string[] = Object.keys(document);
+  if (sameNames(names, lastNames)) names = lastNames;
+  else lastNames = names;
   const values = new Array<unknown>(names.length);
   // The HTML is the render key's to stand for (renderKeyOf), and read here it would be decoded.
   for (let at = 0; at < names.length; at++) {
     if (names[at] !== 'html') values[at] = (document as unknown as Record<string, unknown>)[names[at]!];
   }
-  return { source, names, values };
+  recorded.set(document, { key, html: heldHtml(document), source: identity, names, values });
+}
+
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let at = 0; at < a.length; at++) if (a[at] !== b[at]) return false;
+  return true;
 }
 
 /**
@@ -129,9 +141,10 @@ export function renderKeyOf(document: Post | Comment): string | undefined {
  * ```
  */
 export function sourceIdentityOf(document: Post | Comment): string | undefined {
-  const made = recorded.get(document)?.made;
+  const made = recorded.get(document);
   if (made === undefined) return undefined;
   const { names, values } = made;
+  if (names === undefined || values === undefined) return undefined;
   let count = 0;
   for (const name in document) {
     if (name !== names[count]) return undefined;

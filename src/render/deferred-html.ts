@@ -130,12 +130,12 @@ export function withHtmlOf<T extends { html: string }>(fields: T, source: Render
  * What stands for `document.html` as it is now, without decoding it: the deferred HTML it still
  * holds, else the string itself. {@link sameHtml} later says whether it still holds it.
  */
-export type HeldHtml = string | { readonly deferred: DeferredHtml };
+export type HeldHtml = string | DeferredHtml;
 
 /** See {@link HeldHtml}. */
 export function heldHtml(document: { html: string }): HeldHtml {
   const deferred = (document as unknown as Partial<Holder>)[DEFERRED];
-  if (deferred !== undefined && deferred.text === undefined && holdsAccessor(document)) return { deferred };
+  if (deferred !== undefined && deferred.text === undefined && holdsAccessor(document)) return deferred;
   return document.html;
 }
 
@@ -159,10 +159,9 @@ function holdsAccessor(document: object): boolean {
  */
 export function sameHtml(document: { html: string }, held: HeldHtml): boolean {
   if (typeof held === 'string') return held === document.html;
-  const { deferred } = held;
-  if ((document as unknown as Partial<Holder>)[DEFERRED] === deferred && holdsAccessor(document)) return true;
+  if ((document as unknown as Partial<Holder>)[DEFERRED] === held && holdsAccessor(document)) return true;
   // Read since (a plain field holding the decoded text) or replaced: compared as text.
-  return document.html === textOf(deferred);
+  return document.html === textOf(held);
 }
 
 /**
