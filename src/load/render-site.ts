@@ -97,9 +97,10 @@ export async function renderSite(
       readingTime: rendered.readingTime,
       comments,
       data: post.data,
-      ...(assets.length > 0 ? { assets } : {}),
-      ...(unpublished ? { unpublished } : {}),
     };
+    // The last fields, only when the post has them (set in this order, as a spread would).
+    if (assets.length > 0) made.assets = assets;
+    if (unpublished) made.unpublished = unpublished;
     posts.push(deferred ? withRenderedHtml(made, results, at) : made);
     // The render keys of the post (job `at`) and its comments (the jobs after it) stand for their HTML,
     // and the identities of their files for the fields made of them.

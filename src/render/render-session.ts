@@ -264,25 +264,32 @@ export class RenderSession {
     jobs: readonly RenderJob[],
     errors: Diagnostic[],
   ): Promise<{ results: RenderResult[]; keys: string[] }> {
-    const documents: EarlyDocument[] = [];
+    const keys = new Array<string>(jobs.length);
+    const results = new Array<RenderResult>(jobs.length);
+    // The documents not read from the cache (rendered early, or to render): the others' results are set at once.
+    const documents = new Array<EarlyDocument | undefined>(jobs.length);
     // Jobs the session was not offered (or offered otherwise), and those it looked up when offered:
     // from the cache, all read in one go, else rendered.
-    const rest: { at: number; key: string }[] = [];
+    const rest: number[] = [];
     for (let at = 0; at < jobs.length; at++) {
       const job = jobs[at]!;
       const offered = job.file === undefined ? undefined : this.early.get(job.file);
       if (offered && sameJob(offered.job, job)) {
+        keys[at] = offered.key;
         if (offered.pooled) documents[at] = offered;
-        else rest.push({ at, key: offered.key });
-      } else rest.push({ at, key: this.keyOf(job) });
+        else rest.push(at);
+      } else {
+        keys[at] = this.keyOf(job);
+        rest.push(at);
+      }
     }
-    const hits = this.cache ? await this.cache.getMany(rest.map(({ key }) => key)) : [];
-    const missing: { at: number; key: string }[] = [];
+    const hits = this.cache ? await this.cache.getMany(rest.map((at) => keys[at]!)) : [];
+    const missing: number[] = [];
     for (let offset = 0; offset < rest.length; offset++) {
-      const { at, key } = rest[offset]!;
+      const at = rest[offset]!;
       const hit = hits[offset];
-      if (hit) documents[at] = { job: jobs[at]!, key, result: hit };
-      else missing.push(rest[offset]!);
+      if (hit) results[at] = hit;
+      else missing.push(at);
     }
     const budgetMs = this.options.config.markdown.renderTimeoutMs;
     await this.loadingPool;
@@ -290,7 +297,7 @@ export class RenderSession {
       this.pool ??
       (missing.length > 0 && this.asked.forced ? await this.startWarmPool(missing.length) : undefined);
     if (pool) {
-      for (const { at, key } of missing) documents[at] = this.toPool(jobs[at]!, key);
+      for (const at of missing) documents[at] = this.toPool(jobs[at]!, keys[at]!);
       // The main thread renders alongside the threads, unless threads were asked for (tests) or, in
       // a warm build, there are too few documents left to pay for loading the unified stack here.
       const joins = !this.asked.forced && (!this.warm || pool.unrendered >= MAIN_JOINS_AT);
@@ -302,23 +309,21 @@ export class RenderSession {
       // A warm build whose misses were found only now (a folder post, a changed URL): rendered as
       // renderDocuments does (here, or on threads when they are many or long).
       const rendered = await renderJobs(
-        missing.map(({ at }) => jobs[at]!),
+        missing.map((at) => jobs[at]!),
         this.options,
         this.pluginIdentity,
         this.cache,
         errors,
-        missing.map(({ key }) => key),
+        missing.map((at) => keys[at]!),
       );
-      for (let offset = 0; offset < missing.length; offset++) {
-        const { at, key } = missing[offset]!;
-        documents[at] = { job: jobs[at]!, key, result: rendered[offset]! };
-      }
+      for (let offset = 0; offset < missing.length; offset++) results[missing[offset]!] = rendered[offset]!;
     }
     const renderHere = mainThreadRenderer(this.options);
-    const results: RenderResult[] = [];
-    for (const document of documents) {
+    for (let at = 0; at < jobs.length; at++) {
+      const document = documents[at];
+      if (document === undefined) continue;
       if (document.timedOut) {
-        results.push(NO_RENDER);
+        results[at] = NO_RENDER;
         errors.push(timeoutDiagnostic(document.job, budgetMs));
         continue;
       }
@@ -327,9 +332,9 @@ export class RenderSession {
         document.result = await renderHere(document.job);
         this.cache?.set(document.key, document.result);
       }
-      results.push(document.result);
+      results[at] = document.result;
     }
-    return { results, keys: documents.map((document) => document.key) };
+    return { results, keys };
   }
 
   /** Starts the threads of a warm build that found its `documents` misses only at `render` (threads asked for). */
