@@ -316,7 +316,10 @@ export class Pack {
   }
 
   private async readAhead(): Promise<void> {
-    const locations = [...this.entries.values()].sort(byPlace);
+    const locations = [...this.entries.values()];
+    // In file order (byPlace), comparing each segment's rank among the names rather than its name.
+    const rank = new Map([...this.segments.keys()].sort(compareText).map((name, at) => [name, at]));
+    locations.sort((a, b) => rank.get(a.segment)! - rank.get(b.segment)! || a.offset - b.offset);
     const runs: { start: number; end: number; offset: number; length: number }[] = [];
     let budget = PREFETCH_BYTES;
     for (const run of runsOf(locations, (location) => location)) {
