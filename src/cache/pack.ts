@@ -21,7 +21,7 @@ const CHUNK_BYTES = 1 << 20;
 const READ_GAP_BYTES = 16 * 1024;
 
 /** At most this many bytes of records are read ahead by {@link Pack.prefetch}; the rest are read when asked for. */
-const PREFETCH_BYTES = 256 * CHUNK_BYTES;
+const PREFETCH_BYTES = 64 * CHUNK_BYTES;
 
 /** How many bytes of chunks may wait for the disk; beyond, chunks are written synchronously. */
 const MAX_QUEUED_BYTES = 8 * CHUNK_BYTES;
