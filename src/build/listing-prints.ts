@@ -84,8 +84,12 @@ export class ListingPrints implements ListingMemo {
     const text = `${header(this.namespace, this.used.size, contentHash(body))}\n${body}`;
     const temporary = `${this.file}.${process.pid}.tmp`;
     try {
-      await mkdir(path.dirname(this.file), { recursive: true });
-      await writeFile(temporary, text, 'latin1');
+      // The cache folder is there (the load's caches are in it), but not after `rm -rf` of it mid-build.
+      await writeFile(temporary, text, 'latin1').catch(async (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
+        await mkdir(path.dirname(this.file), { recursive: true });
+        await writeFile(temporary, text, 'latin1');
+      });
       await rename(temporary, this.file);
     } catch {
       // The cache folder is gone or read-only: nothing is kept, nothing is wrong.

@@ -225,6 +225,14 @@ describe('the file of listing fingerprints', () => {
     expect(ListingPrints.read(folder, 'another-namespace').get(post)).toBeUndefined();
   });
 
+  it('makes the cache folder when it is not there', async () => {
+    const folder = path.join(await temporaryFolder(), 'not', 'there');
+    const prints = ListingPrints.read(folder, NAMESPACE);
+    prints.set(post, listing);
+    await prints.save();
+    expect(ListingPrints.read(folder, NAMESPACE).get(post)).toBe(listing);
+  });
+
   it('is read as none when it is not whole or was changed', async () => {
     const folder = await saved();
     const file = path.join(folder, 'listing-prints-v1');
