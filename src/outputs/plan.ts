@@ -60,37 +60,56 @@ export function fileGroup<T extends GroupInputs>(
  * every build (and in the tests), not only in warm ones.
  */
 export function scopedSite(site: Site, lists: SiteLists): Site {
-  const list = <K extends keyof SiteLists>(name: K): NonNullable<SiteLists[K]> => {
-    const value = lists[name];
-    if (value === undefined) {
-      throw new BroadsheetError(
-        'output-scope',
-        `an output group read site.${name}, which is not in its inputs (src/outputs/plan.ts)`,
-      );
-    }
-    return value as NonNullable<SiteLists[K]>;
-  };
-  return {
-    config: site.config,
-    url: site.url,
-    menu: site.menu,
-    stylesheet: site.stylesheet,
-    get posts() {
-      return list('posts');
-    },
-    get tags() {
-      return list('tags');
-    },
-    get comments() {
-      return list('comments');
-    },
-    get authors() {
-      return list('authors');
-    },
-    get pages() {
-      return list('pages');
-    },
-  };
+  return new ScopedSite(site, lists);
+}
+
+/**
+ * The site of {@link scopedSite}: its lists are getters of the class, not of each object (an object
+ * literal with five getters cost a runtime call per getter, made once per output group: 20–50 ms of
+ * a cold 4,000-post build; docs/decisions/performance.md, "Round six").
+ */
+class ScopedSite implements Site {
+  readonly config: Site['config'];
+  readonly url: string;
+  readonly menu: Site['menu'];
+  readonly stylesheet: Site['stylesheet'];
+  readonly #lists: SiteLists;
+
+  constructor(site: Site, lists: SiteLists) {
+    this.config = site.config;
+    this.url = site.url;
+    this.menu = site.menu;
+    this.stylesheet = site.stylesheet;
+    this.#lists = lists;
+  }
+
+  get posts(): Post[] {
+    return listIn(this.#lists, 'posts');
+  }
+  get tags(): Tag[] {
+    return listIn(this.#lists, 'tags');
+  }
+  get comments(): Comment[] {
+    return listIn(this.#lists, 'comments');
+  }
+  get authors(): Author[] {
+    return listIn(this.#lists, 'authors');
+  }
+  get pages(): SitePage[] {
+    return listIn(this.#lists, 'pages');
+  }
+}
+
+/** The list `name` of `lists`; reading one that is not there throws (`output-scope`). */
+function listIn<K extends keyof SiteLists>(lists: SiteLists, name: K): NonNullable<SiteLists[K]> {
+  const value = lists[name];
+  if (value === undefined) {
+    throw new BroadsheetError(
+      'output-scope',
+      `an output group read site.${name}, which is not in its inputs (src/outputs/plan.ts)`,
+    );
+  }
+  return value as NonNullable<SiteLists[K]>;
 }
 
 /** The files of one group of `site`'s plan, made now from its inputs and a site scoped to them. */
