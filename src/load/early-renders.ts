@@ -9,7 +9,7 @@ import type { SourceFile } from './files';
 import type { FrontMatterStore } from './front-matter-cache';
 import type { LoadedPostStore } from './loaded-post-cache';
 import type { AssetSource } from './post-assets';
-import { commentRenderJob, postRenderJob } from './render-site';
+import { commentRenderJob, postFileAssets, postRenderJob } from './render-site';
 import { type PublishOptions, unpublishedReason } from './resolve';
 import type { FileOutcome } from './validate-files';
 
@@ -41,8 +41,8 @@ export function offerEarlyRenders(
       const url = absoluteUrl(siteUrl, paths.post(post.slug));
       urls.set(post.slug, url);
       if (assetSources.has(post.parsed.file)) return;
-      // A post file's facts: it has no files (what loadPostAssets gives it).
-      session.offer(postRenderJob(post, url, { siteUrl, files: {} }));
+      // A post file's facts: it has no files.
+      session.offer(postRenderJob(post, url, postFileAssets(siteUrl).facts));
     }
     if (comment && comment.status === 'approved') {
       const url = urls.get(comment.postSlug);

@@ -1,5 +1,5 @@
 import type { DiagnosticCollector } from '../diagnostics/collector';
-import { withRenderedHtml } from '../render/deferred-html';
+import { addHtmlOf, withRenderedComments } from '../render/deferred-html';
 import type { PostAssets } from '../render/rehype-assets';
 import type { RenderResult } from '../render/render-markdown';
 import type { RenderSession } from '../render/render-session';
@@ -8,11 +8,28 @@ import type { ResolvedConfig } from '../schema/config';
 import { assembleSite } from '../site/assemble';
 import { absoluteUrl, paths } from '../site/paths';
 import { approvedThread, publishComments } from '../site/threads';
-import type { Author, Post, Site } from '../site/types';
-import { type AssetSource, loadPostAssets, missingAssetDiagnostics } from './post-assets';
+import type { Author, Post, PostAsset, Site } from '../site/types';
+import { type AssetSource, type LoadedAssets, loadPostAssets, missingAssetDiagnostics } from './post-assets';
 import { recordRenders } from './render-identity';
 import type { PublishedPost } from './resolve';
 import type { CommentSource, PostSource } from './sources';
+
+let lastNoFiles: LoadedAssets | undefined;
+
+/**
+ * What a post without files (a post file) has of them on the site at `siteUrl`: no facts, no assets
+ * (what loadPostAssets gives a post without files). One frozen value per site URL, shared by such
+ * posts' render jobs (renderSite's and the early renders', which then compare as the same).
+ */
+export function postFileAssets(siteUrl: string): LoadedAssets {
+  if (lastNoFiles?.facts.siteUrl !== siteUrl) {
+    lastNoFiles = Object.freeze({
+      facts: Object.freeze({ siteUrl, files: Object.freeze({}) }),
+      assets: Object.freeze([]) as unknown as PostAsset[],
+    });
+  }
+  return lastNoFiles;
+}
 
 /** The render job of a post at `url` whose files have these facts (renderSite's, and the early renders'). */
 export function postRenderJob(post: PostSource, url: string, assets: PostAssets): RenderJob {
@@ -44,15 +61,17 @@ export async function renderSite(
   // Every document to render, posts each followed by their approved comments, rendered in one go
   // (from the cache, on worker threads or here), then put together in the same order.
   const jobs: RenderJob[] = [];
-  const files = published.map(({ post }) => ({
-    file: post.parsed.file,
-    sources: assetSources.get(post.parsed.file) ?? [],
-  }));
-  const loadedAssets = await loadPostAssets(stage.root, config.site.url, files);
+  // A folder post's files are read and sized; a post file has none (one shared value for all).
+  const folders = published.flatMap(({ post }) => {
+    const sources = assetSources.get(post.parsed.file);
+    return sources === undefined ? [] : [{ file: post.parsed.file, sources }];
+  });
+  const loadedAssets = await loadPostAssets(stage.root, config.site.url, folders);
+  const noFiles = postFileAssets(config.site.url);
   const threads = published.map(({ post }) => {
     const url = absoluteUrl(config.site.url, paths.post(post.slug));
     // A post's files (a folder post's; none for a file) are checked and sized by its render.
-    const assets = loadedAssets.get(post.parsed.file)!;
+    const assets = loadedAssets.get(post.parsed.file) ?? noFiles;
     jobs.push(postRenderJob(post, url, assets.facts));
     const thread = approvedThread(commentsByPost.get(post.slug));
     for (const { comment } of thread) jobs.push(commentRenderJob(comment, url));
@@ -65,7 +84,7 @@ export async function renderSite(
   problems.addAll(errors);
   let next = 0;
   const posts: Post[] = [];
-  // A build's posts and comments take the HTML of cached renders undecoded (withRenderedHtml, below).
+  // A build's posts and comments take the HTML of cached renders undecoded (addHtmlOf, below).
   const deferred = stage.deferHtml === true;
   const htmlOf = (rendered: RenderResult) => (deferred ? '' : rendered.html);
   for (const [index, { post, authors, tags, unpublished }] of published.entries()) {
@@ -77,7 +96,7 @@ export async function renderSite(
     }
     const comments = publishComments(post.slug, thread, url, () => htmlOf(results[next++]!));
     const { data } = post;
-    const made: Post = {
+    const made = {
       slug: post.slug,
       title: data.title,
       date: post.date,
@@ -91,17 +110,19 @@ export async function renderSite(
       lang: data.lang ?? config.site.language,
       canonical: data.canonical,
       image: data.image,
-      html: htmlOf(rendered),
-      headings: rendered.headings,
-      wordCount: rendered.wordCount,
-      readingTime: rendered.readingTime,
-      comments,
-      data: post.data,
-    };
-    // The last fields, only when the post has them (set in this order, as a spread would).
+    } as Post;
+    // The HTML, then the fields after it, in this order. A build's posts and comments take the HTML
+    // of cached renders undecoded (src/render/deferred-html.ts).
+    addHtmlOf(made, rendered, deferred);
+    made.headings = rendered.headings;
+    made.wordCount = rendered.wordCount;
+    made.readingTime = rendered.readingTime;
+    made.comments = deferred ? withRenderedComments(comments, results, at) : comments;
+    made.data = post.data;
+    // The last fields, only when the post has them.
     if (assets.length > 0) made.assets = assets;
     if (unpublished) made.unpublished = unpublished;
-    posts.push(deferred ? withRenderedHtml(made, results, at) : made);
+    posts.push(made);
     // The render keys of the post (job `at`) and its comments (the jobs after it) stand for their HTML,
     // and the identities of their files for the fields made of them.
     recordRenders(posts[posts.length - 1]!, keys, at, post, thread);

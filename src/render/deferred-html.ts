@@ -165,18 +165,41 @@ export function sameHtml(document: { html: string }, held: HeldHtml): boolean {
 }
 
 /**
- * {@link withHtmlOf} for a post and its comments (their `html` fields still to be set) from their
- * renders: `results[at]` the post's, the ones after it its comments', in `post.comments` order (how
- * `renderSite` lays out its jobs). The comments are replaced in `post.comments`; returns the post.
+ * Adds `html` to `target`, a post or comment being made that has no `html` field yet (so that the
+ * field takes its place among those added after it, as in an object literal, and documents made
+ * alike share their shape): the HTML of `source` (its render); with `deferred`, when that is a
+ * {@link CachedRender}'s not read yet, the accessor over its bytes ({@link withHtmlOf} without the
+ * copy), otherwise the string.
+ *
+ * @example
+ * ```ts
+ * const post = { slug, title } as Post;
+ * addHtmlOf(post, rendered, true); // nothing decoded
+ * post.headings = rendered.headings; // the fields after `html`
+ * ```
  */
-export function withRenderedHtml<P extends { html: string; comments: { html: string }[] }>(
-  post: P,
+export function addHtmlOf(target: { html?: string }, source: RenderResult, deferred: boolean): void {
+  const unread = deferred ? CachedRender.unread(source) : undefined;
+  if (unread === undefined) {
+    target.html = source.html;
+    return;
+  }
+  Object.defineProperty(target, 'html', HTML_ACCESSOR);
+  Object.defineProperty(target, DEFERRED, { value: unread });
+}
+
+/**
+ * {@link withHtmlOf} for the comments of a post (their `html` fields still to be set) from their
+ * renders, `results[at + 1]` onwards in `comments` order (how `renderSite` lays out its jobs: each
+ * post's render, then its comments'). Each comment is replaced in `comments`, which is returned.
+ */
+export function withRenderedComments<C extends { html: string }>(
+  comments: C[],
   results: readonly RenderResult[],
   at: number,
-): P {
-  const { comments } = post;
+): C[] {
   for (let index = 0; index < comments.length; index++) {
     comments[index] = withHtmlOf(comments[index]!, results[at + 1 + index]!);
   }
-  return withHtmlOf(post, results[at]!);
+  return comments;
 }

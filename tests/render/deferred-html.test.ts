@@ -3,12 +3,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  addHtmlOf,
   CachedRender,
   type HeldHtml,
   heldHtml,
   sameHtml,
   withHtmlOf,
-  withRenderedHtml,
+  withRenderedComments,
 } from '../../src/render/deferred-html';
 
 const FIELDS = { summary: 'A summary', headings: [], wordCount: 3, readingTime: 1 };
@@ -129,23 +130,34 @@ describe('deferred HTML', () => {
     expect(post.html).toBe('<p>copied</p>');
   });
 
-  it('withRenderedHtml gives a post and its comments their renders, in renderSite’s order', () => {
+  it('withRenderedComments gives comments their renders, in renderSite’s order (after their post’s)', () => {
     const comments = [
       { id: 'c1', html: '' },
       { id: 'c2', html: '' },
     ];
-    const post = withRenderedHtml(
-      { ...postFields(), comments },
-      [cached('<p>p</p>'), { ...FIELDS, html: '<p>fresh</p>' }, cached('<p>c2</p>')],
-      0,
+    const results = [cached('<p>p</p>'), { ...FIELDS, html: '<p>fresh</p>' }, cached('<p>c2</p>')];
+    expect(withRenderedComments(comments, results, 0)).toBe(comments);
+    expect(undecoded(comments[0]!)).toBe(false);
+    expect(undecoded(comments[1]!)).toBe(true);
+    expect(comments.map((comment) => comment.html)).toEqual(['<p>fresh</p>', '<p>c2</p>']);
+  });
+
+  it('addHtmlOf makes the same document as a literal: keys, order, JSON, spread, clone; decoded only when read', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme' }), fc.boolean(), fc.boolean(), (html, isCached, deferred) => {
+        const render = isCached ? cached(html) : { ...FIELDS, html };
+        const literal = { slug: 'a', title: 'A', html, headings: [], wordCount: 3 };
+        const made = { slug: 'a', title: 'A' } as typeof literal;
+        addHtmlOf(made, render, deferred);
+        made.headings = [];
+        made.wordCount = 3;
+        expect(undecoded(made)).toBe(isCached && deferred);
+        expect(Object.keys(made)).toEqual(Object.keys(literal));
+        expect(JSON.stringify(made)).toBe(JSON.stringify(literal));
+        expect({ ...made }).toEqual(literal);
+        expect(structuredClone(made)).toEqual(literal);
+        expect(made.html).toBe(html);
+      }),
     );
-    expect(undecoded(post)).toBe(true);
-    expect(undecoded(post.comments[0]!)).toBe(false);
-    expect(undecoded(post.comments[1]!)).toBe(true);
-    expect([post.html, ...post.comments.map((comment) => comment.html)]).toEqual([
-      '<p>p</p>',
-      '<p>fresh</p>',
-      '<p>c2</p>',
-    ]);
   });
 });
