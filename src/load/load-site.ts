@@ -16,10 +16,11 @@ import { noFrontMatterStore } from './front-matter-cache';
 import { loadPages } from './load-pages';
 import { loadStylesheet } from './load-theme';
 import type { LoadedFileStore } from './loaded-file-store';
-import { openLoadCaches } from './loaded-post-cache';
+import { openLoadCaches, openLoadedPostCache } from './loaded-post-cache';
 import { overDefaultPostLimits } from './markdown-limits';
 import { assetsByFile } from './post-assets';
 import { previewOf, withOrigin } from './preview';
+import { MIN_THREAD_READS } from './read-thread';
 import { renderSite } from './render-site';
 import { publish, resolve } from './resolve';
 import { validateFiles } from './validate-files';
@@ -167,7 +168,15 @@ export async function loadSiteWith<
   };
   // A build that renders on threads starts them while it reads and validates (early-renders.ts).
   const opening = RenderSession.open(renderStage);
-  const files = await readFiles(root, config.content, problems, memory?.reads);
+  // A build reads many files on another thread, and the loaded-post cache here meanwhile.
+  const reading = readFiles(root, config.content, problems, memory?.reads, {
+    threadFrom: deferHtml ? MIN_THREAD_READS : undefined,
+  });
+  const loadedPosts =
+    cacheFolder === undefined || memory
+      ? undefined
+      : openLoadedPostCache(root, cacheFolder, { ...loaded, config });
+  const files = await reading;
   // Taken before validateFiles empties `files`.
   const assets = assetsByFile(files);
   const session = await opening;
@@ -178,6 +187,7 @@ export async function loadSiteWith<
       ? undefined
       : await openLoadCaches(root, cacheFolder, files, { ...loaded, config }, problems, {
           outcomes: !memory,
+          loaded: loadedPosts,
         });
   // A warm build starts its render thread as soon as it knows the body of a post or comment changed.
   if (caches) await session?.changed(changedDocuments(files, caches.outcomes, caches.frontMatter));
