@@ -120,7 +120,7 @@ export function loadSite<TPost extends z.ZodType = PostSchema, TComment extends 
  * rendered again (see `LoadedFileStore`); the result is the same as `loadSite`'s. With `deferHtml`
  * (a build, a check: they read the HTML of few documents), the `html` of a post or comment whose
  * render came from the cache is decoded when first read (src/render/deferred-html.ts): the same
- * string, from bytes already in memory.
+ * string, from bytes already in memory. `afterRead` is called once the content files are read.
  */
 export async function loadSiteWith<
   TPost extends z.ZodType = PostSchema,
@@ -129,6 +129,7 @@ export async function loadSiteWith<
   options: LoadSiteOptions<TPost, TComment>,
   store: LoadedFileStore | undefined,
   deferHtml = false,
+  afterRead?: () => void,
 ): Promise<LoadSiteResult<z.output<TPost>, z.output<TComment>>> {
   const root = path.resolve(options.root);
   const given = options.config as BroadsheetConfig<z.ZodType, z.ZodType> | undefined;
@@ -177,6 +178,7 @@ export async function loadSiteWith<
       ? undefined
       : openLoadedPostCache(root, cacheFolder, { ...loaded, config });
   const files = await reading;
+  afterRead?.();
   // Taken before validateFiles empties `files`.
   const assets = assetsByFile(files);
   const session = await opening;
