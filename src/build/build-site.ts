@@ -168,8 +168,6 @@ async function build(
     },
     undefined,
     true,
-    // The last output's checks on disk wait for the content files' thread (src/load/read-thread.ts).
-    () => cache?.early?.startChecks(),
   );
   if (!loaded.ok) return { ok: false, diagnostics: loaded.diagnostics };
   const { site, warnings } = loaded;

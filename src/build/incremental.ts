@@ -84,13 +84,7 @@ export async function openBuildCache(root: string, preview: boolean): Promise<Bu
  */
 export interface EarlyPrevious {
   out: string;
-  /** The manifest read, and its checks on disk (started by the first call). */
-  started: Promise<{ read: ManifestRead; checks: () => Promise<OutputOnDisk> | undefined } | undefined>;
-  /**
-   * Starts the checks on disk now. A build calls it once its content files are read: those are read
-   * on another thread, and the two would share a core.
-   */
-  startChecks(): void;
+  started: Promise<{ read: ManifestRead; checks?: Promise<OutputOnDisk> } | undefined>;
 }
 
 /**
@@ -101,22 +95,15 @@ export interface EarlyPrevious {
  * into another folder does it all again there; a failure here is met again, and reported, there.
  */
 export function startReadingPrevious(cache: BuildCache, out: string): EarlyPrevious {
-  // With nothing to undo, nothing is awaited before the read: the manifest is read now, and the
-  // checks start once the content files are read (`startChecks`) or the keys need them.
+  // With nothing to undo, nothing is awaited before the read: the manifest is read and the checks
+  // start now, not after the load's synchronous reads of every content file.
   const now = !hasStraySiblings(out);
   const started = (async () => {
     if (!now) await recoverSiblings(out);
     const read = previousManifest(cache, out);
-    let checks: Promise<OutputOnDisk> | undefined;
-    let begun = false;
-    const begin = () => {
-      if (!begun) checks = checksOf(out, read);
-      begun = true;
-      return checks;
-    };
-    return { read, checks: begin };
+    return { read, checks: checksOf(out, read) };
   })().catch(() => undefined);
-  return { out, started, startChecks: () => void started.then((early) => early?.checks()) };
+  return { out, started };
 }
 
 /**
@@ -166,7 +153,7 @@ export async function readPrevious(
   if (read && 'corrupt' in read) warnings.push(cacheCorrupt(root, read.corrupt));
   const manifest = read && 'manifest' in read ? read.manifest : undefined;
   // The `lstat` of every recorded file and folder runs on another thread while the keys are computed.
-  const checks = early ? early.checks() : checksOf(out, read);
+  const checks = early ? early.checks : checksOf(out, read);
   const keyNamespace = await outputCodeIdentity();
   if (keyNamespace === undefined) return { manifest, onDisk: await checks };
   await computeKeys(site, plan, ListingPrints.read(cache.folder, keyNamespace));

@@ -18,7 +18,6 @@ import type { DiagnosticCode } from '../diagnostics/codes';
 import type { DiagnosticCollector } from '../diagnostics/collector';
 import { type Diagnostic, diagnostic } from '../diagnostics/diagnostic';
 import { type AssetSource, assetProblem } from './post-assets';
-import { readOnThread } from './read-thread';
 
 /** Larger files are refused: no post or comment is this long, and reading one whole is a risk. */
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
@@ -75,59 +74,13 @@ export async function readFiles(
   contentDir: string,
   problems: DiagnosticCollector,
   earlier?: EarlierReads,
-  options: ReadOptions = {},
 ): Promise<SourceFile[]> {
-  const changedOnly = earlier && readChangedOnly(root, earlier);
-  let read = changedOnly;
-  if (!read) {
-    const listed = listContentFiles(root, contentDir);
-    const reads = earlier ? undefined : startThreadReads(listed.found, options);
-    read = {
-      files: readFound(listed.found, listed.diagnostics, earlier, reads && (await reads)),
-      diagnostics: listed.diagnostics,
-    };
-  }
-  const { files, diagnostics } = read;
+  const { files, diagnostics } =
+    (earlier && readChangedOnly(root, earlier)) ?? readContentFilesSync(root, contentDir, earlier);
   problems.addAll(diagnostics);
   earlier?.keep({ files, diagnostics });
   return files;
 }
-
-/** How {@link readFiles} reads. */
-export interface ReadOptions {
-  /**
-   * Read the files on another thread when at least this many are listed (and no earlier reads are
-   * handed): the call then returns at once, and the caller's synchronous work runs while they are
-   * read (src/load/read-thread.ts). Never by default.
-   */
-  threadFrom?: number;
-}
-
-/** The bytes of the listed regular files, read on a thread, when `options` ask for it and they are many. */
-function startThreadReads(
-  found: readonly Found[],
-  options: ReadOptions,
-): Promise<ReadsOf | undefined> | undefined {
-  if (options.threadFrom === undefined || found.length < options.threadFrom) return undefined;
-  const positions = new Map<Found, number>();
-  const paths: string[] = [];
-  for (const entry of found) {
-    if (!entry.listedAsFile) continue;
-    positions.set(entry, paths.length);
-    paths.push(entry.absolute);
-  }
-  return readOnThread(paths, OPEN_FLAGS, ARENA_BYTES, SMALL_FILE_BYTES).then((reads) =>
-    reads
-      ? (entry) => {
-          const position = positions.get(entry);
-          return position === undefined ? undefined : reads.bytes(position);
-        }
-      : undefined,
-  );
-}
-
-/** A listed file's bytes read elsewhere, or `undefined` when it must be read here. */
-type ReadsOf = (entry: Found) => Uint8Array | undefined;
 
 /**
  * What a watch loop kept of its last read (see `LoadedFileStore`): `take` gives back a file read
@@ -184,19 +137,20 @@ function readChangedOnly(
  * become diagnostics.
  *
  * The calls are synchronous: thousands of small files are read several times faster with
- * `open`/`fstat`/`read`/`close` in a row than through the thread pool. (A build reads many files on
- * one other thread, in the same way: see `readFiles`' `threadFrom`.)
+ * `open`/`fstat`/`read`/`close` in a row than through the thread pool, and nothing else is waiting.
  */
 export async function readContentFiles(
   root: string,
   contentDir: string,
 ): Promise<{ files: SourceFile[]; diagnostics: Diagnostic[] }> {
-  const { found, diagnostics } = listContentFiles(root, contentDir);
-  return { files: readFound(found, diagnostics, undefined, undefined), diagnostics };
+  return readContentFilesSync(root, contentDir);
 }
 
-/** Every content file under `contentDir`, found by walking its folders, and the problems met on the way. */
-function listContentFiles(root: string, contentDir: string): { found: Found[]; diagnostics: Diagnostic[] } {
+function readContentFilesSync(
+  root: string,
+  contentDir: string,
+  earlier?: EarlierReads,
+): { files: SourceFile[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const found: Found[] = [];
   const absoluteContent = path.resolve(root, contentDir);
@@ -206,7 +160,7 @@ function listContentFiles(root: string, contentDir: string): { found: Found[]; d
 
   if (!isDirectory(absoluteContent)) {
     fileProblem(absoluteContent, 'missing-content', `the content folder "${contentDir}" does not exist`);
-    return { found, diagnostics };
+    return { files: [], diagnostics };
   }
   // Nothing outside the root is read: a symbolic link (or a folder reached through one) whose
   // target resolves outside it is refused, naming the link.
@@ -224,7 +178,7 @@ function listContentFiles(root: string, contentDir: string): { found: Found[]; d
     );
     return true;
   };
-  if (refuseOutside(absoluteContent)) return { found, diagnostics };
+  if (refuseOutside(absoluteContent)) return { files: [], diagnostics };
 
   // Walks a folder, following symlinks but never into a folder it has already entered (a loop).
   // `onFile` gets the file's path relative to the root (computed once per folder, not per file).
@@ -393,39 +347,18 @@ function listContentFiles(root: string, contentDir: string): { found: Found[]; d
     }
   }
 
-  return { found, diagnostics };
-}
-
-/**
- * Reads the listed files in their order (problems go to `diagnostics`): a file `earlier` kept, or
- * whose bytes `readsOf` has, is not read again.
- */
-function readFound(
-  found: readonly Found[],
-  diagnostics: Diagnostic[],
-  earlier: EarlierReads | undefined,
-  readsOf: ReadsOf | undefined,
-): SourceFile[] {
   const files: SourceFile[] = [];
   const reader = new ArenaReader();
   for (const entry of found) {
     const kept = earlier?.take(entry.file);
-    const bytes = kept ? undefined : readsOf?.(entry);
     // A post folder's files are listed anew on every read: its index.md may be unchanged.
     const result = kept
       ? { ...kept, ...(entry.assets ? { assets: entry.assets } : {}) }
-      : bytes
-        ? sourceOf(entry, bytes)
-        : readSource(entry, reader);
+      : readSource(entry, reader);
     if ('bytes' in result) files.push(result);
     else diagnostics.push(result);
   }
-  return files;
-}
-
-function sourceOf(entry: Found, bytes: Uint8Array): SourceFile {
-  const { kind, file, id, postSlug, assets } = entry;
-  return { kind, file, id, postSlug, bytes, ...(assets ? { assets } : {}) };
+  return { files, diagnostics };
 }
 
 /** Reads one found file: its type and size are checked on the open descriptor, then it is read whole. */
@@ -469,7 +402,8 @@ function readSource(entry: Found, reader: ArenaReader): SourceFile | Diagnostic 
       if (kindProblem) return kindProblem;
       bytes = reader.read(descriptor, info.size);
     }
-    return sourceOf(entry, bytes);
+    const { kind, file, id, postSlug, assets } = entry;
+    return { kind, file, id, postSlug, bytes, ...(assets ? { assets } : {}) };
   } catch (error) {
     return unreadable(error);
   } finally {

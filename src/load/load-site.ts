@@ -16,11 +16,10 @@ import { noFrontMatterStore } from './front-matter-cache';
 import { loadPages } from './load-pages';
 import { loadStylesheet } from './load-theme';
 import type { LoadedFileStore } from './loaded-file-store';
-import { openLoadCaches, openLoadedPostCache } from './loaded-post-cache';
+import { openLoadCaches } from './loaded-post-cache';
 import { overDefaultPostLimits } from './markdown-limits';
 import { assetsByFile } from './post-assets';
 import { previewOf, withOrigin } from './preview';
-import { MIN_THREAD_READS } from './read-thread';
 import { renderSite } from './render-site';
 import { publish, resolve } from './resolve';
 import { validateFiles } from './validate-files';
@@ -120,7 +119,7 @@ export function loadSite<TPost extends z.ZodType = PostSchema, TComment extends 
  * rendered again (see `LoadedFileStore`); the result is the same as `loadSite`'s. With `deferHtml`
  * (a build, a check: they read the HTML of few documents), the `html` of a post or comment whose
  * render came from the cache is decoded when first read (src/render/deferred-html.ts): the same
- * string, from bytes already in memory. `afterRead` is called once the content files are read.
+ * string, from bytes already in memory.
  */
 export async function loadSiteWith<
   TPost extends z.ZodType = PostSchema,
@@ -129,7 +128,6 @@ export async function loadSiteWith<
   options: LoadSiteOptions<TPost, TComment>,
   store: LoadedFileStore | undefined,
   deferHtml = false,
-  afterRead?: () => void,
 ): Promise<LoadSiteResult<z.output<TPost>, z.output<TComment>>> {
   const root = path.resolve(options.root);
   const given = options.config as BroadsheetConfig<z.ZodType, z.ZodType> | undefined;
@@ -169,16 +167,7 @@ export async function loadSiteWith<
   };
   // A build that renders on threads starts them while it reads and validates (early-renders.ts).
   const opening = RenderSession.open(renderStage);
-  // A build reads many files on another thread, and the loaded-post cache here meanwhile.
-  const reading = readFiles(root, config.content, problems, memory?.reads, {
-    threadFrom: deferHtml ? MIN_THREAD_READS : undefined,
-  });
-  const loadedPosts =
-    cacheFolder === undefined || memory
-      ? undefined
-      : openLoadedPostCache(root, cacheFolder, { ...loaded, config });
-  const files = await reading;
-  afterRead?.();
+  const files = await readFiles(root, config.content, problems, memory?.reads);
   // Taken before validateFiles empties `files`.
   const assets = assetsByFile(files);
   const session = await opening;
@@ -189,7 +178,6 @@ export async function loadSiteWith<
       ? undefined
       : await openLoadCaches(root, cacheFolder, files, { ...loaded, config }, problems, {
           outcomes: !memory,
-          loaded: loadedPosts,
         });
   // A warm build starts its render thread as soon as it knows the body of a post or comment changed.
   if (caches) await session?.changed(changedDocuments(files, caches.outcomes, caches.frontMatter));

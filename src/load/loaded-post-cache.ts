@@ -76,7 +76,7 @@ export async function openLoadCaches(
   files: readonly SourceFile[],
   context: LoadedPostContext,
   problems: DiagnosticCollector,
-  options: { outcomes: boolean; loaded?: LoadedPostCache },
+  options: { outcomes: boolean },
 ): Promise<LoadCaches> {
   if (!options.outcomes) {
     const frontMatter = await openFrontMatterCache(root, folder);
@@ -84,7 +84,7 @@ export async function openLoadCaches(
     return { frontMatter: store, outcomes: undefined, close: () => frontMatter.close() };
   }
   const keys = files.map((source) => (source.kind === 'author' ? undefined : fileKey(source.bytes)));
-  const loaded = options.loaded ?? openLoadedPostCache(root, folder, context);
+  const loaded = LoadedPostCache.open({ root, folder, identity: loadedPostIdentity(root, context) });
   let store: FrontMatterStore = noFrontMatterStore;
   const outcomes = loaded.store(files, keys, (index) => store.keyOf(index));
   problems.addAll(loaded.warnings);
@@ -141,18 +141,6 @@ export async function openLoadCaches(
       await Promise.all([frontMatter?.close(), loaded.close()]);
     },
   };
-}
-
-/**
- * Reads the loaded-post cache file of a site's cache folder, for {@link openLoadCaches}' `loaded`:
- * a build reads it while its content files are read on another thread.
- */
-export function openLoadedPostCache(
-  root: string,
-  folder: string,
-  context: LoadedPostContext,
-): LoadedPostCache {
-  return LoadedPostCache.open({ root, folder, identity: loadedPostIdentity(root, context) });
 }
 
 /**
