@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { replaceFile } from '../common/fs';
 import { contentHash } from '../fingerprint/hash';
 import type { ListingMemo } from './output-keys';
 
@@ -82,19 +82,8 @@ export class ListingPrints implements ListingMemo {
     let body = '';
     for (const [post, listing] of this.used) body += post + listing;
     const text = `${header(this.namespace, this.used.size, contentHash(body))}\n${body}`;
-    const temporary = `${this.file}.${process.pid}.tmp`;
-    try {
-      // The cache folder is there (the load's caches are in it), but not after `rm -rf` of it mid-build.
-      await writeFile(temporary, text, 'latin1').catch(async (error: NodeJS.ErrnoException) => {
-        if (error.code !== 'ENOENT') throw error;
-        await mkdir(path.dirname(this.file), { recursive: true });
-        await writeFile(temporary, text, 'latin1');
-      });
-      await rename(temporary, this.file);
-    } catch {
-      // The cache folder is gone or read-only: nothing is kept, nothing is wrong.
-      await rm(temporary, { force: true }).catch(() => {});
-    }
+    // The cache folder is read-only: nothing is kept, nothing is wrong.
+    await replaceFile(this.file, text, 'latin1').catch(() => {});
   }
 }
 

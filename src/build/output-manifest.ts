@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { replaceFile } from '../common/fs';
 import { moduleFile } from '../common/module-file';
 import { contentHash } from '../fingerprint/hash';
 import { VERSION } from '../version';
@@ -185,7 +186,6 @@ export async function writeOutputManifest(
   manifest: OutputManifest,
 ): Promise<void> {
   const file = manifestFile(cacheFolder, out);
-  await mkdir(cacheFolder, { recursive: true });
   // Filled by `push`, so that the arrays stay packed: JSON writes those faster.
   const files: StoredManifest['files'] = { names: [], hashes: [], sizes: [], mtimes: [], inos: [] };
   const positions = new Map<string, number>();
@@ -216,9 +216,7 @@ export async function writeOutputManifest(
       stored.groups.keys.push(key);
     }
   }
-  const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, JSON.stringify(stored));
-  await rename(temporary, file);
+  await replaceFile(file, JSON.stringify(stored));
 }
 
 let codeIdentity: Promise<string | undefined> | undefined;

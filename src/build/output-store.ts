@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type ExternalSegment, Pack } from '../cache/pack';
+import { replaceFile } from '../common/fs';
 import type { Diagnostic } from '../diagnostics/diagnostic';
 
 /**
@@ -264,13 +264,7 @@ export function rememberedOut(folder: string): string | undefined {
 export async function rememberOut(folder: string, out: string): Promise<void> {
   if (rememberedOut(folder) === out) return;
   const file = path.join(folder, LAYOUT, LAST_OUT_FILE);
-  const temporary = `${file}.${process.pid}.tmp`;
-  try {
-    await writeFile(temporary, JSON.stringify({ out }));
-    await rename(temporary, file);
-  } catch {
-    await rm(temporary, { force: true }).catch(() => {});
-  }
+  await replaceFile(file, JSON.stringify({ out })).catch(() => {});
 }
 
 /** The bytes of a pack record's own header (src/cache/pack.ts), before its payload. */

@@ -1,5 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
-import { access, mkdir, rename, rm } from 'node:fs/promises';
+import { access, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -15,6 +15,35 @@ export function exists(file: string): Promise<boolean> {
     () => true,
     () => false,
   );
+}
+
+/**
+ * Writes `data` to `file` whole or not at all: into a temporary file beside it (`<file>.<pid>.tmp`;
+ * its folder made when missing), then renamed over it. When anything fails the temporary file is
+ * removed and the error thrown.
+ *
+ * @example
+ * ```ts
+ * await replaceFile(path.join(cacheFolder, 'outputs.json'), JSON.stringify(manifest));
+ * ```
+ */
+export async function replaceFile(
+  file: string,
+  data: string | Uint8Array,
+  encoding?: BufferEncoding,
+): Promise<void> {
+  const temporary = `${file}.${process.pid}.tmp`;
+  try {
+    await writeFile(temporary, data, encoding).catch(async (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(temporary, data, encoding);
+    });
+    await rename(temporary, file);
+  } catch (error) {
+    await rm(temporary, { force: true }).catch(() => {});
+    throw error;
+  }
 }
 
 /**

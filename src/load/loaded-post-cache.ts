@@ -1,8 +1,9 @@
 import { hash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { appendFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
+import { replaceFile } from '../common/fs';
 import { displayPath } from '../common/paths';
 import type { DiagnosticCollector } from '../diagnostics/collector';
 import { type Diagnostic, diagnostic } from '../diagnostics/diagnostic';
@@ -422,14 +423,7 @@ export class LoadedPostCache {
       await appendFile(this.file, text);
       return;
     }
-    const temporary = `${this.file}.${process.pid}.tmp`;
-    try {
-      await mkdir(path.dirname(this.file), { recursive: true });
-      await writeFile(temporary, text);
-      await rename(temporary, this.file);
-    } catch {
-      await rm(temporary, { force: true });
-    }
+    await replaceFile(this.file, text);
   }
 }
 

@@ -44,18 +44,26 @@ async function keysKept(
   folder: string,
 ): Promise<{ keys: Map<string, string | undefined>; found: number }> {
   const prints = ListingPrints.read(folder, NAMESPACE);
+  const counting = countingFinds(prints, true);
+  const result = keys(site, counting.memo);
+  await prints.save();
+  return { keys: result, found: counting.found() };
+}
+
+/** `prints` as a memo that counts the fingerprints it finds (and records new ones when `keep`). */
+function countingFinds(prints: ListingPrints, keep: boolean): { memo: ListingMemo; found: () => number } {
   let found = 0;
-  const counting: ListingMemo = {
+  const memo: ListingMemo = {
     get: (post) => {
       const listing = prints.get(post);
       if (listing !== undefined) found++;
       return listing;
     },
-    set: (post, listing) => prints.set(post, listing),
+    set: (post, listing) => {
+      if (keep) prints.set(post, listing);
+    },
   };
-  const result = keys(site, counting);
-  await prints.save();
-  return { keys: result, found };
+  return { memo, found: () => found };
 }
 
 async function load(root: string, now: Date): Promise<Site> {
@@ -186,18 +194,9 @@ describe('a build', () => {
     const site = await load(root, GOLDEN_NOW);
     // Every post of the site has its listing fingerprint kept, the one computed without it.
     const plain = keys(site);
-    const prints = ListingPrints.read(folder, namespace);
-    let found = 0;
-    const counting: ListingMemo = {
-      get: (post) => {
-        const listing = prints.get(post);
-        if (listing !== undefined) found++;
-        return listing;
-      },
-      set: () => {},
-    };
-    expect(keys(site, counting)).toEqual(plain);
-    expect(found).toBe(site.posts.length);
+    const counting = countingFinds(ListingPrints.read(folder, namespace), false);
+    expect(keys(site, counting.memo)).toEqual(plain);
+    expect(counting.found()).toBe(site.posts.length);
   });
 
   it('keeps none without the cache', async () => {

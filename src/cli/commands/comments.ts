@@ -1,6 +1,7 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { replaceFile } from '../../common/fs';
 import { loadConfig } from '../../config/load-config';
 import { listCommentFiles, withStatus } from '../../moderation/comment-files';
 import { COMMENT_ID_PATTERN, type CommentStatus, commentStatuses, SLUG_PATTERN } from '../../schema/content';
@@ -94,9 +95,7 @@ export async function commentsCommand(args: string[], io: CliIo): Promise<number
       failed = true;
       continue;
     }
-    const temporary = `${file}.${process.pid}.tmp`;
-    await writeFile(temporary, edited);
-    await rename(temporary, file);
+    await replaceFile(file, edited);
     io.stdout(`${ref}: ${newStatus}\n`);
   }
   return failed ? EXIT.contentError : EXIT.ok;
